@@ -1,0 +1,5 @@
+import sys
+
+from whys.cli import main
+
+sys.exit(main())

@@ -1,0 +1,240 @@
+"""The domain of an audit, as pydantic models.
+
+Everything whys knows about an audit lives in these models: what the analysis says
+(Analysis, Why, Claim), what the repository says about it (ClaimCheck, Finding, CommitInfo,
+Evidence) and what the auditor decided (Verdict). A Session holds them all and is what
+gets autosaved; the verdict file is derived from it. JSON schemas come from
+`model_json_schema()` on these classes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = 1
+
+ClaimKind = Literal[
+    "file",  # a path exists
+    "lines",  # a line range holds a symbol or quoted code
+    "symbol",  # a symbol is defined/used in a file
+    "commit",  # a SHA (optionally with its quoted message)
+    "message",  # a quoted commit message with no SHA
+    "count",  # a grep count ("684 files contain X", "15+ files")
+    "time",  # a date or ordering ("landed before the incident", "in revision X")
+    "external",  # cloud logs, revenue, dashboards: nothing in the repo can settle it
+]
+CLAIM_KINDS: tuple[ClaimKind, ...] = (
+    "file",
+    "lines",
+    "symbol",
+    "commit",
+    "message",
+    "count",
+    "time",
+    "external",
+)
+
+CheckStatus = Literal["verified", "contradicted", "unverifiable"]
+CHECK_STATUSES: tuple[CheckStatus, ...] = ("verified", "contradicted", "unverifiable")
+
+Decision = Literal["approved", "rejected", "needs-evidence"]
+DECISIONS: tuple[Decision, ...] = ("approved", "rejected", "needs-evidence")
+
+VerdictTarget = Literal["analysis", "why", "claim"]
+
+CountUnit = Literal["files", "matches", "references", "occurrences", "lines", "commits"]
+
+TimeRelation = Literal[
+    "before-incident",  # the commit landed before the incident started
+    "after-incident",  # the commit landed after the incident started
+    "in-revision",  # the commit is contained in (is an ancestor of) a revision
+    "not-in-revision",
+    "on-date",  # the commit landed on the stated date
+    "before-commit",  # commit A is older than commit B
+    "after-commit",
+]
+
+CommitRole = Literal["cause", "fix", "mentioned"]
+
+
+class Model(BaseModel):
+    """Base for all whys models: unknown keys are errors, so a typo in a session shows."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Section(Model):
+    """A block of the analysis (root cause, fix, problem) with its place in the file."""
+
+    heading: str = ""
+    text: str = ""
+    line: int = Field(ge=1, description="1-based line of the heading or label")
+    end_line: int = Field(ge=1)
+
+
+class IncidentWindow(Model):
+    """When the failure happened and what was running, as read from the analysis or set."""
+
+    start: datetime | None = None
+    end: datetime | None = None
+    detected: datetime | None = None
+    deployed_revision: str | None = None
+    title_date: datetime | None = None
+    # Where each value came from: "analysis:LINE" or "auditor".
+    sources: dict[str, str] = Field(default_factory=dict)
+
+
+class Why(Model):
+    """One level of the chain. `causes` lets a why branch into several deeper whys."""
+
+    id: str = Field(description='stable within the analysis: "1", "2", "3b"')
+    number: int = Field(ge=0, description="the number the author gave it (0 when unnumbered)")
+    question: str = ""
+    answer: str = ""
+    text: str = Field(default="", description="the full text of the why's block")
+    line: int = Field(ge=1)
+    end_line: int = Field(ge=1)
+    parent: str | None = Field(default=None, description="id of the why this one explains")
+    causes: list[str] = Field(default_factory=list, description="ids of the whys below this one")
+
+
+class Claim(Model):
+    """One checkable statement in the analysis. Fields beyond `text` are what was parsed."""
+
+    id: str = Field(description='stable within the analysis, in document order: "c1", "c2"')
+    line: int = Field(ge=1, description="1-based line in the analysis file")
+    why: str | None = Field(default=None, description="id of the why it belongs to")
+    kind: ClaimKind
+    text: str = Field(description="the claim as written (the sentence or bullet)")
+    in_code_fence: bool = False
+    path: str | None = None
+    line_start: int | None = None
+    line_end: int | None = None
+    line_numbers: list[int] = Field(default_factory=list, description="for 'lines 74, 77, 88'")
+    symbol: str | None = None
+    quoted_code: str | None = None
+    sha: str | None = None
+    message: str | None = None
+    count: int | None = None
+    at_least: bool = Field(default=False, description='"15+" means at least 15')
+    count_unit: CountUnit | None = None
+    pattern: str | None = Field(default=None, description="what was counted, as written")
+    relation: TimeRelation | None = None
+    when: datetime | None = None
+    other_sha: str | None = Field(default=None, description="the second commit of a relation")
+    revision: str | None = Field(default=None, description="the revision named by the claim")
+    role: CommitRole | None = None
+
+
+class CommitInfo(Model):
+    sha: str
+    subject: str
+    message: str = ""
+    author_name: str = ""
+    author_email: str = ""
+    author_date: datetime
+    committer_name: str = ""
+    committer_email: str = ""
+    committer_date: datetime
+    parents: list[str] = Field(default_factory=list)
+
+
+class Evidence(Model):
+    """Something pinned to a why or claim. Re-runnable: `query` says how it was obtained."""
+
+    id: str
+    kind: Literal["grep", "count", "commit", "file", "blame", "log", "pickaxe", "check"]
+    summary: str = Field(description="one line a person reads")
+    query: dict[str, Any] = Field(
+        description='how it was obtained, e.g. {"op": "grep", "pattern": ..., "options": ...}'
+    )
+    revision: str = Field(description="full SHA the evidence was taken at")
+    content: str = Field(default="", description="the result as text (may be truncated)")
+    content_sha256: str = Field(description="sha256 of the full normalised result")
+    truncated: bool = False
+    why: str | None = None
+    claim: str | None = None
+    created_at: datetime
+    created_by: str = ""
+
+
+class ClaimCheck(Model):
+    claim_id: str
+    status: CheckStatus
+    detail: str
+    suggestion: str | None = None
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class Finding(Model):
+    """A timeline inconsistency: what cannot be true, and which claims say it."""
+
+    rule: str = Field(description='e.g. "cause-after-incident", "fix-not-in-revision"')
+    severity: Literal["error", "warning"]
+    message: str
+    claim_ids: list[str] = Field(default_factory=list)
+    commits: list[str] = Field(default_factory=list)
+
+
+class Verdict(Model):
+    target: VerdictTarget
+    target_id: str | None = Field(default=None, description="why or claim id; None for analysis")
+    decision: Decision
+    note: str = ""
+    auditor: str
+    at: datetime
+    override: bool = Field(
+        default=False, description="approved despite a rejected why or contradicted claim"
+    )
+
+
+class Analysis(Model):
+    """One Five Whys document as read, with every element keeping its line number."""
+
+    path: str
+    title: str = ""
+    sha256: str
+    line_count: int = 0
+    problem: Section | None = None
+    incident: IncidentWindow = Field(default_factory=IncidentWindow)
+    whys: list[Why] = Field(default_factory=list)
+    root_cause: Section | None = None
+    fix: Section | None = None
+    claims: list[Claim] = Field(default_factory=list)
+    warnings: list[str] = Field(
+        default_factory=list, description="what the reader could not take as written"
+    )
+
+    @property
+    def has_why_chain(self) -> bool:
+        return bool(self.whys)
+
+
+class AnalysisAudit(Model):
+    """An analysis in a session: its checks, findings, evidence and verdicts."""
+
+    analysis: Analysis
+    checked_revision: str | None = Field(default=None, description="full SHA of the checks")
+    checks: list[ClaimCheck] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
+    evidence: list[Evidence] = Field(default_factory=list)
+    verdicts: list[Verdict] = Field(
+        default_factory=list, description="every verdict recorded, oldest first; latest wins"
+    )
+    corrected_root_cause: str | None = None
+
+
+class Session(Model):
+    schema_version: int = SCHEMA_VERSION
+    repo: str = Field(description="absolute path of the repository audited")
+    revision: str = Field(default="HEAD", description="the revision as the auditor gave it")
+    revision_sha: str | None = None
+    created_at: datetime
+    updated_at: datetime
+    analyses: list[AnalysisAudit] = Field(default_factory=list)
+    ui: dict[str, Any] = Field(
+        default_factory=dict, description="where the auditor was (selection, panel)"
+    )
