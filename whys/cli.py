@@ -26,6 +26,7 @@ COMMANDS: tuple[str, ...] = (
     "verdict",
     "export",
     "verify",
+    "sign",
 )
 
 log = logging.getLogger("whys")

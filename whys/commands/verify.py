@@ -1,16 +1,119 @@
-"""`whys verify`: placeholder until its issue lands."""
+"""`whys verify OUT.json --repo DIR [--allowed-signers FILE] [--rev REV] [--json]`: check
+every signature of a verdict file, then re-run every evidence item at its pinned revision
+and, with --rev, at a newer one. Exit 0 sound, 1 a bad signature or drift, 2 bad input.
+
+Signatures are checked on the raw bytes before anything parses them, so a file changed by
+one byte fails as a bad signature (exit 1), not as bad input.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
 
-from whys.errors import BadInputError
+from whys.core.drift import DriftItem, check_drift
+from whys.core.repo import open_repo
+from whys.core.signing import SignatureCheck, verify_signatures
+from whys.core.verdict import parse_verdict_file
+from whys.errors import BadInputError, WhysError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("verify", help="(not built yet)")
+    parser = subparsers.add_parser(
+        "verify",
+        help="check a verdict file's signatures and re-run its evidence",
+        description="Check every signature of a verdict file (OUT.json.sig, OUT.json.2.sig...) "
+        "against an allowed_signers file in git's format, then re-run every evidence item. "
+        "Exit 0 sound, 1 a bad signature or drift, 2 bad input.",
+    )
+    parser.add_argument("verdict_file", type=Path, metavar="OUT.json")
+    parser.add_argument("--repo", type=Path, default=Path("."), metavar="DIR")
+    parser.add_argument(
+        "--allowed-signers",
+        type=Path,
+        metavar="FILE",
+        help="who may sign (git's allowed_signers format); without it signatures are only "
+        "checked for integrity",
+    )
+    parser.add_argument(
+        "--rev", metavar="REV", help="also re-run the evidence at this newer revision"
+    )
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.set_defaults(run=run)
 
 
+def _signature_line(check: SignatureCheck) -> str:
+    mark = "ok  " if check.ok else "FAIL"
+    return f"{mark} signature {check.signature.name}: {check.detail}"
+
+
+def _drift_line(item: DriftItem) -> str:
+    mark = {"same": "ok  ", "drifted": "DRIFT", "error": "FAIL", "skipped": "skip"}[item.status]
+    where = f"at {item.revision[:12]}" if item.revision else ""
+    label = "pinned" if item.at == "pinned" else "newer"
+    pinned_to = f", {item.pinned_to}" if item.pinned_to else ""
+    lines = [
+        f"{mark} evidence {item.evidence_id} ({item.analysis}{pinned_to}) {label} {where}: "
+        f"{item.detail}"
+    ]
+    lines += [f"       {change}" for change in item.changes]
+    return "\n".join(lines)
+
+
 def run(args: argparse.Namespace) -> int:
-    raise BadInputError("'whys verify' is not built yet")
+    path: Path = args.verdict_file
+    if not path.is_file():
+        raise BadInputError(f"no verdict file at {path}")
+    signatures = verify_signatures(path, args.allowed_signers)
+    problems: list[str] = []
+    bad_signatures = [check for check in signatures if not check.ok]
+    if bad_signatures:
+        problems.append(f"{len(bad_signatures)} bad signature(s)")
+    if args.allowed_signers is not None and not signatures:
+        problems.append("not signed")
+
+    drift: list[DriftItem] = []
+    parse_error: WhysError | None = None
+    try:
+        verdict_file = parse_verdict_file(path.read_bytes(), str(path))
+    except WhysError as error:
+        if not problems:
+            raise
+        parse_error = error
+    else:
+        repo = open_repo(args.repo)
+        drift = check_drift(verdict_file, repo, args.rev)
+    drifted = [item for item in drift if item.status == "drifted"]
+    failed = [item for item in drift if item.status == "error"]
+    if drifted:
+        problems.append(f"{len(drifted)} evidence re-run(s) drifted")
+    if failed:
+        problems.append(f"{len(failed)} evidence re-run(s) failed")
+
+    if args.json:
+        document = {
+            "sound": not problems,
+            "problems": problems,
+            "signatures": [
+                {**asdict(check), "signature": str(check.signature)} for check in signatures
+            ],
+            "evidence": [asdict(item) for item in drift],
+        }
+        print(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False))
+    else:
+        if not signatures:
+            print("unsigned: no signature file beside the verdict file")
+        for check in signatures:
+            print(_signature_line(check))
+        if parse_error is not None:
+            print(f"not re-run: {parse_error.message}")
+        for item in drift:
+            print(_drift_line(item))
+        verdict = "SOUND" if not problems else "NOT SOUND: " + ", ".join(problems)
+        print(verdict)
+    if not problems and not signatures and args.allowed_signers is None:
+        print("whys: the verdict file is unsigned; only its evidence was checked", file=sys.stderr)
+    return 1 if problems else 0

@@ -32,3 +32,33 @@ def fenced_lines(lines: list[str]) -> list[bool]:
             ):
                 opener = None
     return inside
+
+
+def split_lines(text: str) -> list[str]:
+    """The document's lines as editors and `grep -n` number them: split on LF only, one
+    trailing CR dropped (CRLF files), no empty last line for a final newline."""
+    if not text:
+        return []
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return [line[:-1] if line.endswith("\r") else line for line in lines]
+
+
+_ATX_OPEN = re.compile(r" {0,3}(#{1,6})(?:[ \t]|$)")
+
+
+def atx_heading(line: str) -> tuple[int, str] | None:
+    """`(level, text)` for an ATX heading line (`## Text ##`), else None.
+
+    String operations rather than one regex for the text, so a 100,000-character heading
+    costs one pass, never a backtracking search for the closing `#` run.
+    """
+    match = _ATX_OPEN.match(line)
+    if match is None:
+        return None
+    text = line[match.end() :].strip()
+    closing = text.rstrip("#")
+    if closing != text and (not closing or closing[-1] in " \t"):
+        text = closing.rstrip()
+    return len(match.group(1)), text

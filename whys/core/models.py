@@ -189,6 +189,9 @@ class Verdict(Model):
     override: bool = Field(
         default=False, description="approved despite a rejected why or contradicted claim"
     )
+    overrode: list[str] = Field(
+        default_factory=list, description="what the override approved over, one phrase each"
+    )
 
 
 class Analysis(Model):

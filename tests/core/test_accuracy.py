@@ -1,0 +1,150 @@
+"""Accuracy against the ground truth of every sample analysis (sample_repos/*/expected.json).
+
+Extraction is scored per claim kind by matching claims on (line, kind); status agreement is
+scored on the matched claims; timeline findings by rule. The table is printed (run with -s)
+and the thresholds below are what this version defends.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from whys.core.checks import check_analysis
+from whys.core.models import CLAIM_KINDS, Claim
+from whys.core.reader import read_analysis
+from whys.core.repo import open_repo
+from whys.samples.build import build_case, case_dir, list_cases
+
+# Floors this version holds on the bundled samples; raise them as extraction improves.
+MIN_PRECISION = 0.85
+MIN_RECALL = 0.85
+MIN_KIND_RECALL = 0.6
+MIN_STATUS_AGREEMENT = 0.85
+MIN_FINDING_RECALL = 0.8
+
+
+@dataclass
+class Score:
+    expected: Counter[str] = field(default_factory=Counter)
+    extracted: Counter[str] = field(default_factory=Counter)
+    matched: Counter[str] = field(default_factory=Counter)
+    status_agree: int = 0
+    status_total: int = 0
+    findings_expected: int = 0
+    findings_found: int = 0
+    findings_extra: int = 0
+    misses: list[str] = field(default_factory=list)
+
+
+def _fits(claim: Claim, item: dict) -> bool:
+    """Several claims of one kind on a line: pair by what the needle names."""
+    needle = item.get("needle", "")
+    if claim.kind == "time":
+        if "before" in needle or "after" in needle:
+            return claim.relation in {"before-incident", "after-incident"}
+        dated = needle[:4].isdigit() or needle.lstrip("~")[:2].isdigit()
+        if dated and ("-" in needle or ":" in needle):
+            return claim.relation == "on-date"
+        return claim.relation in {"in-revision", "not-in-revision"}
+    values = [claim.path, claim.sha, claim.message, claim.pattern, claim.symbol]
+    return any(v and (needle in v or v in needle) for v in values) or needle in claim.text
+
+
+def _score_analysis(score: Score, name: str, truth: dict, repo_dir: Path, folder: Path) -> None:
+    analysis = read_analysis(folder / name)
+    run = check_analysis(analysis, open_repo(repo_dir))
+    checks = {c.claim_id: c for c in run.checks}
+    pool: dict[tuple[int, str], list] = {}
+    for claim in analysis.claims:
+        pool.setdefault((claim.line, claim.kind), []).append(claim)
+        score.extracted[claim.kind] += 1
+    for item in truth["claims"]:
+        kind = item["kind"]
+        score.expected[kind] += 1
+        candidates = pool.get((item["line"], kind), [])
+        preferred = [c for c in candidates if _fits(c, item)] or candidates
+        if not preferred:
+            score.misses.append(f"{name}:{item['line']} missed {kind} ({item.get('needle')})")
+            continue
+        claim = preferred[0]
+        candidates.remove(claim)
+        score.matched[kind] += 1
+        score.status_total += 1
+        check = checks[claim.id]
+        if check.status == item["status"]:
+            score.status_agree += 1
+        else:
+            score.misses.append(
+                f"{name}:{item['line']} {kind} {check.status} != {item['status']} "
+                f"({item.get('needle')}): {check.detail}"
+            )
+    for (line, kind), left in pool.items():
+        for claim in left:
+            score.misses.append(f"{name}:{line} extra {kind}: {claim.text[:70]}")
+    wanted = Counter(f["rule"] for f in truth.get("findings", []))
+    found = Counter(f.rule for f in run.findings)
+    score.findings_expected += sum(wanted.values())
+    score.findings_found += sum(min(n, found[rule]) for rule, n in wanted.items())
+    score.findings_extra += sum(max(0, n - wanted[rule]) for rule, n in found.items())
+    for rule in set(found) - set(wanted):
+        score.misses.append(f"{name}: extra finding {rule}")
+    for rule in set(wanted) - set(found):
+        score.misses.append(f"{name}: missed finding {rule}")
+
+
+@pytest.fixture(scope="module")
+def score(tmp_path_factory: pytest.TempPathFactory) -> Score:
+    total = Score()
+    built = tmp_path_factory.mktemp("samples")
+    for case in list_cases():
+        folder = case_dir(case)
+        expected_file = folder / "expected.json"
+        if not expected_file.exists():
+            continue
+        truth = json.loads(expected_file.read_text(encoding="utf-8"))
+        repo_dir = build_case(case, built / case)
+        for name, analysis_truth in truth["analyses"].items():
+            _score_analysis(total, name, analysis_truth, repo_dir, folder)
+    return total
+
+
+def _ratio(part: int, whole: int) -> float:
+    return part / whole if whole else 1.0
+
+
+def test_print_table(score: Score) -> None:
+    print("\nkind       expected extracted matched precision recall")
+    for kind in CLAIM_KINDS:
+        print(
+            f"{kind:<10} {score.expected[kind]:>8} {score.extracted[kind]:>9} "
+            f"{score.matched[kind]:>7} {_ratio(score.matched[kind], score.extracted[kind]):>9.2f} "
+            f"{_ratio(score.matched[kind], score.expected[kind]):>6.2f}"
+        )
+    print(
+        f"status agreement {score.status_agree}/{score.status_total}; findings "
+        f"{score.findings_found}/{score.findings_expected} (+{score.findings_extra} extra)"
+    )
+    for miss in score.misses:
+        print("  ", miss)
+    assert score.expected, "no sample ground truth found"
+
+
+def test_extraction_precision_and_recall(score: Score) -> None:
+    matched = sum(score.matched.values())
+    assert _ratio(matched, sum(score.extracted.values())) >= MIN_PRECISION
+    assert _ratio(matched, sum(score.expected.values())) >= MIN_RECALL
+    for kind in CLAIM_KINDS:
+        assert _ratio(score.matched[kind], score.expected[kind]) >= MIN_KIND_RECALL, kind
+
+
+def test_status_agreement(score: Score) -> None:
+    assert _ratio(score.status_agree, score.status_total) >= MIN_STATUS_AGREEMENT
+
+
+def test_timeline_findings(score: Score) -> None:
+    assert _ratio(score.findings_found, score.findings_expected) >= MIN_FINDING_RECALL

@@ -1,0 +1,234 @@
+"""Claim extraction on the forms real analyses use (the seeds), one behaviour per test."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+import pytest
+
+from whys.core.claims import extract_claims
+from whys.core.models import Claim, Why
+
+
+def claims_of(text: str, whys: list[Why] | None = None) -> list[Claim]:
+    return extract_claims(text.splitlines(), whys or [])
+
+
+def only(text: str, kind: str) -> list[Claim]:
+    return [c for c in claims_of(text) if c.kind == kind]
+
+
+def test_line_range_after_a_backticked_path() -> None:
+    [claim] = only("- `unified_manager.py`: Lines 803-806 handle `WebSocketState`", "lines")
+    assert (claim.path, claim.line_start, claim.line_end) == ("unified_manager.py", 803, 806)
+    assert claim.symbol == "WebSocketState"
+
+
+def test_path_colon_range_and_path_colon_list() -> None:
+    [ranged] = only("See `file.py:721-724` for the retry.", "lines")
+    assert (ranged.path, ranged.line_start, ranged.line_end) == ("file.py", 721, 724)
+    [listed] = only("Uses at `utils.py:74, 77, 88, 91`", "lines")
+    assert listed.line_numbers == [74, 77, 88, 91]
+    assert (listed.line_start, listed.line_end) == (74, 91)
+
+
+def test_prose_line_forms() -> None:
+    text = "\n".join(
+        [
+            "The handler in `app/ws.py` at line 798 raises.",
+            "`websocket_core/utils.py`: Lines 74, 77, 88, 91",
+            "`auth_middleware.py` (LINES 177-206) duplicates validation",
+            "In `deploy.py`, Line 1229-1230 skips secrets",
+        ]
+    )
+    found = [(c.line, c.path, c.line_start, c.line_end) for c in only(text, "lines")]
+    assert found == [
+        (1, "app/ws.py", 798, 798),
+        (2, "websocket_core/utils.py", 74, 91),
+        (3, "auth_middleware.py", 177, 206),
+        (4, "deploy.py", 1229, 1230),
+    ]
+
+
+def test_line_reference_without_a_path_takes_the_file_named_just_before() -> None:
+    text = (
+        "**File:** `netra/core/validator.py`\n\n- **Evidence:** Lines 214-227 show entropy checks"
+    )
+    [claim] = only(text, "lines")
+    assert claim.path == "netra/core/validator.py"
+    assert claim.line == 3
+
+
+def test_bullets_under_a_lead_in_inherit_its_symbol() -> None:
+    text = "Found 15+ files using WebSocketState:\n- `websocket_core/utils.py`: Lines 74, 77"
+    [claim] = only(text, "lines")
+    assert claim.symbol == "WebSocketState"
+
+
+def test_counts_exact_and_at_least() -> None:
+    text = "\n".join(
+        [
+            "- Found **684 files** containing `WebSocketManager` class references",
+            "Found 15+ files using WebSocketState:",
+            "SERVICE_SECRET confirmed: 167+ references across codebase",
+            "Real System: 100.0% compliant (866 files)",
+        ]
+    )
+    counts = [(c.count, c.at_least, c.count_unit, c.pattern) for c in only(text, "count")]
+    assert counts == [
+        (684, False, "files", "WebSocketManager"),
+        (15, True, "files", "WebSocketState"),
+        (167, True, "references", "SERVICE_SECRET"),
+    ]
+
+
+def test_commit_with_quoted_message_and_role_from_wording() -> None:
+    text = "\n".join(
+        [
+            '- `bdeb0203f`: "fix: resolve WebSocket 1011 internal errors"',
+            "The bug was introduced by commit `1a2b3c4d` in the retry loop.",
+            'Commit abc1234 ("feat: add cache") is unrelated.',
+        ]
+    )
+    commits = [(c.sha, c.message, c.role) for c in only(text, "commit")]
+    assert commits == [
+        ("bdeb0203f", "fix: resolve WebSocket 1011 internal errors", "fix"),
+        ("1a2b3c4d", None, "cause"),
+        ("abc1234", "feat: add cache", "mentioned"),
+    ]
+
+
+def test_two_commits_on_one_line_keep_their_own_roles() -> None:
+    text = "Commit `a1b2c3d4` broke the parser; it was fixed by `e5f6a7b8`."
+    roles = {c.sha: c.role for c in only(text, "commit")}
+    assert roles == {"a1b2c3d4": "cause", "e5f6a7b8": "fix"}
+
+
+def test_what_is_not_a_sha() -> None:
+    text = "\n".join(
+        [
+            "Deployed in v1.4.2 and build 1234567 on revision netra-backend-staging-00161-67z",
+            "Issue #1209 and `deadbeefcafe` and uuid `550e8400-e29b-41d4-a716-446655440000`",
+            "JWT_SECRET=7SVLKvh7mJNeF6njiRJMoZpUWLya3NfsvJfRHPc0-cYI7Oh80oXOUHuBN",
+        ]
+    )
+    assert only(text, "commit") == []
+
+
+def test_quoted_conventional_message_without_sha_is_a_message_claim() -> None:
+    text = 'The fix landed as "fix(auth): restore SERVICE_SECRET loading" last week.'
+    [claim] = only(text, "message")
+    assert claim.message == "fix(auth): restore SERVICE_SECRET loading"
+    assert claim.role == "fix"
+    assert only('He said "this is fine" twice.', "message") == []
+
+
+def test_time_claims() -> None:
+    text = "\n".join(
+        [
+            "Commit `a1b2c3d4` landed before the incident.",
+            "Commit `b2c3d4e5` was merged after the outage began.",
+            "The fix `c3d4e5f6` is in the deployed revision.",
+            "`d4e5f6a7` was deployed in v1.4.2",
+            "The regression was introduced on 2026-02-25 by `e5f6a7b8`",
+            "the syntax errors were resolved by ~03:44 UTC",
+        ]
+    )
+    times = [(c.line, c.relation, c.sha, c.revision) for c in only(text, "time")]
+    assert times == [
+        (1, "before-incident", "a1b2c3d4", None),
+        (2, "after-incident", "b2c3d4e5", None),
+        (3, "in-revision", "c3d4e5f6", None),
+        (4, "in-revision", "d4e5f6a7", "v1.4.2"),
+        (5, "on-date", "e5f6a7b8", None),
+        (6, "on-date", None, None),
+    ]
+    assert only(text, "time")[4].when == datetime(2026, 2, 25, tzinfo=UTC)
+
+
+def test_absolute_windows_and_macos_paths_are_file_claims() -> None:
+    text = (
+        "1. **Primary**: `C:\\GitHub\\netra-apex\\netra_backend\\app\\x.py`\n"
+        "2. /Users/dev/src/netra-apex/netra_backend/app/y.py"
+    )
+    assert [c.path for c in only(text, "file")] == [
+        "C:\\GitHub\\netra-apex\\netra_backend\\app\\x.py",
+        "/Users/dev/src/netra-apex/netra_backend/app/y.py",
+    ]
+
+
+def test_symbol_claims_need_a_file() -> None:
+    text = "\n".join(
+        [
+            "`class PaymentClient` in `client.py` wraps the gateway.",
+            "`PAYMENT_TIMEOUT_MS` is read in `config.py`.",
+            "A `SERVICE_SECRET` mention alone is not a claim.",
+        ]
+    )
+    symbols = [(c.line, c.symbol, c.path) for c in only(text, "symbol")]
+    assert symbols == [(1, "PaymentClient", "client.py"), (2, "PAYMENT_TIMEOUT_MS", "config.py")]
+    assert only(text, "file") == []
+
+
+def test_external_claims_are_listed() -> None:
+    text = "**Impact**: $120K MRR at risk\nCloud Run logs show 503s\nGit log shows two fixes"
+    assert [c.line for c in only(text, "external")] == [1, 2]
+
+
+def test_inside_fences_only_path_line_references_count() -> None:
+    text = "\n".join(
+        [
+            "```python",
+            "# CONFIRMED: Lines 59-85 handle WebSocketState",
+            "x = '`abc1234f`'  # commit abc1234f",
+            "# see handlers.py:42",
+            "Found 684 files containing X",
+            "```",
+        ]
+    )
+    claims = claims_of(text)
+    assert [(c.kind, c.line, c.path, c.line_start, c.in_code_fence) for c in claims] == [
+        ("lines", 4, "handlers.py", 42, True)
+    ]
+
+
+def test_several_claims_on_one_line_in_document_order() -> None:
+    text = "| `a.py` | `b.py:3` | commit `abc1234` | 12 files contain `foo_bar` |"
+    claims = claims_of(text)
+    assert [c.kind for c in claims] == ["file", "lines", "commit", "count"]
+    assert [c.id for c in claims] == ["c1", "c2", "c3", "c4"]
+
+
+def test_claims_belong_to_the_innermost_why() -> None:
+    whys = [
+        Why(id="1", number=1, line=1, end_line=6),
+        Why(id="1a", number=1, line=3, end_line=4),
+    ]
+    text = "`a.py`\n\n`b.py`\n\n`c.py`\n\n`d.py`"
+    assert [(c.line, c.why) for c in claims_of(text, whys)] == [
+        (1, "1"),
+        (3, "1a"),
+        (5, "1"),
+        (7, None),
+    ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "*" * 100_000,
+        "a" * 100_000,
+        "a." * 50_000,
+        "`" * 100_000,
+        '"' * 100_000,
+        "1, " * 30_000,
+        "lines 1, " * 10_000,
+        "abc1234 " * 10_000,
+        "/" * 100_000 + ".py",
+    ],
+)
+def test_pathological_lines_stay_fast(line: str) -> None:
+    started = time.perf_counter()
+    extract_claims([line], [])
+    assert time.perf_counter() - started < 2.0

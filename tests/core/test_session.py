@@ -1,0 +1,298 @@
+"""Sessions: atomic saves, autosave after every change, resume, and saves under fault."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from session_samples import make_analysis, make_checks, make_evidence, make_session
+
+from whys import paths
+from whys.core.session import (
+    SessionStore,
+    default_session_path,
+    load_session,
+    new_session,
+    save_session,
+)
+from whys.errors import BadInputError, SessionError, VerdictRuleError
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> SessionStore:
+    return SessionStore(tmp_path / "sessions" / "audit.json", make_session())
+
+
+def test_save_then_load_gives_back_the_same_session(tmp_path: Path) -> None:
+    session = make_session(analyses=2)
+    session.analyses[0].evidence.append(make_evidence())
+    target = tmp_path / "s.json"
+    save_session(session, target)
+    assert load_session(target) == session
+
+
+def test_every_mutation_is_on_disk_before_the_call_returns(store: SessionStore) -> None:
+    store.record_verdict(0, "why", "2", "rejected", "no evidence for the limits", "ana@x")
+    store.attach_evidence(0, make_evidence("e7"))
+    store.set_corrected_root_cause(0, "SERVICE_SECRET missing in staging")
+    store.set_ui_state({"selected": "why:2", "panel": "grep"})
+    resumed = SessionStore(store.path)
+    audit = resumed.audit(0)
+    assert [(v.target, v.target_id, v.decision) for v in audit.verdicts] == [
+        ("why", "2", "rejected")
+    ]
+    assert [item.id for item in audit.evidence] == ["e7"]
+    assert audit.corrected_root_cause == "SERVICE_SECRET missing in staging"
+    assert resumed.session.ui == {"selected": "why:2", "panel": "grep"}
+
+
+def test_open_or_create_starts_then_resumes(tmp_path: Path) -> None:
+    path = tmp_path / "nested" / "s.json"
+    created = SessionStore.open_or_create(path, tmp_path, "main", "c" * 40)
+    created.set_ui_state({"at": 1})
+    resumed = SessionStore.open_or_create(path, tmp_path / "elsewhere", "HEAD")
+    assert resumed.session.revision == "main"
+    assert resumed.session.ui == {"at": 1}
+
+
+def test_upsert_replaces_checks_but_keeps_the_auditors_work(store: SessionStore) -> None:
+    store.record_verdict(0, "why", "1", "approved", "", "ana@x")
+    store.attach_evidence(0, make_evidence())
+    store.set_incident(0, start=datetime(2026, 2, 27, 9, 30, tzinfo=UTC))
+    store.set_corrected_root_cause(0, "syntax error in agents_execute.py")
+
+    reread = make_analysis("reports/ANALYSIS_1.md", sha="1" * 64)
+    index = store.upsert_analysis(reread, "d" * 40, make_checks()[:1], [])
+    assert index == 0
+    audit = SessionStore(store.path).audit(0)
+    assert audit.analysis.sha256 == "1" * 64
+    assert audit.checked_revision == "d" * 40
+    assert [check.claim_id for check in audit.checks] == ["c1"]
+    assert audit.findings == []
+    assert len(audit.verdicts) == 1 and len(audit.evidence) == 1
+    assert audit.corrected_root_cause == "syntax error in agents_execute.py"
+    assert audit.analysis.incident.start == datetime(2026, 2, 27, 9, 30, tzinfo=UTC)
+    assert audit.analysis.incident.sources["start"] == "auditor"
+
+
+def test_upsert_of_a_new_path_appends(store: SessionStore) -> None:
+    index = store.upsert_analysis(make_analysis("other.md"), "e" * 40, make_checks(), [])
+    assert index == 1
+    assert [a.analysis.path for a in load_session(store.path).analyses] == [
+        "reports/ANALYSIS_1.md",
+        "other.md",
+    ]
+
+
+def test_set_incident_records_the_auditor_as_source_and_none_clears(store: SessionStore) -> None:
+    store.set_incident(0, deployed_revision="f" * 40, start=None)
+    incident = load_session(store.path).analyses[0].analysis.incident
+    assert incident.deployed_revision == "f" * 40
+    assert incident.start is None
+    assert incident.sources == {"start": "auditor", "deployed_revision": "auditor"}
+
+
+def test_refused_verdict_records_nothing(store: SessionStore) -> None:
+    before = store.path.read_bytes()
+    with pytest.raises(VerdictRuleError):
+        store.record_verdict(0, "analysis", None, "approved", "", "ana@x")
+    assert store.path.read_bytes() == before
+
+
+def test_attach_evidence_to_a_missing_why_names_the_valid_ones(store: SessionStore) -> None:
+    with pytest.raises(BadInputError, match="valid whys: 1, 2, 3"):
+        store.attach_evidence(0, make_evidence(why="9"))
+
+
+def test_missing_analysis_index_lists_what_is_there(store: SessionStore) -> None:
+    with pytest.raises(BadInputError, match="0: reports/ANALYSIS_1.md"):
+        store.record_verdict(3, "analysis", None, "rejected", "no", "ana@x")
+
+
+def test_auditor_defaults_to_user_when_git_has_no_email(
+    store: SessionStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("USER", "night-shift")
+    verdict = store.record_verdict(0, "why", "1", "approved", "", None)
+    assert verdict.auditor == "night-shift"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "not valid JSON"),
+        (b"\xff\xfe garbage", "not valid JSON"),
+        (b"[1, 2]", "not a JSON object"),
+        (b'{"schema_version": 1, "repo": 3}', "damaged session"),
+        (b'{"schema_version": 99}', "newer whys"),
+    ],
+)
+def test_unreadable_session_is_one_clear_error(
+    tmp_path: Path, content: bytes, message: str
+) -> None:
+    target = tmp_path / "s.json"
+    target.write_bytes(content)
+    with pytest.raises(SessionError, match=message):
+        load_session(target)
+
+
+def test_missing_session_file(tmp_path: Path) -> None:
+    with pytest.raises(SessionError, match="no session file"):
+        SessionStore(tmp_path / "absent.json")
+
+
+def test_default_session_path_is_stable_and_distinct(tmp_path: Path) -> None:
+    repo = tmp_path / "netra apex"
+    first = default_session_path(repo, [tmp_path / "b.md", tmp_path / "a.md"])
+    again = default_session_path(repo, [tmp_path / "a.md", tmp_path / "b.md"])
+    other = default_session_path(repo, [tmp_path / "a.md"])
+    assert first == again != other
+    assert first.parent == paths.sessions_dir()
+    assert first.name.startswith("netra-apex--a+b--") and first.suffix == ".json"
+
+
+# ---------------------------------------------------------------------------------------------
+# Sessions under fault
+
+KILLED_SAVER = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from whys.core.session import SessionStore
+
+    store = SessionStore(Path(sys.argv[1]))
+    change = 0
+    while True:
+        change += 1
+        store.set_ui_state({"change": change, "padding": "x" * 200_000})
+        print(change, flush=True)
+    """
+)
+
+
+@pytest.mark.parametrize("kill_after", [3, 40, 120])
+def test_sigkill_during_a_burst_of_saves_leaves_the_last_completed_change(
+    tmp_path: Path, kill_after: int
+) -> None:
+    target = tmp_path / "s.json"
+    SessionStore(target, make_session(analyses=3))
+    saver = subprocess.Popen(
+        [sys.executable, "-c", KILLED_SAVER, str(target)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert saver.stdout is not None
+    last_reported = 0
+    for line in saver.stdout:
+        last_reported = int(line)
+        if last_reported >= kill_after:
+            break
+    saver.send_signal(signal.SIGKILL)
+    saver.wait(timeout=30)
+    assert saver.returncode == -signal.SIGKILL, saver.stderr.read() if saver.stderr else ""
+
+    resumed = load_session(target)
+    # Every reported change had completed its save; one more may have completed unreported.
+    assert last_reported <= resumed.ui["change"] <= last_reported + 1
+    assert len(resumed.analyses) == 3
+    # The folder stays usable: the next save works and lands.
+    SessionStore(target).set_ui_state({"change": -1})
+    assert load_session(target).ui == {"change": -1}
+
+
+@contextlib.contextmanager
+def _tmpfs(folder: Path, options: str) -> Iterator[Path]:
+    """A real small filesystem (root only): read-only or full for real, not mocked."""
+    folder.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)],
+        capture_output=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here (needs root); the injected fault tests still run")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], check=False)
+
+
+def _remount_read_only(folder: Path) -> None:
+    subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
+
+
+def test_read_only_folder_gives_a_clear_error_and_keeps_the_old_session(tmp_path: Path) -> None:
+    if os.geteuid() != 0:
+        folder = tmp_path / "sessions"
+        folder.mkdir()
+        store = SessionStore(folder / "s.json", make_session())
+        folder.chmod(0o555)
+        remount: object = None
+    else:
+        remount = _tmpfs(tmp_path / "sessions", "size=4m")
+        folder = remount.__enter__()  # type: ignore[attr-defined]
+        store = SessionStore(folder / "s.json", make_session())
+        _remount_read_only(folder)
+    try:
+        before = store.path.read_bytes()
+        with pytest.raises(SessionError, match="read-only"):
+            store.record_verdict(0, "why", "2", "rejected", "limits were never cut", "ana@x")
+        assert store.path.read_bytes() == before
+        assert load_session(store.path).analyses[0].verdicts == []
+        assert store.unsaved  # the change is still held in memory for the next save
+        assert sorted(p.name for p in folder.iterdir()) == ["s.json"]
+    finally:
+        if remount is None:
+            folder.chmod(0o755)
+        else:
+            remount.__exit__(None, None, None)  # type: ignore[attr-defined]
+
+
+def test_really_full_disk_keeps_the_old_session(tmp_path: Path) -> None:
+    with _tmpfs(tmp_path / "small", "size=256k") as folder:
+        store = SessionStore(folder / "s.json", make_session())
+        before = store.path.read_bytes()
+        with pytest.raises(SessionError, match="disk is full"):
+            store.set_ui_state({"padding": "x" * 400_000})
+        assert store.path.read_bytes() == before
+        assert sorted(p.name for p in folder.iterdir()) == ["s.json"]
+
+
+@pytest.mark.parametrize("failing_call", ["write", "fsync"])
+def test_full_disk_injected_keeps_the_old_session_and_retries(
+    store: SessionStore, monkeypatch: pytest.MonkeyPatch, failing_call: str
+) -> None:
+    # Injected fault: os.write / os.fsync raise ENOSPC as a full disk would.
+    def no_space(*_args: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    before = store.path.read_bytes()
+    with monkeypatch.context() as patched:
+        patched.setattr(os, failing_call, no_space)
+        with pytest.raises(SessionError, match="disk is full"):
+            store.record_verdict(0, "why", "2", "rejected", "limits were never cut", "ana@x")
+    assert store.path.read_bytes() == before
+    assert sorted(p.name for p in store.path.parent.iterdir()) == ["audit.json"]
+    assert store.unsaved
+
+    store.set_corrected_root_cause(0, "SERVICE_SECRET missing")
+    audit = load_session(store.path).analyses[0]
+    assert [v.decision for v in audit.verdicts] == ["rejected"]
+    assert audit.corrected_root_cause == "SERVICE_SECRET missing"
+    assert not store.unsaved
+
+
+def test_new_session_records_the_resolved_repo(tmp_path: Path) -> None:
+    session = new_session(tmp_path / "." / "repo", "v1.2", None)
+    assert session.repo == str((tmp_path / "repo").resolve())
+    assert session.revision == "v1.2"

@@ -1,0 +1,199 @@
+"""Drift: re-run every evidence item of a verdict file and say what no longer holds.
+
+Each item is re-run at the revision it was pinned to (the same answer is expected: a change
+there means rewritten history or a different repository) and, when asked, at a newer
+revision, where a change is the news the verifier wants: a fix that was reverted, a line
+that moved, a count that changed. The comparison is by digest, as recorded at export;
+the explanation is a short line diff of the results (credentials redacted).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import threading
+from dataclasses import dataclass, field
+from typing import Literal
+
+from whys.core.evidence import content_digest, run_query
+from whys.core.redact import redact_text
+from whys.core.repo import GitRepo
+from whys.core.verdict import EvidenceRecord, VerdictFile
+from whys.errors import BadInputError, BadRevisionError, WhysError
+
+DriftStatus = Literal["same", "drifted", "error", "skipped"]
+_GREP_LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<text>.*)$")
+_SHOWN_CHANGES = 4
+
+
+@dataclass
+class DriftItem:
+    """One evidence item re-run at one revision."""
+
+    analysis: str
+    evidence_id: str
+    kind: str
+    pinned_to: str  # "why 2", "claim c4" or ""
+    at: Literal["pinned", "newer"]
+    revision: str  # full SHA it was re-run at ("" when it could not run)
+    status: DriftStatus
+    detail: str
+    recorded_digest: str
+    fresh_digest: str = ""
+    changes: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return self.status in ("drifted", "error")
+
+
+def _pinned_to(record: EvidenceRecord) -> str:
+    if record.why:
+        return f"why {record.why}"
+    if record.claim:
+        return f"claim {record.claim}"
+    return ""
+
+
+def describe_changes(before: str, after: str, limit: int = _SHOWN_CHANGES) -> list[str]:
+    """A few lines saying what changed between two results: moved lines first (same
+    `path:N:text` at another N), then removed (-) and added (+) lines."""
+    old_lines = [line for line in before.splitlines() if line.strip()]
+    new_lines = [line for line in after.splitlines() if line.strip()]
+    matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
+    removed: list[str] = []
+    added: list[str] = []
+    for tag, old_start, old_end, new_start, new_end in matcher.get_opcodes():
+        if tag in ("replace", "delete"):
+            removed += old_lines[old_start:old_end]
+        if tag in ("replace", "insert"):
+            added += new_lines[new_start:new_end]
+    moved: list[str] = []
+    for old in list(removed):
+        old_match = _GREP_LINE.match(old)
+        if not old_match:
+            continue
+        for new in added:
+            new_match = _GREP_LINE.match(new)
+            if (
+                new_match
+                and new_match["path"] == old_match["path"]
+                and new_match["text"] == old_match["text"]
+            ):
+                moved.append(
+                    f"moved: {old_match['path']}:{old_match['line']} -> line "
+                    f"{new_match['line']}: {new_match['text'].strip()}"
+                )
+                removed.remove(old)
+                added.remove(new)
+                break
+    described = moved + [f"- {line}" for line in removed] + [f"+ {line}" for line in added]
+    if len(described) > limit:
+        described = described[:limit] + [f"(and {len(described) - limit} more changed lines)"]
+    return [redact_text(line)[0] for line in described]
+
+
+def _reverted_by(repo: GitRepo, record: EvidenceRecord, revision: str) -> str | None:
+    """For commit evidence: the commit at or before `revision` that reverts it, if any."""
+    cited = record.query.get("sha") or record.query.get("fix")
+    if record.kind != "commit" or not isinstance(cited, str) or not cited:
+        return None
+    try:
+        matches = repo.resolve_prefix(cited)
+        if len(matches) != 1:
+            return None
+        for revert in repo.iter_log(
+            revision, message=f"This reverts commit {matches[0]}", max_count=1
+        ):
+            return f"{revert.sha[:12]} {revert.subject!r}"
+    except WhysError:
+        return None
+    return None
+
+
+def _rerun(
+    repo: GitRepo,
+    analysis: str,
+    record: EvidenceRecord,
+    at: Literal["pinned", "newer"],
+    revision: str,
+) -> DriftItem:
+    item = DriftItem(
+        analysis=analysis,
+        evidence_id=record.id,
+        kind=record.kind,
+        pinned_to=_pinned_to(record),
+        at=at,
+        revision="",
+        status="same",
+        detail="",
+        recorded_digest=record.digest.sha256,
+    )
+    if "[REDACTED:" in str(record.query):
+        item.status = "skipped"
+        item.detail = "its query held a credential and was redacted in the export; not re-run"
+        return item
+    try:
+        sha, summary, content = run_query(repo, record.query, revision)
+    except WhysError as error:
+        item.status = "error"
+        item.detail = f"could not re-run: {error.message}"
+        return item
+    item.revision = sha
+    # A result that names the revision it ran at ("in <sha>: yes") must not drift only
+    # because the revision is newer.
+    comparable = content.replace(sha, record.revision) if sha != record.revision else content
+    item.fresh_digest = content_digest(comparable)
+    reverted = _reverted_by(repo, record, sha) if at == "newer" else None
+    if item.fresh_digest == record.digest.sha256 and reverted is None:
+        item.detail = redact_text(summary)[0]
+        return item
+    item.status = "drifted"
+    if reverted is not None:
+        cited = record.query.get("sha") or record.query.get("fix")
+        item.detail = f"commit {cited} was reverted by {reverted}"
+    elif at == "pinned":
+        item.detail = (
+            "the result differs at the revision it was pinned to (rewritten history, another "
+            f"repository, or an edited verdict file): now {redact_text(summary)[0]}"
+        )
+    else:
+        item.detail = f"was: {record.summary}; now: {redact_text(summary)[0]}"
+    fresh_shown = redact_text(comparable)[0]
+    if record.truncated:
+        fresh_shown = fresh_shown[: len(record.content)]
+    item.changes = describe_changes(record.content, fresh_shown)
+    return item
+
+
+def check_drift(
+    verdict_file: VerdictFile,
+    repo: GitRepo,
+    newer_revision: str | None = None,
+    *,
+    cancel: threading.Event | None = None,
+) -> list[DriftItem]:
+    """Re-run every evidence item at its pinned revision and, given one, at a newer revision.
+
+    BadInputError when the repository does not hold the revision the verdict was checked at
+    (the wrong repository, most likely); per-item failures are items with status "error".
+    """
+    recorded = verdict_file.resource.revision_sha
+    if recorded:
+        try:
+            repo.resolve_revision(recorded)
+        except BadRevisionError as error:
+            raise BadInputError(
+                f"{repo.root} does not contain {recorded[:12]}, the revision this verdict was "
+                "checked at (is it the right repository?)"
+            ) from error
+    newer_sha = repo.resolve_revision(newer_revision) if newer_revision else None
+    results: list[DriftItem] = []
+    for analysis in verdict_file.analyses:
+        for record in analysis.evidence:
+            if cancel is not None and cancel.is_set():
+                return results
+            results.append(_rerun(repo, analysis.path, record, "pinned", record.revision))
+            if newer_sha is not None and newer_sha != record.revision:
+                results.append(_rerun(repo, analysis.path, record, "newer", newer_sha))
+    return results

@@ -1,0 +1,434 @@
+"""The audit session: load, save atomically, and a store whose every change autosaves.
+
+A save writes a temporary file beside the session, fsyncs it, renames it over the old file
+and fsyncs the folder, so a crash or a kill at any moment leaves either the previous session
+or the new one on disk, never a torn mix. A save that fails (read-only folder, full disk)
+raises SessionError and leaves the old file as it was; the store keeps the change in memory
+(`unsaved` is True) and the next successful save writes it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import json
+import os
+import tempfile
+import threading
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from whys import paths
+from whys.core.models import (
+    SCHEMA_VERSION,
+    Analysis,
+    AnalysisAudit,
+    ClaimCheck,
+    Evidence,
+    Finding,
+    Session,
+    Verdict,
+    VerdictTarget,
+)
+from whys.core.verdict import latest_verdict, latest_verdicts, make_verdict
+from whys.errors import BadInputError, SessionError, WhysError
+
+__all__ = [
+    "SessionStore",
+    "atomic_write_bytes",
+    "default_auditor",
+    "default_session_path",
+    "latest_verdict",
+    "latest_verdicts",
+    "load_session",
+    "new_session",
+    "save_session",
+]
+
+INCIDENT_FIELDS = ("start", "end", "detected", "deployed_revision")
+_UNSET: Any = object()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+# ---------------------------------------------------------------------------------------------
+# Atomic files
+
+
+def _describe_os_error(error: OSError, action: str, path: Path) -> str:
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        reason = "the disk is full"
+    elif error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        reason = "the folder is read-only or not writable"
+    elif error.errno == errno.ENOENT:
+        reason = "the folder does not exist"
+    else:
+        reason = error.strerror or str(error)
+    return f"cannot {action} {path}: {reason}"
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        folder_fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return  # some filesystems cannot open a folder; the rename itself already happened
+    try:
+        os.fsync(folder_fd)
+    except OSError:
+        pass  # e.g. EINVAL on filesystems that do not sync folders
+    finally:
+        os.close(folder_fd)
+
+
+def atomic_write_bytes(path: Path, data: bytes, *, what: str = "save") -> None:
+    """Replace `path` with `data` all at once: temp file in the same folder, fsync, rename.
+
+    Raises SessionError (one line: read-only, disk full, ...) and leaves the old file intact.
+    """
+    path = Path(path)
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        descriptor, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as error:
+        raise SessionError(_describe_os_error(error, what, path)) from error
+    temp_path = Path(temp_name)
+    try:
+        with contextlib.suppress(FileNotFoundError):
+            os.fchmod(descriptor, path.stat().st_mode & 0o777)
+        view = memoryview(data)
+        while view:
+            written = os.write(descriptor, view)
+            view = view[written:]
+        os.fsync(descriptor)
+        os.close(descriptor)
+        descriptor = -1
+        os.replace(temp_path, path)
+    except OSError as error:
+        if descriptor >= 0:
+            os.close(descriptor)
+        temp_path.unlink(missing_ok=True)
+        raise SessionError(_describe_os_error(error, what, path)) from error
+    _fsync_folder(folder)
+
+
+# ---------------------------------------------------------------------------------------------
+# Load and save
+
+
+def load_session(path: Path) -> Session:
+    """The session saved at `path`; SessionError (one line) when it is missing or damaged."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError as error:
+        raise SessionError(f"no session file at {path}") from error
+    except IsADirectoryError as error:
+        raise SessionError(f"{path} is a folder, not a session file") from error
+    except OSError as error:
+        raise SessionError(_describe_os_error(error, "read session", path)) from error
+    try:
+        document = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as error:
+        raise SessionError(f"{path} is not a whys session (not valid JSON)") from error
+    if not isinstance(document, dict):
+        raise SessionError(f"{path} is not a whys session (not a JSON object)")
+    version = document.get("schema_version")
+    if isinstance(version, int) and version > SCHEMA_VERSION:
+        raise SessionError(
+            f"{path} was written by a newer whys (session format {version}, "
+            f"this one reads {SCHEMA_VERSION})"
+        )
+    try:
+        return Session.model_validate(document)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first.get("loc", ())) or "top level"
+        raise SessionError(
+            f"{path} is a damaged session ({where}: {first.get('msg', 'invalid')})"
+        ) from error
+
+
+def session_bytes(session: Session) -> bytes:
+    return (session.model_dump_json(indent=2) + "\n").encode("utf-8")
+
+
+def save_session(session: Session, path: Path) -> None:
+    """Write the session atomically; SessionError leaves the previous file intact."""
+    atomic_write_bytes(Path(path), session_bytes(session), what="save session to")
+
+
+def new_session(
+    repo: Path | str, revision: str = "HEAD", revision_sha: str | None = None
+) -> Session:
+    now = _now()
+    return Session(
+        repo=str(Path(repo).resolve()),
+        revision=revision,
+        revision_sha=revision_sha,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def default_session_path(repo_root: Path, analysis_paths: Sequence[Path]) -> Path:
+    """Where `whys open` keeps a session when none is given: one per repo + set of analyses.
+
+    The name reads (repo and analysis names); a short hash of the resolved paths keeps two
+    repos or two sets of analyses with the same names apart, and the same set resumes.
+    """
+    resolved_repo = Path(repo_root).resolve()
+    resolved_analyses = sorted(str(Path(item).resolve()) for item in analysis_paths)
+    identity = "\0".join([str(resolved_repo), *resolved_analyses])
+    digest = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:10]
+    stems = "+".join(paths.slug(Path(item).stem) for item in resolved_analyses) or "none"
+    name = f"{paths.slug(resolved_repo.name)}--{stems}"[:100]
+    return paths.sessions_dir() / f"{name}--{digest}.json"
+
+
+def default_auditor() -> str:
+    """git's user.email, else $USER, else "unknown"."""
+    email: str | None = None
+    try:
+        from whys.core import repo as git_layer
+
+        config_value = getattr(git_layer, "git_config_value", None)
+        if config_value is not None:
+            email = config_value("user.email")
+    except (ImportError, WhysError):
+        email = None
+    if email:
+        return email.strip()
+    return os.environ.get("USER") or os.environ.get("USERNAME") or "unknown"
+
+
+# ---------------------------------------------------------------------------------------------
+# The store
+
+
+class SessionStore:
+    """A session and the file it lives in. Every mutator validates, changes, then autosaves.
+
+    `SessionStore(path)` loads the file; `SessionStore(path, session)` adopts a session and
+    saves it at once, so the file exists from the start. Mutators are thread-safe (TUI workers).
+    """
+
+    def __init__(self, path: Path, session: Session | None = None) -> None:
+        self.path = Path(path)
+        self._lock = threading.RLock()
+        self.unsaved = False
+        if session is None:
+            self.session = load_session(self.path)
+        else:
+            self.session = session
+            self.save()
+
+    @classmethod
+    def open_or_create(
+        cls,
+        path: Path,
+        repo: Path | str,
+        revision: str = "HEAD",
+        revision_sha: str | None = None,
+    ) -> SessionStore:
+        """Resume the session at `path` if there is one, else start a new one there."""
+        if Path(path).exists():
+            return cls(path)
+        return cls(path, new_session(repo, revision, revision_sha))
+
+    open = open_or_create
+
+    # -- saving -------------------------------------------------------------------------------
+
+    def save(self) -> None:
+        with self._lock:
+            self.session.updated_at = _now()
+            self.unsaved = True
+            save_session(self.session, self.path)
+            self.unsaved = False
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def audit(self, analysis_index: int) -> AnalysisAudit:
+        analyses = self.session.analyses
+        if not analyses:
+            raise BadInputError(f"session {self.path} holds no analysis")
+        if not 0 <= analysis_index < len(analyses):
+            listed = ", ".join(
+                f"{index}: {audit.analysis.path}" for index, audit in enumerate(analyses)
+            )
+            raise BadInputError(f"no analysis {analysis_index} in the session ({listed})")
+        return analyses[analysis_index]
+
+    def index_of(self, analysis_path: str) -> int | None:
+        for index, audit in enumerate(self.session.analyses):
+            if audit.analysis.path == analysis_path:
+                return index
+        return None
+
+    def latest_verdict(
+        self, analysis_index: int, target: VerdictTarget, target_id: str | None = None
+    ) -> Verdict | None:
+        return latest_verdict(self.audit(analysis_index), target, target_id)
+
+    # -- mutators -----------------------------------------------------------------------------
+
+    def upsert_analysis(
+        self,
+        analysis: Analysis,
+        revision_sha: str,
+        checks: list[ClaimCheck],
+        findings: list[Finding],
+    ) -> int:
+        """Add or replace the audit of `analysis` (matched by path), keeping its verdicts,
+        evidence, corrected root cause and the auditor's incident corrections."""
+        with self._lock:
+            index = self.index_of(analysis.path)
+            if index is None:
+                self.session.analyses.append(
+                    AnalysisAudit(
+                        analysis=analysis,
+                        checked_revision=revision_sha,
+                        checks=list(checks),
+                        findings=list(findings),
+                    )
+                )
+                index = len(self.session.analyses) - 1
+            else:
+                previous = self.session.analyses[index]
+                analysis = _keep_auditor_incident(previous.analysis, analysis)
+                self.session.analyses[index] = previous.model_copy(
+                    update={
+                        "analysis": analysis,
+                        "checked_revision": revision_sha,
+                        "checks": list(checks),
+                        "findings": list(findings),
+                    }
+                )
+            self.session.revision_sha = revision_sha
+            self.save()
+            return index
+
+    def record_verdict(
+        self,
+        analysis_index: int,
+        target: VerdictTarget,
+        target_id: str | None,
+        decision: str,
+        note: str,
+        auditor: str | None,
+        override: bool = False,
+    ) -> Verdict:
+        """Record a verdict the rules allow (see whys.core.verdict); raises and records nothing
+        when they forbid it. An empty auditor means `default_auditor()`."""
+        with self._lock:
+            audit = self.audit(analysis_index)
+            verdict = make_verdict(
+                audit,
+                target,
+                target_id,
+                decision,
+                note,
+                auditor or default_auditor(),
+                _now(),
+                override=override,
+            )
+            audit.verdicts.append(verdict)
+            self.save()
+            return verdict
+
+    def attach_evidence(self, analysis_index: int, evidence: Evidence) -> Evidence:
+        """Pin evidence to the analysis (to a why or claim when it names one). An item with
+        the same id replaces the earlier one."""
+        with self._lock:
+            audit = self.audit(analysis_index)
+            if evidence.why is not None:
+                why_ids = [why.id for why in audit.analysis.whys]
+                if evidence.why not in why_ids:
+                    raise BadInputError(
+                        f"no why {evidence.why!r} to attach evidence to; valid whys: "
+                        f"{', '.join(why_ids) or 'none'}"
+                    )
+            if evidence.claim is not None:
+                claim_ids = [claim.id for claim in audit.analysis.claims]
+                if evidence.claim not in claim_ids:
+                    raise BadInputError(
+                        f"no claim {evidence.claim!r} to attach evidence to; valid claims: "
+                        f"{', '.join(claim_ids) or 'none'}"
+                    )
+            kept = [item for item in audit.evidence if item.id != evidence.id]
+            audit.evidence = [*kept, evidence]
+            self.save()
+            return evidence
+
+    def detach_evidence(self, analysis_index: int, evidence_id: str) -> None:
+        with self._lock:
+            audit = self.audit(analysis_index)
+            kept = [item for item in audit.evidence if item.id != evidence_id]
+            if len(kept) == len(audit.evidence):
+                raise BadInputError(f"no evidence {evidence_id!r} in {audit.analysis.path}")
+            audit.evidence = kept
+            self.save()
+
+    def set_incident(
+        self,
+        analysis_index: int,
+        *,
+        start: datetime | None = _UNSET,
+        end: datetime | None = _UNSET,
+        detected: datetime | None = _UNSET,
+        deployed_revision: str | None = _UNSET,
+    ) -> None:
+        """The auditor's correction of the incident window: each field given (None clears it)
+        is set and its source recorded as "auditor"; fields not given stay as they are."""
+        given = {
+            "start": start,
+            "end": end,
+            "detected": detected,
+            "deployed_revision": deployed_revision,
+        }
+        with self._lock:
+            incident = self.audit(analysis_index).analysis.incident
+            for field, value in given.items():
+                if value is _UNSET:
+                    continue
+                setattr(incident, field, value)
+                incident.sources[field] = "auditor"
+            self.save()
+
+    def set_corrected_root_cause(self, analysis_index: int, text: str | None) -> None:
+        with self._lock:
+            cleaned = (text or "").strip() or None
+            self.audit(analysis_index).corrected_root_cause = cleaned
+            self.save()
+
+    def set_ui_state(self, state: Mapping[str, Any]) -> None:
+        """Where the auditor was (selection, panel), so reopening resumes there. Must be JSON."""
+        with self._lock:
+            try:
+                json.dumps(dict(state))
+            except (TypeError, ValueError) as error:
+                raise BadInputError(f"UI state is not JSON-serialisable: {error}") from error
+            self.session.ui = dict(state)
+            self.save()
+
+
+def _keep_auditor_incident(previous: Analysis, fresh: Analysis) -> Analysis:
+    """A re-read analysis keeps what the auditor corrected in its incident window."""
+    corrected = [
+        field for field in INCIDENT_FIELDS if previous.incident.sources.get(field) == "auditor"
+    ]
+    if not corrected:
+        return fresh
+    incident = fresh.incident.model_copy(deep=True)
+    for field in corrected:
+        setattr(incident, field, getattr(previous.incident, field))
+        incident.sources[field] = "auditor"
+    return fresh.model_copy(update={"incident": incident})

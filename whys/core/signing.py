@@ -1,0 +1,242 @@
+"""SSH signatures over verdict files: `ssh-keygen -Y sign / verify`, namespace whys-verdict.
+
+The same mechanism git uses for SSH commit signing, so anyone can check a verdict file with
+plain OpenSSH and an allowed_signers file, without whys:
+
+    ssh-keygen -Y verify -f allowed_signers -I PRINCIPAL -n whys-verdict -s OUT.json.sig < OUT.json
+
+Several auditors can sign one file: the first signature is OUT.json.sig, each further one
+OUT.json.2.sig, OUT.json.3.sig, ... (each verifies with the same command line).
+
+ssh-keygen never gets a terminal or standard input from us (a new session, stdin from
+/dev/null, askpass off) and runs under a timeout, so a passphrase-protected key with no
+agent fails at once with a clear message instead of waiting for a prompt nobody sees.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whys.errors import BadInputError, SigningError
+
+NAMESPACE = "whys-verdict"
+SSH_KEYGEN_TIMEOUT_SECONDS = 60.0
+_NUMBERED_SIGNATURE = re.compile(r"\.(\d+)\.sig$")
+
+
+@dataclass
+class SignatureCheck:
+    """The outcome for one signature file."""
+
+    signature: Path
+    ok: bool
+    principals: list[str] = field(default_factory=list)
+    detail: str = ""
+
+
+def _ssh_keygen_path() -> str:
+    found = shutil.which("ssh-keygen")
+    if found is None:
+        raise SigningError("ssh-keygen was not found on PATH (install OpenSSH 8.2 or newer)")
+    return found
+
+
+def _quiet_environment() -> dict[str, str]:
+    environment = dict(os.environ)
+    environment["SSH_ASKPASS_REQUIRE"] = "never"
+    environment.pop("DISPLAY", None)
+    environment.pop("SSH_ASKPASS", None)
+    return environment
+
+
+def _run_ssh_keygen(
+    arguments: list[str], *, data: bytes | None = None, timeout: float = SSH_KEYGEN_TIMEOUT_SECONDS
+) -> subprocess.CompletedProcess[bytes]:
+    command = [_ssh_keygen_path(), *arguments]
+    try:
+        return subprocess.run(
+            command,
+            input=data,
+            stdin=subprocess.DEVNULL if data is None else None,
+            capture_output=True,
+            timeout=timeout,
+            env=_quiet_environment(),
+            start_new_session=True,  # no controlling terminal: a passphrase prompt cannot block
+            check=False,
+        )
+    except subprocess.TimeoutExpired as error:
+        raise SigningError(
+            f"ssh-keygen did not finish within {timeout:.0f} s (is it waiting for a passphrase "
+            "or a security key touch?)"
+        ) from error
+    except OSError as error:
+        raise SigningError(f"cannot run ssh-keygen: {error.strerror or error}") from error
+
+
+def _last_error_line(result: subprocess.CompletedProcess[bytes]) -> str:
+    lines = [
+        line.strip()
+        for line in result.stderr.decode("utf-8", "replace").splitlines()
+        if line.strip() and not line.startswith(("Signing file", "Write signature"))
+    ]
+    return lines[-1] if lines else f"ssh-keygen exited with {result.returncode}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Which signature files belong to a verdict file
+
+
+def signature_paths(path: Path) -> list[Path]:
+    """Every signature of `path`, in signing order: PATH.sig, then PATH.2.sig, PATH.3.sig..."""
+    path = Path(path)
+    found: list[tuple[int, Path]] = []
+    first = path.with_name(path.name + ".sig")
+    if first.is_file():
+        found.append((1, first))
+    for candidate in path.parent.glob(f"{glob_escape(path.name)}.*.sig"):
+        match = _NUMBERED_SIGNATURE.search(candidate.name)
+        if match and candidate.name == f"{path.name}.{match.group(1)}.sig" and candidate.is_file():
+            found.append((int(match.group(1)), candidate))
+    return [item for _, item in sorted(found)]
+
+
+def glob_escape(name: str) -> str:
+    return re.sub(r"([*?\[])", r"[\1]", name)
+
+
+def next_signature_path(path: Path) -> Path:
+    path = Path(path)
+    existing = signature_paths(path)
+    if not existing:
+        return path.with_name(path.name + ".sig")
+    numbers = [1]
+    for item in existing:
+        match = _NUMBERED_SIGNATURE.search(item.name)
+        if match:
+            numbers.append(int(match.group(1)))
+    return path.with_name(f"{path.name}.{max(numbers) + 1}.sig")
+
+
+def remove_signatures(path: Path) -> list[Path]:
+    """Delete every signature of `path` (they no longer match once the file changed)."""
+    removed = []
+    for signature in signature_paths(path):
+        signature.unlink(missing_ok=True)
+        removed.append(signature)
+    return removed
+
+
+# ---------------------------------------------------------------------------------------------
+# Signing
+
+
+def configured_signing_key() -> Path:
+    """git's user.signingkey when gpg.format is ssh; SigningError when there is none."""
+    from whys.core import repo as git_layer  # the only module that runs git
+
+    config_value = getattr(git_layer, "git_config_value", None)
+    if config_value is None:
+        raise SigningError("no signing key given (use --sign-key KEY)")
+    if (config_value("gpg.format") or "").strip().lower() != "ssh":
+        raise SigningError("no signing key given and git's gpg.format is not ssh (use --sign-key)")
+    key = (config_value("user.signingkey") or "").strip()
+    if not key:
+        raise SigningError("no signing key given and git has no user.signingkey (use --sign-key)")
+    if key.startswith("key::"):
+        raise SigningError("git's user.signingkey is a literal key; pass its file with --sign-key")
+    return Path(os.path.expanduser(key))
+
+
+def sign_file(path: Path, key: Path | None = None) -> Path:
+    """Sign `path` with an SSH key (default: git's SSH signing key); returns the new signature
+    file. A file signed before gets one more signature, it never loses one."""
+    path = Path(path)
+    if not path.is_file():
+        raise BadInputError(f"no file to sign at {path}")
+    key = Path(key) if key is not None else configured_signing_key()
+    if not key.is_file():
+        raise SigningError(f"no SSH key at {key}")
+    destination = next_signature_path(path)
+    with tempfile.TemporaryDirectory(prefix="whys-sign-") as scratch:
+        # ssh-keygen always writes FILE.sig beside FILE: sign a copy so the Nth signature
+        # cannot overwrite an earlier one.
+        copy = Path(scratch) / "verdict"
+        shutil.copyfile(path, copy)
+        result = _run_ssh_keygen(["-Y", "sign", "-f", str(key), "-n", NAMESPACE, str(copy)])
+        produced = copy.with_name(copy.name + ".sig")
+        if result.returncode != 0 or not produced.is_file():
+            message = _last_error_line(result)
+            if "passphrase" in message.lower():
+                message = (
+                    f"the key {key} needs a passphrase and no ssh-agent holds it "
+                    "(add it with ssh-add, then sign again)"
+                )
+            raise SigningError(f"could not sign {path}: {message}")
+        if copy.read_bytes() != path.read_bytes():
+            raise SigningError(f"{path} changed while it was being signed; sign it again")
+        shutil.copyfile(produced, destination)
+    return destination
+
+
+# ---------------------------------------------------------------------------------------------
+# Verifying
+
+
+def _check_one(data: bytes, signature: Path, allowed_signers: Path | None) -> SignatureCheck:
+    if allowed_signers is None:
+        result = _run_ssh_keygen(
+            ["-Y", "check-novalidate", "-n", NAMESPACE, "-s", str(signature)], data=data
+        )
+        if result.returncode == 0:
+            return SignatureCheck(
+                signature, True, [], "intact, but the signer was not checked (no allowed signers)"
+            )
+        return SignatureCheck(signature, False, [], _last_error_line(result))
+    found = _run_ssh_keygen(
+        ["-Y", "find-principals", "-s", str(signature), "-f", str(allowed_signers)]
+    )
+    principals = [
+        line.strip() for line in found.stdout.decode("utf-8", "replace").splitlines() if line
+    ]
+    if found.returncode != 0 or not principals:
+        return SignatureCheck(signature, False, [], "signed by a key not in the allowed signers")
+    failures = []
+    for principal in principals:
+        result = _run_ssh_keygen(
+            [
+                "-Y",
+                "verify",
+                "-f",
+                str(allowed_signers),
+                "-I",
+                principal,
+                "-n",
+                NAMESPACE,
+                "-s",
+                str(signature),
+            ],
+            data=data,
+        )
+        if result.returncode == 0:
+            return SignatureCheck(signature, True, [principal], f"good signature by {principal}")
+        failures.append(_last_error_line(result))
+    return SignatureCheck(signature, False, principals, failures[-1])
+
+
+def verify_signatures(path: Path, allowed_signers: Path | None = None) -> list[SignatureCheck]:
+    """Check every signature of `path` (empty list: unsigned). With `allowed_signers`, each
+    must be by a listed principal for namespace whys-verdict; without, each must be intact."""
+    path = Path(path)
+    if allowed_signers is not None and not Path(allowed_signers).is_file():
+        raise BadInputError(f"no allowed signers file at {allowed_signers}")
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise BadInputError(f"cannot read {path}: {error.strerror or error}") from error
+    return [_check_one(data, signature, allowed_signers) for signature in signature_paths(path)]

@@ -1,0 +1,745 @@
+"""Verdict rules, and the verdict file and report derived from a session.
+
+The rules keep verdicts honest: an analysis is not approved while one of its whys is rejected,
+a claim it rests on is contradicted (or rejected by the auditor) or the timeline cannot be
+true, unless the auditor records an override with a note. Reject and needs-evidence need a
+note too: a reader of the verdict file must learn why.
+
+The verdict file is canonical JSON (sorted keys, fixed indent, UTF-8, trailing newline), so
+the same session always exports to the same bytes and a signature over it stays meaningful.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, ValidationError
+
+from whys import __version__
+from whys.core.checks import CHECKS_VERSION
+from whys.core.models import (
+    AnalysisAudit,
+    CheckStatus,
+    Decision,
+    Finding,
+    IncidentWindow,
+    Model,
+    Session,
+    Verdict,
+    VerdictTarget,
+)
+from whys.core.redact import redact_tree
+from whys.core.signing import remove_signatures, sign_file, signature_paths
+from whys.errors import BadInputError, VerdictRuleError
+
+VERDICT_TARGETS: tuple[VerdictTarget, ...] = ("analysis", "why", "claim")
+
+# ---------------------------------------------------------------------------------------------
+# Reading verdicts
+
+
+def latest_verdict(
+    audit: AnalysisAudit, target: VerdictTarget, target_id: str | None = None
+) -> Verdict | None:
+    """The verdict in force on one target: the last one recorded (verdicts are oldest first)."""
+    wanted_id = None if target == "analysis" else target_id
+    for verdict in reversed(audit.verdicts):
+        if verdict.target == target and verdict.target_id == wanted_id:
+            return verdict
+    return None
+
+
+def latest_verdicts(audit: AnalysisAudit) -> dict[tuple[VerdictTarget, str | None], Verdict]:
+    """Every target's verdict in force, keyed by (target, target_id)."""
+    in_force: dict[tuple[VerdictTarget, str | None], Verdict] = {}
+    for verdict in audit.verdicts:
+        in_force[(verdict.target, verdict.target_id)] = verdict
+    return in_force
+
+
+def check_status_by_claim(audit: AnalysisAudit) -> dict[str, CheckStatus]:
+    return {check.claim_id: check.status for check in audit.checks}
+
+
+def approval_blockers(audit: AnalysisAudit) -> list[str]:
+    """What stands in the way of approving the analysis, one phrase each, in document order.
+
+    A contradicted claim stops blocking once the auditor has approved that claim (which itself
+    needed an override with a note); a claim the auditor rejected blocks whatever the check said.
+    """
+    in_force = latest_verdicts(audit)
+    blockers: list[str] = []
+    for why in audit.analysis.whys:
+        verdict = in_force.get(("why", why.id))
+        if verdict is not None and verdict.decision == "rejected":
+            blockers.append(f"why {why.id} is rejected")
+    statuses = check_status_by_claim(audit)
+    for claim in audit.analysis.claims:
+        verdict = in_force.get(("claim", claim.id))
+        decision = verdict.decision if verdict is not None else None
+        if decision == "rejected":
+            blockers.append(f"claim {claim.id} (line {claim.line}) is rejected")
+        elif statuses.get(claim.id) == "contradicted" and decision != "approved":
+            blockers.append(f"claim {claim.id} (line {claim.line}) is contradicted")
+    for finding in audit.findings:
+        if finding.severity == "error":
+            blockers.append(f"timeline: {finding.rule}")
+    return blockers
+
+
+# ---------------------------------------------------------------------------------------------
+# Recording verdicts
+
+
+def _valid_ids(ids: list[str]) -> str:
+    return ", ".join(ids) if ids else "none"
+
+
+def validate_target(audit: AnalysisAudit, target: str, target_id: str | None) -> str | None:
+    """The normalised target id; BadInputError naming the valid ids when it does not exist."""
+    if target not in VERDICT_TARGETS:
+        raise BadInputError(
+            f"unknown verdict target {target!r} (expected one of: {', '.join(VERDICT_TARGETS)})"
+        )
+    if target == "analysis":
+        return None
+    wanted = (target_id or "").strip()
+    if target == "why":
+        why_ids = [why.id for why in audit.analysis.whys]
+        if not why_ids:
+            raise BadInputError(
+                f"{audit.analysis.path} has no why chain: record a verdict on the analysis "
+                "or on a claim instead"
+            )
+        if wanted not in why_ids:
+            raise BadInputError(
+                f"no why {wanted!r} in {audit.analysis.path}; valid whys: {_valid_ids(why_ids)}"
+            )
+        return wanted
+    claim_ids = [claim.id for claim in audit.analysis.claims]
+    if wanted not in claim_ids:
+        raise BadInputError(
+            f"no claim {wanted!r} in {audit.analysis.path}; valid claims: {_valid_ids(claim_ids)}"
+        )
+    return wanted
+
+
+def make_verdict(
+    audit: AnalysisAudit,
+    target: str,
+    target_id: str | None,
+    decision: str,
+    note: str,
+    auditor: str,
+    at: datetime,
+    override: bool = False,
+) -> Verdict:
+    """A verdict the rules allow, or VerdictRuleError / BadInputError saying why not."""
+    normalised_id = validate_target(audit, target, target_id)
+    if decision not in ("approved", "rejected", "needs-evidence"):
+        raise BadInputError(
+            f"unknown decision {decision!r} (expected approved, rejected or needs-evidence)"
+        )
+    note = (note or "").strip()
+    auditor = (auditor or "").strip()
+    if not auditor:
+        raise BadInputError("a verdict needs an auditor (--auditor NAME)")
+    if decision in ("rejected", "needs-evidence") and not note:
+        raise VerdictRuleError(f"a verdict of {decision} needs a note saying why (--note TEXT)")
+    if override and decision != "approved":
+        raise VerdictRuleError("an override only applies to an approval")
+    if override and not note:
+        raise VerdictRuleError("an override needs a note saying why the approval stands")
+
+    overrode: list[str] = []
+    if decision == "approved":
+        if target == "analysis":
+            overrode = approval_blockers(audit)
+            what = f"analysis {audit.analysis.path}"
+        elif target == "claim" and check_status_by_claim(audit).get(normalised_id or "") == (
+            "contradicted"
+        ):
+            overrode = [f"claim {normalised_id} is contradicted by the check"]
+            what = f"claim {normalised_id}"
+        if overrode and not override:
+            raise VerdictRuleError(
+                f"cannot approve {what}: {'; '.join(overrode)} "
+                "(record an override with a note to approve anyway)"
+            )
+    return Verdict(
+        target=target,  # type: ignore[arg-type]
+        target_id=normalised_id,
+        decision=decision,  # type: ignore[arg-type]
+        note=note,
+        auditor=auditor,
+        at=at,
+        override=bool(overrode),
+        overrode=overrode,
+    )
+
+
+def analysis_result(audit: AnalysisAudit) -> Decision | Literal["undecided"]:
+    verdict = latest_verdict(audit, "analysis")
+    return verdict.decision if verdict is not None else "undecided"
+
+
+# ---------------------------------------------------------------------------------------------
+# The verdict file
+
+VERDICT_FILE_TYPE = "whys-verdict"
+VERDICT_FILE_FORMAT = 1
+
+Result = Literal["approved", "rejected", "needs-evidence", "undecided"]
+RESULTS: tuple[Result, ...] = ("approved", "rejected", "needs-evidence", "undecided")
+
+
+class Verifier(Model):
+    """Who produced the verdict: the tool, its version and the version of its claim checks."""
+
+    tool: str = "whys"
+    version: str
+    checks_version: str
+
+
+class Resource(Model):
+    """What was audited: the repository and the revision the checks ran at."""
+
+    repo: str = Field(description="the repository folder the session audited")
+    revision: str = Field(description="the revision as the auditor gave it")
+    revision_sha: str | None = Field(description="the full SHA it resolved to")
+
+
+class VerdictRecord(Model):
+    """The verdict in force on one target (the latest recorded)."""
+
+    decision: Decision
+    note: str
+    auditor: str
+    at: datetime
+    override: bool = False
+    overrode: list[str] = Field(default_factory=list)
+
+
+class CheckRecord(Model):
+    status: CheckStatus
+    detail: str
+    suggestion: str | None = None
+
+
+class WhyResult(Model):
+    id: str
+    number: int
+    question: str
+    line: int
+    parent: str | None
+    causes: list[str]
+    verdict: VerdictRecord | None
+    evidence_ids: list[str]
+
+
+class ClaimResult(Model):
+    id: str
+    line: int
+    why: str | None
+    kind: str
+    text: str
+    check: CheckRecord | None
+    verdict: VerdictRecord | None
+    evidence_ids: list[str]
+
+
+class Digest(Model):
+    sha256: str
+
+
+class EvidenceRecord(Model):
+    """One evidence item, with everything `whys verify` needs to re-run it and compare."""
+
+    id: str
+    source: Literal["auditor", "check"]
+    kind: str
+    summary: str
+    query: dict[str, Any]
+    revision: str
+    digest: Digest
+    content: str = Field(description="the result as text, credentials redacted")
+    truncated: bool
+    why: str | None
+    claim: str | None
+    created_at: datetime
+    created_by: str
+
+
+class OverrideRecord(Model):
+    target: VerdictTarget
+    target_id: str | None
+    note: str
+    auditor: str
+    at: datetime
+    overrode: list[str]
+
+
+class AnalysisResult(Model):
+    path: str
+    title: str
+    sha256: str = Field(description="sha256 of the analysis file as audited")
+    checked_revision: str | None
+    result: Result
+    reason: str = Field(description="one line: why the analysis got its result")
+    corrected_root_cause: str | None
+    incident: IncidentWindow
+    check_summary: dict[str, int]
+    whys: list[WhyResult]
+    claims: list[ClaimResult]
+    findings: list[Finding]
+    overrides: list[OverrideRecord]
+    evidence: list[EvidenceRecord]
+    history: list[Verdict] = Field(description="every verdict recorded, oldest first")
+
+
+class RedactionRecord(Model):
+    where: str = Field(description="JSON path in this file")
+    kind: str
+    count: int
+
+
+class VerdictFile(Model):
+    """A signed-off audit, shaped like a verification summary (who verified what, when, with
+    which result), from one session."""
+
+    type: Literal["whys-verdict"] = VERDICT_FILE_TYPE
+    format_version: int = VERDICT_FILE_FORMAT
+    verifier: Verifier
+    auditors: list[str]
+    time_verified: datetime = Field(description="when the latest verdict was recorded")
+    resource: Resource
+    result: Result
+    summary: dict[str, int] = Field(description="analyses per result")
+    analyses: list[AnalysisResult]
+    redactions: list[RedactionRecord]
+
+
+def verdict_file_schema() -> dict[str, Any]:
+    return VerdictFile.model_json_schema()
+
+
+def _record(verdict: Verdict | None) -> VerdictRecord | None:
+    if verdict is None:
+        return None
+    return VerdictRecord(
+        decision=verdict.decision,
+        note=verdict.note,
+        auditor=verdict.auditor,
+        at=verdict.at,
+        override=verdict.override,
+        overrode=list(verdict.overrode),
+    )
+
+
+def _first_line(text: str, limit: int = 160) -> str:
+    line = text.strip().splitlines()[0].strip() if text.strip() else ""
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def _reason(audit: AnalysisAudit, result: Result) -> str:
+    verdict = latest_verdict(audit, "analysis")
+    if verdict is not None and verdict.note:
+        return _first_line(verdict.note)
+    if result == "undecided":
+        return "no verdict on the analysis yet"
+    if result in ("rejected", "needs-evidence"):
+        for finding in audit.findings:
+            if finding.severity == "error":
+                return _first_line(finding.message)
+        for check in audit.checks:
+            if check.status == "contradicted":
+                return _first_line(f"claim {check.claim_id}: {check.detail}")
+    auditor = verdict.auditor if verdict is not None else "nobody"
+    return f"{result} by {auditor}"
+
+
+def _evidence_records(audit: AnalysisAudit) -> list[EvidenceRecord]:
+    records: list[EvidenceRecord] = []
+    seen: set[tuple[str, str]] = set()
+    sourced = [("auditor", item) for item in audit.evidence] + [
+        ("check", item) for check in audit.checks for item in check.evidence
+    ]
+    for source, item in sourced:
+        key = (item.id, item.content_sha256)
+        if key in seen:
+            continue
+        seen.add(key)
+        records.append(
+            EvidenceRecord(
+                id=item.id,
+                source=source,  # type: ignore[arg-type]
+                kind=item.kind,
+                summary=item.summary,
+                query=item.query,
+                revision=item.revision,
+                digest=Digest(sha256=item.content_sha256),
+                content=item.content,
+                truncated=item.truncated,
+                why=item.why,
+                claim=item.claim,
+                created_at=item.created_at,
+                created_by=item.created_by,
+            )
+        )
+    return records
+
+
+def _analysis_result(audit: AnalysisAudit) -> AnalysisResult:
+    in_force = latest_verdicts(audit)
+    checks = {check.claim_id: check for check in audit.checks}
+    evidence = _evidence_records(audit)
+    result = analysis_result(audit)
+    summary = {status: 0 for status in ("verified", "contradicted", "unverifiable")}
+    for check in audit.checks:
+        summary[check.status] += 1
+    whys = [
+        WhyResult(
+            id=why.id,
+            number=why.number,
+            question=why.question,
+            line=why.line,
+            parent=why.parent,
+            causes=list(why.causes),
+            verdict=_record(in_force.get(("why", why.id))),
+            evidence_ids=[item.id for item in evidence if item.why == why.id],
+        )
+        for why in audit.analysis.whys
+    ]
+    claims = []
+    for claim in audit.analysis.claims:
+        check = checks.get(claim.id)
+        claims.append(
+            ClaimResult(
+                id=claim.id,
+                line=claim.line,
+                why=claim.why,
+                kind=claim.kind,
+                text=claim.text,
+                check=CheckRecord(
+                    status=check.status, detail=check.detail, suggestion=check.suggestion
+                )
+                if check is not None
+                else None,
+                verdict=_record(in_force.get(("claim", claim.id))),
+                evidence_ids=[item.id for item in evidence if item.claim == claim.id],
+            )
+        )
+    overrides = [
+        OverrideRecord(
+            target=verdict.target,
+            target_id=verdict.target_id,
+            note=verdict.note,
+            auditor=verdict.auditor,
+            at=verdict.at,
+            overrode=list(verdict.overrode),
+        )
+        for verdict in in_force.values()
+        if verdict.override
+    ]
+    return AnalysisResult(
+        path=audit.analysis.path,
+        title=audit.analysis.title,
+        sha256=audit.analysis.sha256,
+        checked_revision=audit.checked_revision,
+        result=result,
+        reason=_reason(audit, result),
+        corrected_root_cause=audit.corrected_root_cause,
+        incident=audit.analysis.incident,
+        check_summary=summary,
+        whys=whys,
+        claims=claims,
+        findings=list(audit.findings),
+        overrides=overrides,
+        evidence=evidence,
+        history=list(audit.verdicts),
+    )
+
+
+def overall_result(results: list[Result]) -> Result:
+    """Rejected if any analysis is; else needs-evidence, else undecided, else approved."""
+    for worst in ("rejected", "needs-evidence", "undecided"):
+        if worst in results:
+            return worst  # type: ignore[return-value]
+    return "approved" if results else "undecided"
+
+
+def build_verdict_file(session: Session, checks_version: str) -> VerdictFile:
+    """The verdict file for a session, credentials redacted. Pure: same session, same file."""
+    analyses = [_analysis_result(audit) for audit in session.analyses]
+    results = [analysis.result for analysis in analyses]
+    all_verdicts = [verdict for audit in session.analyses for verdict in audit.verdicts]
+    verified_at = max((v.at for v in all_verdicts), default=session.created_at)
+    unredacted = VerdictFile(
+        verifier=Verifier(version=__version__, checks_version=checks_version),
+        auditors=sorted({verdict.auditor for verdict in all_verdicts}),
+        time_verified=verified_at,
+        resource=Resource(
+            repo=session.repo, revision=session.revision, revision_sha=session.revision_sha
+        ),
+        result=overall_result(results),
+        summary={result: results.count(result) for result in RESULTS},
+        analyses=analyses,
+        redactions=[],
+    )
+    document, redactions = redact_tree(unredacted.model_dump(mode="json"))
+    document["redactions"] = [
+        {"where": item.where, "kind": item.kind, "count": item.count} for item in redactions
+    ]
+    return VerdictFile.model_validate(document)
+
+
+def canonical_json(verdict_file: VerdictFile) -> bytes:
+    """Sorted keys, two-space indent, UTF-8, one trailing newline: stable bytes to sign."""
+    document = verdict_file.model_dump(mode="json")
+    text = json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False)
+    return (text + "\n").encode("utf-8")
+
+
+def parse_verdict_file(data: bytes, source: str = "<verdict file>") -> VerdictFile:
+    """A verdict file from its bytes; BadInputError (one line) when it is not one."""
+    try:
+        document = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as error:
+        raise BadInputError(f"{source} is not a verdict file (not valid UTF-8 JSON)") from error
+    if not isinstance(document, dict) or document.get("type") != VERDICT_FILE_TYPE:
+        raise BadInputError(f"{source} is not a whys verdict file")
+    try:
+        return VerdictFile.model_validate(document)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first.get("loc", ())) or "top level"
+        raise BadInputError(
+            f"{source} is a damaged verdict file ({where}: {first.get('msg', 'invalid')})"
+        ) from error
+
+
+# ---------------------------------------------------------------------------------------------
+# The Markdown report
+
+
+def _when(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M %Z").strip()
+
+
+def _short(sha: str | None) -> str:
+    return sha[:12] if sha else "unknown"
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def _label(result: str) -> str:
+    return result.upper().replace("-", " ")
+
+
+def summary_line(verdict_file: VerdictFile) -> str:
+    """ "2 APPROVED, 1 REJECTED": the count of analyses per result, results that occur."""
+    parts = [
+        f"{verdict_file.summary.get(result, 0)} {_label(result)}"
+        for result in RESULTS
+        if verdict_file.summary.get(result, 0)
+    ]
+    return ", ".join(parts) or "no analyses"
+
+
+def _analysis_section(number: int, analysis: AnalysisResult) -> list[str]:
+    lines = [
+        f"## {number}. {_label(analysis.result)}: {analysis.reason}",
+        "",
+        f"`{analysis.path}`" + (f": {analysis.title}" if analysis.title else ""),
+        f"(sha256 `{analysis.sha256[:16]}`, checked at `{_short(analysis.checked_revision)}`)",
+        "",
+    ]
+    decision = next(
+        (v for v in reversed(analysis.history) if v.target == "analysis"),
+        None,
+    )
+    if decision is not None:
+        lines.append(f"Decided by {decision.auditor} on {_when(decision.at)}.")
+        lines.append("")
+    if analysis.corrected_root_cause:
+        lines += [f"**Corrected root cause**: {analysis.corrected_root_cause}", ""]
+    if analysis.whys:
+        lines += [
+            "| why | question | verdict | note | auditor |",
+            "| --- | --- | --- | --- | --- |",
+        ]
+        for why in analysis.whys:
+            verdict = why.verdict
+            lines.append(
+                f"| {why.id} | {_cell(why.question)} | "
+                f"{verdict.decision if verdict else 'no verdict'} | "
+                f"{_cell(verdict.note) if verdict else ''} | {verdict.auditor if verdict else ''} |"
+            )
+        lines.append("")
+    else:
+        lines += ["No why chain was found in this analysis.", ""]
+    counts = analysis.check_summary
+    lines.append(
+        f"Claims: {counts.get('verified', 0)} verified, {counts.get('contradicted', 0)} "
+        f"contradicted, {counts.get('unverifiable', 0)} unverifiable."
+    )
+    for claim in analysis.claims:
+        check, verdict = claim.check, claim.verdict
+        if not (check and check.status == "contradicted") and verdict is None:
+            continue
+        text = f"- {claim.id} (line {claim.line}, {claim.kind})"
+        if check is not None:
+            text += f" {check.status}: {_cell(check.detail)}"
+            if check.suggestion:
+                text += f" (suggestion: {_cell(check.suggestion)})"
+        if verdict is not None:
+            text += f" Auditor: {verdict.decision}"
+            text += f" ({_cell(verdict.note)})" if verdict.note else ""
+        lines.append(text)
+    lines.append("")
+    if analysis.findings:
+        lines.append("Timeline:")
+        for finding in analysis.findings:
+            involved = f" ({', '.join(finding.claim_ids)})" if finding.claim_ids else ""
+            lines.append(f"- {finding.severity} `{finding.rule}`: {finding.message}{involved}")
+        lines.append("")
+    if analysis.overrides:
+        lines.append("**Overrides**:")
+        for override in analysis.overrides:
+            target = override.target + (f" {override.target_id}" if override.target_id else "")
+            lines.append(
+                f"- {target} approved by {override.auditor} on {_when(override.at)} over: "
+                f"{'; '.join(override.overrode)}. Note: {_cell(override.note)}"
+            )
+        lines.append("")
+    return lines
+
+
+def render_report(verdict_file: VerdictFile, *, signatures: list[str] | None = None) -> str:
+    """A report to paste into a ticket: the decision first, each analysis, evidence last."""
+    analyses = verdict_file.analyses
+    if len(analyses) == 1:
+        headline = f"{_label(analyses[0].result)}: {analyses[0].reason}"
+    else:
+        headline = f"{_label(verdict_file.result)}: {summary_line(verdict_file)}"
+    resource = verdict_file.resource
+    lines = [
+        f"# {headline}",
+        "",
+        f"**{summary_line(verdict_file)}**. Repository `{resource.repo}` at "
+        f"`{_short(resource.revision_sha)}` ({resource.revision}); "
+        f"checks {verdict_file.verifier.checks_version}, whys {verdict_file.verifier.version}.",
+        f"Audited by {', '.join(verdict_file.auditors) or 'nobody yet'}; "
+        f"latest verdict {_when(verdict_file.time_verified)}.",
+    ]
+    if signatures:
+        lines.append(f"Signed: {', '.join(f'`{name}`' for name in signatures)}.")
+    lines.append("")
+    for number, analysis in enumerate(analyses, start=1):
+        lines += _analysis_section(number, analysis)
+    if verdict_file.redactions:
+        total = sum(item.count for item in verdict_file.redactions)
+        lines += [
+            "## Redacted",
+            "",
+            f"{total} credential-like value{'s' if total != 1 else ''} removed from this export:",
+        ]
+        lines += [
+            f"- {item.count} {item.kind} in `{item.where}`" for item in verdict_file.redactions
+        ]
+        lines.append("")
+    evidence = [
+        (number, item)
+        for number, analysis in enumerate(analyses, start=1)
+        for item in analysis.evidence
+    ]
+    if evidence:
+        lines += [
+            "## Appendix: evidence",
+            "",
+            "| analysis | id | for | kind | taken at | summary | sha256 |",
+            "| --- | --- | --- | --- | --- | --- | --- |",
+        ]
+        for analysis_number, item in evidence:
+            pinned_to = (
+                f"why {item.why}" if item.why else f"claim {item.claim}" if item.claim else ""
+            )
+            lines.append(
+                f"| {analysis_number} | {item.id} | {pinned_to} | {item.kind} | "
+                f"`{_short(item.revision)}` | {_cell(item.summary)} | "
+                f"`{item.digest.sha256[:16]}` |"
+            )
+        lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# Export: verdict file, report, signatures
+
+
+@dataclass
+class ExportResult:
+    verdict_file: VerdictFile
+    json_path: Path
+    report_path: Path
+    signatures: list[Path] = field(default_factory=list)
+    stale_signatures_removed: list[Path] = field(default_factory=list)
+
+    @property
+    def paths(self) -> list[Path]:
+        return [self.json_path, self.report_path, *self.signatures]
+
+
+def report_path_for(json_path: Path) -> Path:
+    return (
+        json_path.with_suffix(".md")
+        if json_path.suffix
+        else json_path.with_name(json_path.name + ".md")
+    )
+
+
+def write_export(
+    session: Session,
+    out: Path,
+    *,
+    sign_key: Path | None = None,
+    sign_with_git_key: bool = False,
+) -> ExportResult:
+    """Write OUT (verdict file), OUT's .md report and, when asked, a signature.
+
+    Re-exporting an unchanged session rewrites identical bytes and keeps existing signatures;
+    when the bytes change, the old signatures no longer match and are removed.
+    """
+    from whys.core.session import atomic_write_bytes  # session imports this module
+
+    out = Path(out)
+    if out.suffix.lower() == ".md":
+        raise BadInputError(f"{out}: the verdict file is JSON; the .md report is written beside it")
+    verdict_file = build_verdict_file(session, CHECKS_VERSION)
+    data = canonical_json(verdict_file)
+    try:
+        previous = out.read_bytes() if out.is_file() else None
+    except OSError:
+        previous = None
+    removed: list[Path] = []
+    if previous is not None and previous != data:
+        removed = remove_signatures(out)
+    atomic_write_bytes(out, data, what="write verdict file")
+    result = ExportResult(verdict_file, out, report_path_for(out), stale_signatures_removed=removed)
+    if sign_key is not None or sign_with_git_key:
+        sign_file(out, sign_key)
+    result.signatures = signature_paths(out)
+    report = render_report(verdict_file, signatures=[item.name for item in result.signatures])
+    atomic_write_bytes(result.report_path, report.encode("utf-8"), what="write report")
+    return result
+
+
+def export_session(session: Session, out: Path, *, sign_key: Path | None = None) -> list[Path]:
+    """The files one export wrote (verdict file, report, signatures): used by the workbench."""
+    return write_export(session, out, sign_key=sign_key).paths

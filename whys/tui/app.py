@@ -1,0 +1,1067 @@
+"""The workbench: one screen an auditor can run a whole incident review in.
+
+State lives in the session (through `SessionStore`, which autosaves); the app keeps only
+what it can rebuild from the session and the repository. Slow work runs in thread workers
+that call the core and post messages (whys.tui.messages); handlers here, on the main
+thread, change the session and hand attributes down to the widgets.
+
+Entry point for the CLI: `run_workbench(store, repo) -> int`.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import (
+    DataTable,
+    Footer,
+    Header,
+    OptionList,
+    Static,
+    TabbedContent,
+    TabPane,
+    Tree,
+)
+
+from whys import paths
+from whys.core.models import AnalysisAudit, CommitInfo, Evidence
+from whys.core.repo import GitRepo
+from whys.core.session import SessionStore, default_auditor
+from whys.core.verdict import approval_blockers
+from whys.errors import VerdictRuleError, WhysError
+from whys.tui import messages, view
+from whys.tui.commands import COMMANDS, WhysCommands, bindings
+from whys.tui.keymap import keymap_files, load_keymap
+from whys.tui.screens.commit_view import CommitScreen
+from whys.tui.screens.export import ExportDialog, ExportRequest
+from whys.tui.screens.file_view import FileScreen
+from whys.tui.screens.help import HelpScreen
+from whys.tui.screens.verdict import (
+    AnalysisVerdictDialog,
+    NoteDialog,
+    OverrideDialog,
+    VerdictAnswer,
+)
+from whys.tui.widgets.claims_table import ClaimsTable
+from whys.tui.widgets.grep_panel import GrepPanel, hit_location
+from whys.tui.widgets.outline import NodeRef, Outline, OutlineTree
+from whys.tui.widgets.timeline import TimelineData, TimelinePanel
+from whys.tui.widgets.why_text import WhyText
+
+PANELS = ("why", "grep", "timeline")
+HIT_BATCH_SECONDS = 0.05
+UI_SAVE_DELAY = 0.4
+HISTORY_LIMIT = 100_000
+MAX_HITS = 1000
+# Actions that act on the main screen; inside a dialog they stay quiet.
+MAIN_SCREEN_ACTIONS = {command.action.split("(")[0] for command in COMMANDS} - {"quit", "help"}
+
+
+class WhysApp(App[int]):
+    CSS_PATH = "whys.tcss"
+    TITLE = "whys"
+    SUB_TITLE = "Five Whys audit"
+    BINDINGS = bindings()
+    COMMANDS = App.COMMANDS | {WhysCommands}
+    COMMAND_PALETTE_BINDING = "ctrl+p"
+
+    def __init__(self, store: SessionStore, repo: GitRepo, *, auditor: str | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.repo = repo
+        self.auditor = auditor or default_auditor()
+        self._cancel_events: dict[str, threading.Event] = {}
+        self._busy: dict[str, str] = {}  # group -> progress text
+        self._search_id = 0
+        self._scan_id = 0
+        self._last_search: dict[str, str] = {}
+        self._file_lines: dict[int, list[str] | None] = {}
+        self._ui_save_timer: Any = None
+        self._timeline_loaded = False
+        self._restoring = True
+        known = {command.binding_id for command in COMMANDS}
+        known |= {b.id for b in (*ClaimsTable.BINDINGS, *TimelinePanel.BINDINGS) if b.id}  # type: ignore[union-attr]
+        self._user_keymap, self._keymap_problems = load_keymap(known)
+
+    # -- layout -----------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="body"):
+            yield Outline(id="outline")
+            with TabbedContent(id="panels", initial="why"):
+                with TabPane("Why", id="why"):
+                    yield WhyText(id="why-text")
+                    yield Static(id="claim-detail")
+                    yield ClaimsTable(id="claims")
+                with TabPane("Grep", id="grep"):
+                    yield GrepPanel(id="grep-panel")
+                with TabPane("Timeline", id="timeline"):
+                    yield TimelinePanel(id="timeline-panel")
+        yield Static(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self._user_keymap:
+            self.set_keymap(self._user_keymap)
+        for problem in self._keymap_problems:
+            self.notify(problem, title="keymap", severity="warning", timeout=8)
+        session = self.store.session
+        self.sub_title = f"{Path(session.repo).name} @ {session.revision}"
+        outline = self.query_one(Outline)
+        outline.show(session)
+        self._show_status()
+        # The tree places its rows on the first refresh; the cursor can move only then.
+        self.call_after_refresh(self._restore_ui, dict(session.ui))
+
+    def _restore_ui(self, state: dict[str, Any]) -> None:
+        self._restoring = True
+        ref = NodeRef.from_state(state)
+        if ref is None or not self.query_one(Outline).select(ref):
+            ref = NodeRef("analysis", 0) if self.store.session.analyses else None
+            if ref is not None:
+                self.query_one(Outline).select(ref)
+        grep_state = state.get("grep")
+        if isinstance(grep_state, dict):
+            self.query_one(GrepPanel).fill(
+                str(grep_state.get("pattern", "")),
+                str(grep_state.get("glob", "")),
+                str(grep_state.get("revision", "")),
+            )
+            self._last_search = {key: str(value) for key, value in grep_state.items()}
+        panel = state.get("panel")
+        if ref is not None:
+            self._show_selection(ref)
+        if panel in PANELS:
+            self._open_panel(str(panel), save=False)
+        self.query_one(OutlineTree).focus()
+        self.call_after_refresh(self._restored)
+
+    def _restored(self) -> None:
+        self._restoring = False
+
+    # -- selection (kept in the session's ui state) ------------------------------------
+
+    @property
+    def selection(self) -> NodeRef | None:
+        return NodeRef.from_state(self.store.session.ui)
+
+    @property
+    def current_panel(self) -> str:
+        return self.query_one(TabbedContent).active or "why"
+
+    def _save_ui(self, ref: NodeRef | None = None, *, now: bool = False) -> None:
+        state: dict[str, Any] = dict(self.store.session.ui)
+        if ref is not None:
+            state.update(ref.as_state())
+        state["panel"] = self.current_panel
+        if self._last_search:
+            state["grep"] = dict(self._last_search)
+        # Selection is held in memory at once; the file write is coalesced so holding down
+        # an arrow key does not fsync on every row.
+        self.store.session.ui = state
+        if self._ui_save_timer is not None:
+            self._ui_save_timer.stop()
+            self._ui_save_timer = None
+        if now:
+            self._write_ui()
+        else:
+            self._ui_save_timer = self.set_timer(UI_SAVE_DELAY, self._write_ui)
+
+    def _write_ui(self) -> None:
+        self._ui_save_timer = None
+        try:
+            self.store.set_ui_state(self.store.session.ui)
+        except WhysError as error:
+            self.notify(error.message, title="session not saved", severity="error")
+
+    def _audit(self, index: int | None = None) -> AnalysisAudit | None:
+        ref = self.selection
+        index = ref.analysis if index is None and ref is not None else index
+        analyses = self.store.session.analyses
+        if index is None or not 0 <= index < len(analyses):
+            return None
+        return analyses[index]
+
+    def _current_why(self) -> str | None:
+        """The why evidence attaches to: the selected why, or the selected claim's why."""
+        ref = self.selection
+        audit = self._audit()
+        if ref is None or audit is None:
+            return None
+        if ref.kind == "why":
+            return ref.item
+        if ref.kind == "claim":
+            claim = next((c for c in audit.analysis.claims if c.id == ref.item), None)
+            return claim.why if claim else None
+        return None
+
+    @on(Tree.NodeHighlighted, "#outline-tree")
+    def _outline_moved(self, event: Tree.NodeHighlighted) -> None:
+        ref = event.node.data
+        if ref is None or ref == self.selection or self._restoring:
+            return
+        self._save_ui(ref)
+        self._show_selection(ref)
+
+    @on(Tree.NodeSelected, "#outline-tree")
+    def _outline_opened(self, event: Tree.NodeSelected) -> None:
+        ref = event.node.data
+        if ref is None or ref.kind == "analysis":
+            event.node.toggle()
+            return
+        self._open_panel("why")
+        self.query_one(WhyText).focus()
+
+    def _show_selection(self, ref: NodeRef) -> None:
+        audit = self._audit(ref.analysis)
+        if audit is None:
+            return
+        claim_id = ref.item if ref.kind == "claim" else None
+        why_id = ref.item if ref.kind == "why" else None
+        if claim_id is not None:
+            claim = next((c for c in audit.analysis.claims if c.id == claim_id), None)
+            why_id = claim.why if claim else None
+        lines = self._lines_for(ref.analysis, audit, why_id)
+        self.query_one(WhyText).show(audit, lines, claim_id)
+        claims = self.query_one(ClaimsTable)
+        if getattr(claims, "_shown_analysis", None) != (ref.analysis, id(audit)):
+            claims.show(audit, claim_id)
+            claims._shown_analysis = (ref.analysis, id(audit))  # type: ignore[attr-defined]
+        else:
+            claims.select_claim(claim_id)
+        self._show_detail(audit, ref)
+        self._refresh_availability()
+
+    def _lines_for(
+        self, index: int, audit: AnalysisAudit, why_id: str | None
+    ) -> list[tuple[int, str]]:
+        file_lines = self._analysis_file_lines(index, audit)
+        why = next((w for w in audit.analysis.whys if w.id == why_id), None)
+        if why is None:
+            if file_lines is None:
+                return [(1, "(the analysis file cannot be read any more)")]
+            return list(enumerate(file_lines, start=1))
+        if file_lines is not None:
+            return [(n, file_lines[n - 1]) for n in range(why.line, min(why.end_line, len(file_lines)) + 1)]
+        return [(why.line + offset, text) for offset, text in enumerate(why.text.splitlines())]
+
+    def _analysis_file_lines(self, index: int, audit: AnalysisAudit) -> list[str] | None:
+        """The file as it was checked; None when it changed or vanished since."""
+        if index not in self._file_lines:
+            import hashlib
+
+            try:
+                data = Path(audit.analysis.path).read_bytes()
+            except OSError:
+                self._file_lines[index] = None
+            else:
+                same = hashlib.sha256(data).hexdigest() == audit.analysis.sha256
+                text = data.decode("utf-8", "replace")
+                self._file_lines[index] = text.splitlines() if same else None
+        return self._file_lines[index]
+
+    def _show_detail(self, audit: AnalysisAudit, ref: NodeRef) -> None:
+        detail = Text()
+        if ref.kind == "claim":
+            claim = next((c for c in audit.analysis.claims if c.id == ref.item), None)
+            check = view.check_for(audit, ref.item or "")
+            if claim is not None:
+                detail.append_text(view.status_mark(check.status if check else None))
+                detail.append(f" {claim.id} · line {claim.line} · {claim.kind} · ", style="bold")
+                detail.append(check.detail if check else "not checked")
+                if check and check.suggestion:
+                    detail.append(f"\n  suggestion: {check.suggestion}", style="italic")
+        elif ref.kind == "why":
+            verdict = view.latest_verdict(audit, "why", ref.item)
+            claims = view.claims_of_why(audit, ref.item)
+            evidence = [e for e in audit.evidence if e.why == ref.item]
+            detail.append(f"Why {ref.item}: ", style="bold")
+            detail.append(f"{len(claims)} claims, {len(evidence)} evidence items. ")
+            if verdict:
+                detail.append_text(view.decision_mark(verdict))
+                detail.append(f" {view.DECISION_WORD[verdict.decision]} by {verdict.auditor}")
+                if verdict.note:
+                    detail.append(f": {verdict.note}", style="italic")
+            else:
+                detail.append("No verdict yet (a / r / n).", style="dim")
+        else:
+            analysis = audit.analysis
+            verdict = view.latest_verdict(audit, "analysis", None)
+            detail.append(Path(analysis.path).name, style="bold")
+            detail.append(f"  {len(analysis.whys)} whys, {len(analysis.claims)} claims  ")
+            detail.append(view.status_counts(audit))
+            if verdict:
+                detail.append("  ")
+                detail.append_text(view.decision_mark(verdict))
+                detail.append(f" {view.DECISION_WORD[verdict.decision]}")
+                if verdict.override:
+                    detail.append(" (override)", style="bold yellow")
+            for finding in audit.findings:
+                style = "red" if finding.severity == "error" else "yellow"
+                detail.append(f"\n  ⚠ {finding.rule}: {finding.message}", style=style)
+            if not analysis.whys:
+                detail.append("\n  No why chain was found in this analysis.", style="yellow")
+            for warning in analysis.warnings[:3]:
+                detail.append(f"\n  note: {warning}", style="dim")
+        self.query_one("#claim-detail", Static).update(detail)
+
+    @on(OptionList.OptionSelected, "#why-text")
+    def _why_line_opened(self, event: OptionList.OptionSelected) -> None:
+        ref = self.selection
+        audit = self._audit()
+        if ref is None or audit is None or not event.option.id:
+            return
+        line = int(event.option.id)
+        claim = next((c for c in audit.analysis.claims if c.line == line), None)
+        if claim is not None:
+            self._jump_to_claim(ref.analysis, claim.id)
+
+    @on(DataTable.RowSelected, "#claims")
+    def _claim_row_opened(self, event: DataTable.RowSelected) -> None:
+        ref = self.selection
+        if ref is None or event.row_key.value is None:
+            return
+        self._jump_to_claim(ref.analysis, str(event.row_key.value))
+        self.query_one(WhyText).focus()
+
+    def _jump_to_claim(self, analysis: int, claim_id: str) -> None:
+        ref = NodeRef("claim", analysis, claim_id)
+        self._save_ui(ref)
+        self.query_one(Outline).select(ref)
+        self._show_selection(ref)
+
+    # -- panels -----------------------------------------------------------------------
+
+    def _open_panel(self, panel: str, *, save: bool = True) -> None:
+        self.query_one(TabbedContent).active = panel
+        if panel == "timeline" and not self._timeline_loaded:
+            self._timeline_loaded = True
+            self._start_timeline_scan("", "")
+        if save:
+            self._save_ui()
+        self._refresh_availability()
+
+    @on(TabbedContent.TabActivated, "#panels")
+    def _tab_changed(self, event: TabbedContent.TabActivated) -> None:
+        panel = event.pane.id or "why"
+        if panel == "timeline" and not self._timeline_loaded:
+            self._timeline_loaded = True
+            self._start_timeline_scan("", "")
+        if self.store.session.ui.get("panel") != panel:
+            self._save_ui()
+        self._refresh_availability()
+
+    def action_grep(self) -> None:
+        self._open_panel("grep")
+        self.query_one(GrepPanel).focus_pattern()
+
+    def action_timeline(self) -> None:
+        self._open_panel("timeline")
+        self.query_one(TimelinePanel).commit_list.focus()
+
+    def action_why_panel(self) -> None:
+        self._open_panel("why")
+        self.query_one(WhyText).focus()
+
+    def action_claims(self) -> None:
+        self._open_panel("why")
+        self.query_one(ClaimsTable).focus()
+
+    def action_focus_outline(self) -> None:
+        self.query_one(OutlineTree).focus()
+
+    def action_toggle_theme(self) -> None:
+        self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
+
+    def action_help(self) -> None:
+        rows: list[tuple[str, str, str, str, bool]] = [
+            ("↑ ↓", "move", "", "Move in the outline, the why text, tables and lists", True),
+            ("enter", "open", "", "Open the selected why or claim; run a search; open a hit "
+             "or commit", True),
+            ("tab", "next panel", "", "Move focus between the outline and the panels", True),
+            ("ctrl+p", "palette", "", "Every action as 'group: action'", True),
+        ]
+        for command in COMMANDS:
+            key = self._user_keymap.get(command.binding_id, command.key_display or command.key)
+            enabled = self.can_run(command.action)
+            rows.append((key, command.footer, command.binding_id, command.tooltip, enabled))
+        for binding in (*ClaimsTable.BINDINGS, *TimelinePanel.BINDINGS):
+            key = self._user_keymap.get(binding.id or "", binding.key)  # type: ignore[union-attr]
+            rows.append((key, binding.description, binding.id or "",  # type: ignore[union-attr]
+                         binding.tooltip, True))  # type: ignore[union-attr]
+        files = " or ".join(str(path) for path in keymap_files())
+        note = f"Remap any binding by id in {files}, e.g. \"verdict.reject\" = \"R\"."
+        self.push_screen(HelpScreen(rows, note))
+
+    # -- availability -----------------------------------------------------------------
+
+    def _refresh_availability(self) -> None:
+        """Redraw the footer only when what is available changed: a footer rebuild costs
+        tens of milliseconds, too much for every arrow key."""
+        availability = tuple(self.can_run(command.action) for command in COMMANDS)
+        if availability != getattr(self, "_availability", None):
+            self._availability = availability
+            self.refresh_bindings()
+
+    def can_run(self, action: str) -> bool:
+        name = action.split("(")[0]
+        return bool(self.check_action(name, ()))
+
+    def run_palette_action(self, action: str) -> None:
+        self.call_later(self.run_action, action)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in MAIN_SCREEN_ACTIONS and isinstance(self.screen, ModalScreen):
+            return False
+        session = self.store.session
+        ref = self.selection
+        if action == "verdict":
+            return True if ref is not None and ref.kind in ("why", "claim") else None
+        if action in ("analysis_verdict", "export", "recheck"):
+            return True if session.analyses else None
+        if action == "attach":
+            return True if self._attachable() is not None else None
+        return True
+
+    def _attachable(self) -> tuple[str, Any] | None:
+        if not self.store.session.analyses:
+            return None
+        try:
+            panel = self.current_panel
+        except Exception:  # noqa: BLE001 - before the layout exists nothing is attachable
+            return None
+        if panel == "grep":
+            hit = self.query_one(GrepPanel).highlighted_hit
+            return ("hit", hit) if hit is not None else None
+        if panel == "timeline":
+            option = self.query_one(TimelinePanel).commit_list.highlighted_option
+            return ("commit", option.id) if option is not None and option.id else None
+        return None
+
+    # -- progress and cancelling ----------------------------------------------------------
+
+    def _begin(self, group: str, text: str) -> threading.Event:
+        previous = self._cancel_events.get(group)
+        if previous is not None:
+            previous.set()
+        cancel = threading.Event()
+        self._cancel_events[group] = cancel
+        self._busy[group] = text
+        self._show_status()
+        return cancel
+
+    def _end(self, group: str) -> None:
+        self._busy.pop(group, None)
+        self._cancel_events.pop(group, None)
+        self._show_status()
+
+    def _show_status(self) -> None:
+        status = self.query_one("#status", Static)
+        if self._busy:
+            line = Text("⏳ ", style="bold")
+            line.append(" · ".join(self._busy.values()))
+            line.append("  (esc cancels)", style="dim")
+        else:
+            line = Text(
+                f"auditor {self.auditor} · saved to {self.store.path.name}",
+                style="dim",
+            )
+        status.update(line)
+
+    @on(messages.WorkProgressed)
+    def _progressed(self, message: messages.WorkProgressed) -> None:
+        if message.group in self._busy:
+            self._busy[message.group] = message.text
+            self._show_status()
+
+    @on(messages.WorkFailed)
+    def _failed(self, message: messages.WorkFailed) -> None:
+        self._end(message.group)
+        self.notify(message.error, title=message.group, severity="error", timeout=8)
+        if message.group == "grep":
+            self.query_one(GrepPanel).set_status(Text(message.error, style="red"))
+        elif message.group == "timeline":
+            self.query_one(TimelinePanel).set_status(Text(message.error, style="red"))
+
+    def action_cancel(self) -> None:
+        if self._busy:
+            for event in self._cancel_events.values():
+                event.set()
+            for group in list(self._busy):
+                self.workers.cancel_group(self, group)
+            self.notify("cancelled", timeout=2)
+            return
+        self.query_one(OutlineTree).focus()
+
+    # -- grep -------------------------------------------------------------------------
+
+    @on(GrepPanel.Requested)
+    def _grep_requested(self, request: GrepPanel.Requested) -> None:
+        self._search_id += 1
+        self._last_search = {
+            "pattern": request.pattern,
+            "glob": request.glob,
+            "revision": request.revision,
+        }
+        self._save_ui()
+        self.query_one(GrepPanel).start(request.pattern)
+        cancel = self._begin("grep", f"grep {request.pattern!r}…")
+        self._search(self._search_id, request.pattern, request.glob, request.revision, cancel)
+
+    @work(thread=True, exclusive=True, group="grep", exit_on_error=False)
+    def _search(
+        self, search_id: int, pattern: str, glob: str, revision: str, cancel: threading.Event
+    ) -> None:
+        from whys.core.search import SearchStats, search
+
+        stats = SearchStats()
+        batch: list[Any] = []
+        flushed = time.monotonic()
+        try:
+            hits = search(
+                self.repo.root,
+                pattern,
+                globs=(glob,) if glob else (),
+                max_hits=MAX_HITS,
+                cancel=cancel,
+                stats=stats,
+                repo=self.repo if revision else None,
+                rev=revision or None,
+            )
+            for hit in hits:
+                batch.append(hit)
+                if time.monotonic() - flushed > HIT_BATCH_SECONDS:
+                    self.post_message(messages.SearchHitsFound(search_id, batch))
+                    batch, flushed = [], time.monotonic()
+        except WhysError as error:
+            self.post_message(messages.WorkFailed("grep", error.message))
+            return
+        except Exception as error:  # noqa: BLE001 - a worker must never take the screen down
+            self.post_message(messages.WorkFailed("grep", f"search failed: {error}"))
+            return
+        if batch:
+            self.post_message(messages.SearchHitsFound(search_id, batch))
+        extra = (
+            f"{stats.binary_files_skipped} binary files skipped"
+            if stats.binary_files_skipped
+            else ""
+        )
+        self.post_message(
+            messages.SearchFinished(
+                search_id,
+                stats.hits,
+                cancel.is_set() or stats.cancelled,
+                stats.capped,
+                extra,
+            )
+        )
+
+    @on(messages.SearchHitsFound)
+    def _hits_found(self, message: messages.SearchHitsFound) -> None:
+        if message.search_id == self._search_id:
+            self.query_one(GrepPanel).add_hits(message.hits)
+            self._busy["grep"] = f"grep: {len(self.query_one(GrepPanel)._hits)} hits…"
+            self._show_status()
+            self._refresh_availability()
+
+    @on(messages.SearchFinished)
+    def _search_finished(self, message: messages.SearchFinished) -> None:
+        if message.search_id != self._search_id:
+            return
+        self._end("grep")
+        self.query_one(GrepPanel).finish(
+            message.total, message.cancelled, message.capped, message.note
+        )
+        self._refresh_availability()
+
+    @on(GrepPanel.HitOpened)
+    def _hit_opened(self, message: GrepPanel.HitOpened) -> None:
+        path, line, _text = hit_location(message.hit)
+        revision = self._last_search.get("revision", "")
+        self._load_file(path, revision, line)
+
+    @work(thread=True, exclusive=True, group="file", exit_on_error=False)
+    def _load_file(self, path: str, revision: str, line: int) -> None:
+        try:
+            if revision:
+                sha = self.repo.resolve_revision(revision)
+                data = self.repo.read_file(sha, path)
+            else:
+                sha = ""
+                target = (self.repo.root / path).resolve()
+                if not target.is_relative_to(self.repo.root.resolve()):
+                    raise WhysError(f"{path} is outside the repository")
+                data = target.read_bytes() if target.is_file() else None
+            text = None if data is None or b"\0" in data[:8000] else data.decode("utf-8", "replace")
+        except (WhysError, OSError) as error:
+            self.post_message(messages.WorkFailed("file", getattr(error, "message", str(error))))
+            return
+        self.post_message(messages.FileLoaded(path, sha, line, text))
+
+    @on(messages.FileLoaded)
+    def _file_loaded(self, message: messages.FileLoaded) -> None:
+        self.push_screen(FileScreen(message.path, message.revision, message.line, message.text))
+
+    # -- timeline ---------------------------------------------------------------------
+
+    @on(TimelinePanel.ScanRequested)
+    def _scan_requested(self, request: TimelinePanel.ScanRequested) -> None:
+        self._start_timeline_scan(request.pickaxe, request.path)
+        self.query_one(TimelinePanel).commit_list.focus()
+
+    def _start_timeline_scan(self, pickaxe: str, path: str) -> None:
+        audit = self._audit()
+        if audit is None:
+            return
+        self._scan_id += 1
+        what = f"pickaxe -S {pickaxe!r}" if pickaxe else "history"
+        cancel = self._begin("timeline", f"scanning {what}…")
+        self.query_one(TimelinePanel).set_status(Text(f"scanning {what}… (esc cancels)",
+                                                      style="italic"))
+        cited_prefixes: dict[str, list[str]] = {}
+        for claim in audit.analysis.claims:
+            for sha in (claim.sha, claim.other_sha):
+                if sha:
+                    cited_prefixes.setdefault(sha, []).append(claim.id)
+        incident = audit.analysis.incident
+        self._scan_timeline(
+            self._scan_id,
+            cited_prefixes,
+            incident.deployed_revision,
+            pickaxe,
+            path,
+            cancel,
+        )
+
+    @work(thread=True, exclusive=True, group="timeline", exit_on_error=False)
+    def _scan_timeline(
+        self,
+        scan_id: int,
+        cited_prefixes: dict[str, list[str]],
+        deployed: str | None,
+        pickaxe: str,
+        path: str,
+        cancel: threading.Event,
+    ) -> None:
+        try:
+            revision = self.store.session.revision_sha or self.store.session.revision
+            cited: dict[str, list[str]] = {}
+            for prefix, claim_ids in cited_prefixes.items():
+                try:
+                    matches = self.repo.resolve_prefix(prefix)
+                except WhysError:
+                    continue
+                if len(matches) == 1:
+                    cited.setdefault(matches[0], []).extend(claim_ids)
+            cited_info = self.repo.commits_info(cited)
+            deployed_sha = deployed_name = None
+            if deployed:
+                try:
+                    deployed_sha = self.repo.resolve_revision(deployed)
+                    deployed_name = deployed
+                    if deployed_sha.startswith(deployed.lower()):
+                        _branches, tags = self.repo.containing_refs(deployed_sha)
+                        deployed_name = tags[0] if tags else deployed[:9]
+                    cited_info.update(self.repo.commits_info([deployed_sha]))
+                except WhysError:
+                    deployed_sha = None
+            commits: list[CommitInfo] = []
+            label = f"-S {pickaxe!r}" if pickaxe else "history"
+            started = time.monotonic()
+            for commit in self.repo.iter_log(
+                revision,
+                pickaxe=pickaxe or None,
+                paths=(path,) if path else (),
+                max_count=HISTORY_LIMIT,
+                cancel=cancel,
+            ):
+                commits.append(commit)
+                if len(commits) % 2000 == 0:
+                    self.post_message(
+                        messages.WorkProgressed(
+                            "timeline",
+                            f"scanning {label}: {len(commits):,} commits, "
+                            f"{time.monotonic() - started:.1f}s…",
+                        )
+                    )
+        except WhysError as error:
+            self.post_message(messages.WorkFailed("timeline", error.message))
+            return
+        except Exception as error:  # noqa: BLE001 - a worker must never take the screen down
+            self.post_message(messages.WorkFailed("timeline", f"history scan failed: {error}"))
+            return
+        self.post_message(
+            messages.TimelineLoaded(
+                scan_id,
+                commits,
+                cited,
+                cited_info,
+                deployed_sha,
+                deployed_name,
+                label,
+                cancelled=cancel.is_set(),
+            )
+        )
+
+    @on(messages.TimelineLoaded)
+    def _timeline_loaded_message(self, message: messages.TimelineLoaded) -> None:
+        if message.scan_id != self._scan_id:
+            return
+        self._end("timeline")
+        audit = self._audit()
+        if audit is None:
+            return
+        statuses: dict[str, str] = {}
+        for sha, claim_ids in message.cited.items():
+            found = [view.claim_status(audit, claim_id) for claim_id in claim_ids]
+            known = [status for status in found if status]
+            statuses[sha] = min(known, key=view.STATUS_ORDER.__getitem__, default="unverifiable")
+        present = {commit.sha for commit in message.commits}
+        commits = list(message.commits)
+        # Cited commits off the scanned history (another branch, outside a pickaxe) are
+        # still drawn, so the picture never hides what the analysis cites.
+        commits += [info for sha, info in message.cited_info.items() if sha not in present]
+        commits.sort(key=lambda c: c.committer_date, reverse=True)
+        incident = audit.analysis.incident
+        data = TimelineData(
+            commits=commits,
+            cited=message.cited,
+            cited_status=statuses,
+            incident_start=incident.start or incident.detected,
+            incident_end=incident.end or incident.detected,
+            deployed_sha=message.deployed_sha,
+            deployed_name=message.deployed_name,
+        )
+        label = message.label + (" — cancelled" if message.cancelled else "")
+        self.query_one(TimelinePanel).show(data, label)
+        self._refresh_availability()
+
+    @on(TimelinePanel.CommitOpened)
+    def _commit_opened(self, message: TimelinePanel.CommitOpened) -> None:
+        self._load_commit(message.sha)
+
+    @work(thread=True, exclusive=True, group="commit", exit_on_error=False)
+    def _load_commit(self, sha: str) -> None:
+        try:
+            detail = self.repo.show_commit(sha)
+            refs = self.repo.containing_refs(sha)
+        except WhysError as error:
+            self.post_message(messages.WorkFailed("commit", error.message))
+            return
+        self.post_message(messages.CommitLoaded(detail, refs))
+
+    @on(messages.CommitLoaded)
+    def _commit_loaded(self, message: messages.CommitLoaded) -> None:
+        self.push_screen(CommitScreen(message.detail, message.refs))
+
+    @on(OptionList.OptionHighlighted, "#timeline-commits")
+    @on(DataTable.RowHighlighted, "#grep-hits")
+    def _attachable_moved(self) -> None:
+        self._refresh_availability()
+
+    # -- evidence ---------------------------------------------------------------------
+
+    def action_attach(self) -> None:
+        attachable = self._attachable()
+        if attachable is None:
+            self.notify("Select a grep hit or a timeline commit first.", severity="warning")
+            return
+        kind, item = attachable
+        if kind == "hit":
+            self._attach_hit(item)
+        else:
+            self._attach_commit(item)
+
+    @on(CommitScreen.AttachRequested)
+    def _attach_from_commit_view(self, message: CommitScreen.AttachRequested) -> None:
+        self._attach_commit(message.sha)
+
+    def _evidence_target(self) -> tuple[int, str | None, str | None] | None:
+        ref = self.selection
+        if ref is None:
+            return None
+        claim = ref.item if ref.kind == "claim" else None
+        return ref.analysis, self._current_why(), claim
+
+    def _attach_hit(self, hit: Any) -> None:
+        target = self._evidence_target()
+        if target is None:
+            return
+        path, line, text = hit_location(hit)
+        search = self._last_search
+        # The pattern, narrowed to the hit's file, pinned at a commit: re-running it later
+        # (whys verify) shows whether the line is still there.
+        query = {"op": "grep", "pattern": search.get("pattern", ""), "globs": [path]}
+        revision = search.get("revision") or self._revision()
+        label = f"{path}:{line}: {view.one_line(text, 80)}"
+        self._begin("attach", f"pinning {path}:{line}…")
+        self._collect(query, revision, target, label)
+
+    def _attach_commit(self, sha: str) -> None:
+        target = self._evidence_target()
+        if target is None:
+            return
+        self._begin("attach", f"pinning commit {sha[:9]}…")
+        self._collect({"op": "commit", "sha": sha}, self._revision(), target, None)
+
+    def _revision(self) -> str:
+        return self.store.session.revision_sha or self.store.session.revision
+
+    @work(thread=True, exclusive=False, group="attach", exit_on_error=False)
+    def _collect(
+        self,
+        query: dict[str, Any],
+        revision: str,
+        target: tuple[int, str | None, str | None],
+        label: str | None,
+    ) -> None:
+        from whys.core.evidence import collect
+
+        index, why, claim = target
+        try:
+            evidence = collect(
+                self.repo, query, revision, why=why, claim=claim, created_by=self.auditor
+            )
+        except WhysError as error:
+            self.post_message(messages.WorkFailed("attach", error.message))
+            return
+        except Exception as error:  # noqa: BLE001 - a worker must never take the screen down
+            self.post_message(messages.WorkFailed("attach", f"could not pin it: {error}"))
+            return
+        if label:
+            evidence = evidence.model_copy(update={"summary": f"{label} ({evidence.summary})"})
+        self.post_message(messages.EvidenceCollected(index, evidence))
+
+    @on(messages.EvidenceCollected)
+    def _evidence_collected(self, message: messages.EvidenceCollected) -> None:
+        self._end("attach")
+        self._store_evidence(message.analysis_index, message.evidence)
+
+    def _store_evidence(self, index: int, evidence: Evidence) -> None:
+        try:
+            self.store.attach_evidence(index, evidence)
+        except WhysError as error:
+            self.notify(error.message, title="not attached", severity="error")
+            return
+        where = f"why {evidence.why}" if evidence.why else "the analysis"
+        self.notify(f"attached to {where}: {evidence.summary}", title="evidence", timeout=4)
+        ref = self.selection
+        audit = self._audit()
+        if ref is not None and audit is not None:
+            self._show_detail(audit, ref)
+
+    # -- verdicts ---------------------------------------------------------------------
+
+    def action_verdict(self, decision: str) -> None:
+        ref = self.selection
+        if ref is None or ref.kind not in ("why", "claim"):
+            self.notify("Select a why or a claim in the outline first.", severity="warning")
+            return
+        label = f"{'why' if ref.kind == 'why' else 'claim'} {ref.item}"
+        if decision == "approved":
+            self._record(ref, VerdictAnswer("approved", ""))
+            return
+        previous = view.latest_verdict(self._audit(), ref.kind, ref.item)  # type: ignore[arg-type]
+        note = previous.note if previous is not None and previous.decision == decision else ""
+
+        def save(answer: VerdictAnswer | None) -> None:
+            if answer is not None:
+                self._record(ref, answer)
+
+        self.push_screen(NoteDialog(decision, label, note), save)
+
+    def action_analysis_verdict(self) -> None:
+        audit = self._audit()
+        ref = self.selection
+        if audit is None or ref is None:
+            return
+        target = NodeRef("analysis", ref.analysis)
+
+        def save(answer: VerdictAnswer | None) -> None:
+            if answer is None:
+                return
+            if answer.corrected_root_cause != audit.corrected_root_cause:
+                try:
+                    self.store.set_corrected_root_cause(ref.analysis, answer.corrected_root_cause)
+                except WhysError as error:
+                    self.notify(error.message, severity="error")
+            self._record(target, answer)
+
+        self.push_screen(
+            AnalysisVerdictDialog(
+                audit.analysis.title or audit.analysis.path,
+                approval_blockers(audit),
+                audit.corrected_root_cause,
+            ),
+            save,
+        )
+
+    def _record(self, ref: NodeRef, answer: VerdictAnswer) -> None:
+        target_id = None if ref.kind == "analysis" else ref.item
+        try:
+            verdict = self.store.record_verdict(
+                ref.analysis,
+                ref.kind,
+                target_id,
+                answer.decision,
+                answer.note,
+                self.auditor,
+                override=answer.override,
+            )
+        except VerdictRuleError as error:
+            if answer.decision == "approved" and not answer.override:
+                def retry(override: VerdictAnswer | None) -> None:
+                    if override is not None:
+                        self._record(ref, override)
+
+                self.push_screen(OverrideDialog(error.message, answer), retry)
+            else:
+                self.notify(error.message, title="verdict refused", severity="error")
+            return
+        except WhysError as error:
+            self.notify(error.message, title="verdict not recorded", severity="error")
+            return
+        what = "analysis" if ref.kind == "analysis" else f"{ref.kind} {ref.item}"
+        suffix = " (override)" if verdict.override else ""
+        self.notify(f"{what}: {view.DECISION_WORD[verdict.decision]}{suffix}", timeout=3)
+        self._refresh_marks()
+
+    def _refresh_marks(self) -> None:
+        self.query_one(Outline).refresh_marks(self.store.session)
+        ref = self.selection
+        audit = self._audit()
+        if ref is not None and audit is not None:
+            self._show_detail(audit, ref)
+        self._refresh_availability()
+
+    # -- export -----------------------------------------------------------------------
+
+    def action_export(self) -> None:
+        default = self.store.path.with_suffix("").name + ".verdict.json"
+        default_path = str(Path.cwd() / default)
+        ui_export = self.store.session.ui.get("export")
+        default_key = ""
+        if isinstance(ui_export, dict):
+            default_path = str(ui_export.get("path") or default_path)
+            default_key = str(ui_export.get("sign_key") or "")
+
+        def start(request: ExportRequest | None) -> None:
+            if request is None:
+                return
+            state = dict(self.store.session.ui)
+            state["export"] = {"path": request.path, "sign_key": request.sign_key or ""}
+            self.store.session.ui = state
+            self._write_ui()
+            self._begin("export", f"exporting to {request.path}…")
+            self._export(request)
+
+        self.push_screen(ExportDialog(default_path, default_key), start)
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    def _export(self, request: ExportRequest) -> None:
+        try:
+            written = export_session(self.store, self.repo, Path(request.path).expanduser(),
+                                     request.sign_key)
+        except WhysError as error:
+            self.post_message(messages.WorkFailed("export", error.message))
+            return
+        except Exception as error:  # noqa: BLE001 - a worker must never take the screen down
+            self.post_message(messages.WorkFailed("export", f"export failed: {error}"))
+            return
+        self.post_message(messages.ExportFinished([str(path) for path in written]))
+
+    @on(messages.ExportFinished)
+    def _exported(self, message: messages.ExportFinished) -> None:
+        self._end("export")
+        self.notify("wrote " + ", ".join(message.paths), title="export", timeout=8)
+
+    # -- re-check ---------------------------------------------------------------------
+
+    def action_recheck(self) -> None:
+        cancel = self._begin("checks", "re-running checks…")
+        self._recheck(cancel)
+
+    @work(thread=True, exclusive=True, group="checks", exit_on_error=False)
+    def _recheck(self, cancel: threading.Event) -> None:
+        from whys.core.audit import check_files
+
+        session = self.store.session
+        try:
+            checked = check_files(
+                [Path(audit.analysis.path) for audit in session.analyses],
+                self.repo,
+                session.revision,
+                cancel=cancel,
+                progress=lambda text: self.post_message(messages.WorkProgressed("checks", text)),
+            )
+        except WhysError as error:
+            self.post_message(messages.WorkFailed("checks", error.message))
+            return
+        except Exception as error:  # noqa: BLE001 - a worker must never take the screen down
+            self.post_message(messages.WorkFailed("checks", f"checks failed: {error}"))
+            return
+        if not cancel.is_set():
+            self.post_message(messages.ChecksRerun(list(checked)))
+
+    @on(messages.ChecksRerun)
+    def _rechecked(self, message: messages.ChecksRerun) -> None:
+        from whys.core.audit import record_in_session
+
+        self._end("checks")
+        try:
+            record_in_session(self.store, message.checked)
+        except WhysError as error:
+            self.notify(error.message, severity="error")
+            return
+        self._file_lines.clear()
+        self.query_one(Outline).show(self.store.session)
+        self._restore_ui(self.store.session.ui)
+        self.notify("checks re-run", timeout=3)
+
+    # -- leaving ----------------------------------------------------------------------
+
+    async def action_quit(self) -> None:
+        if self._ui_save_timer is not None:
+            self._ui_save_timer.stop()
+            self._write_ui()
+        for event in self._cancel_events.values():
+            event.set()
+        self.exit(0)
+
+
+def export_session(
+    store: SessionStore, repo: GitRepo, out: Path, sign_key: str | None
+) -> list[Path]:
+    """Write the verdict file (and report, and signature) through the core's exporter."""
+    from whys.core import verdict as verdict_module
+
+    exporter = getattr(verdict_module, "export_session", None)
+    if exporter is None:
+        raise WhysError("export is not available in this build yet")
+    result = exporter(store.session, out, sign_key=Path(sign_key).expanduser() if sign_key else None)
+    if isinstance(result, (list, tuple)):
+        return [Path(p) for p in result]
+    return [out, out.with_suffix(".md")]
+
+
+def run_workbench(store: SessionStore, repo: GitRepo, *, auditor: str | None = None) -> int:
+    """Run the workbench on an opened session until the auditor quits; returns an exit code.
+
+    The session is already saved on every change, so leaving never loses work.
+    """
+    app = WhysApp(store, repo, auditor=auditor)
+    result = app.run()
+    return int(result or 0)
+
+
+def config_path() -> Path:
+    return paths.config_dir()

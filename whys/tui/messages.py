@@ -1,0 +1,98 @@
+"""Messages the workbench's thread workers post. Past tense: each says what happened.
+
+Workers never touch widgets; they post one of these and an `@on` handler on the main
+thread changes state (the session, through the core) and hands attributes down.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from textual.message import Message
+
+from whys.core.models import CommitInfo, Evidence
+
+
+@dataclass
+class WorkProgressed(Message):
+    """Slow work is still running; `text` replaces the previous progress line."""
+
+    group: str
+    text: str
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, WorkProgressed) and message.group == self.group
+
+
+@dataclass
+class WorkFailed(Message):
+    """A worker hit a known error; shown as a notification, never a traceback."""
+
+    group: str
+    error: str
+
+
+@dataclass
+class SearchHitsFound(Message):
+    """A batch of grep hits (batched so a million hits do not flood the queue)."""
+
+    search_id: int
+    hits: list[Any]
+
+
+@dataclass
+class SearchFinished(Message):
+    search_id: int
+    total: int
+    cancelled: bool
+    capped: bool
+    note: str = ""
+
+
+@dataclass
+class TimelineLoaded(Message):
+    """Commits to draw: `commits` newest first; `cited` maps full SHA to claim ids."""
+
+    scan_id: int
+    commits: list[CommitInfo]
+    cited: dict[str, list[str]]
+    cited_info: dict[str, CommitInfo]
+    deployed_sha: str | None
+    deployed_name: str | None
+    label: str
+    cancelled: bool = False
+
+
+@dataclass
+class CommitLoaded(Message):
+    detail: Any
+    refs: tuple[list[str], list[str]] = field(default_factory=lambda: ([], []))
+
+
+@dataclass
+class FileLoaded(Message):
+    path: str
+    revision: str
+    line: int
+    text: str | None
+
+
+@dataclass
+class ChecksRerun(Message):
+    """A re-check finished; `checked` is what `whys.core.audit.check_files` returned."""
+
+    checked: list[Any]
+
+
+@dataclass
+class ExportFinished(Message):
+    paths: list[str]
+
+
+@dataclass
+class EvidenceCollected(Message):
+    """A query ran and its result is pinned; the handler attaches it to the session."""
+
+    analysis_index: int
+    evidence: Evidence

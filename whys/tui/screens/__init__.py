@@ -1,0 +1,1 @@
+"""Modal screens: verdict and export dialogs, the commit and file views, help."""

@@ -1,0 +1,50 @@
+"""Help: every binding of the workbench, with its key, id and what it does."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Label, Static
+
+
+class HelpScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > Vertical {
+        width: 100; max-width: 100%; height: 90%; border: thick $accent;
+        background: $surface; padding: 0 1;
+    }
+    HelpScreen Label { text-style: bold; }
+    HelpScreen DataTable { height: 1fr; }
+    HelpScreen Static { color: $text-muted; }
+    """
+    BINDINGS = [
+        Binding("escape,question_mark,q", "dismiss(None)", "Close", id="help.close"),
+    ]
+
+    def __init__(self, rows: list[tuple[str, str, str, str, bool]], keymap_note: str) -> None:
+        super().__init__()
+        self.rows = rows
+        self.keymap_note = keymap_note
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("whys workbench: bindings")
+            yield DataTable(id="help-table", cursor_type="row", zebra_stripes=True)
+            yield Static(self.keymap_note)
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("key", "action", "id", "what it does")
+        for key, description, binding_id, tooltip, enabled in self.rows:
+            style = "" if enabled else "dim"
+            table.add_row(
+                Text(key, style="bold " + style),
+                Text(description, style=style),
+                Text(binding_id, style="dim"),
+                Text(tooltip + ("" if enabled else "  (not available here)"), style=style),
+            )
+        table.focus()

@@ -1,0 +1,164 @@
+"""Verdict dialogs. They only collect the auditor's answer; the app records it through the
+core, which enforces the rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
+
+from whys.tui.view import DECISION_WORD
+
+DIALOG_CSS = """
+{name} {{ align: center middle; }}
+{name} > Vertical {{
+    width: 72; max-width: 100%; height: auto; max-height: 100%;
+    border: thick $accent; background: $surface; padding: 0 1;
+}}
+{name} .dialog-title {{ text-style: bold; margin-bottom: 1; }}
+{name} .dialog-error {{ color: $error; }}
+{name} .dialog-hint {{ color: $text-muted; }}
+{name} Horizontal {{ height: auto; margin-top: 1; }}
+{name} Button {{ margin-right: 1; }}
+{name} RadioSet {{ width: 100%; }}
+"""
+
+
+@dataclass(frozen=True)
+class VerdictAnswer:
+    decision: str
+    note: str
+    override: bool = False
+    corrected_root_cause: str | None = None
+
+
+class NoteDialog(ModalScreen[VerdictAnswer | None]):
+    """Reject or needs-evidence on a why or claim: a note is required; enter saves it."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="NoteDialog")
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel")]
+
+    def __init__(self, decision: str, target_label: str, note: str = "") -> None:
+        super().__init__()
+        self.decision = decision
+        self.target_label = target_label
+        self.initial_note = note
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(f"{DECISION_WORD[self.decision]}: {self.target_label}",
+                        classes="dialog-title")
+            yield Input(value=self.initial_note, placeholder="why? (required; enter saves)",
+                        id="note")
+            yield Static("", classes="dialog-error", id="note-error")
+            yield Static("enter saves · escape cancels", classes="dialog-hint")
+
+    @on(Input.Submitted, "#note")
+    def _save(self, event: Input.Submitted) -> None:
+        note = event.value.strip()
+        if not note:
+            self.query_one("#note-error", Static).update("A note is required for this verdict.")
+            return
+        self.dismiss(VerdictAnswer(self.decision, note))
+
+
+class AnalysisVerdictDialog(ModalScreen[VerdictAnswer | None]):
+    """The verdict on a whole analysis: decision, note, and a corrected root cause."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="AnalysisVerdictDialog")
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel")]
+
+    def __init__(self, title: str, blockers: list[str], corrected: str | None) -> None:
+        super().__init__()
+        self.analysis_title = title
+        self.blockers = blockers
+        self.corrected = corrected or ""
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(f"Verdict on the analysis: {self.analysis_title}",
+                        classes="dialog-title")
+            with RadioSet(id="decision"):
+                yield RadioButton("approve", value=True, id="approved")
+                yield RadioButton("reject", id="rejected")
+                yield RadioButton("needs evidence", id="needs-evidence")
+            if self.blockers:
+                yield Static(
+                    "Approval is blocked by: " + "; ".join(self.blockers),
+                    classes="dialog-error",
+                )
+            yield Input(placeholder="note (required to reject or ask for evidence)", id="note")
+            yield Input(value=self.corrected, placeholder="corrected root cause (optional)",
+                        id="corrected")
+            yield Static("", classes="dialog-error", id="note-error")
+            with Horizontal():
+                yield Button("Save", variant="primary", id="save")
+                yield Button("Cancel", id="cancel")
+            yield Static("enter saves · escape cancels", classes="dialog-hint")
+
+    def _decision(self) -> str:
+        pressed = self.query_one(RadioSet).pressed_button
+        return pressed.id if pressed is not None and pressed.id else "approved"
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#save")
+    def _save(self) -> None:
+        decision = self._decision()
+        note = self.query_one("#note", Input).value.strip()
+        if decision != "approved" and not note:
+            self.query_one("#note-error", Static).update("A note is required for this verdict.")
+            self.query_one("#note", Input).focus()
+            return
+        corrected = self.query_one("#corrected", Input).value.strip() or None
+        self.dismiss(VerdictAnswer(decision, note, corrected_root_cause=corrected))
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+
+class OverrideDialog(ModalScreen[VerdictAnswer | None]):
+    """A refused approval: say why, and offer to approve anyway with a recorded note."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="OverrideDialog")
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel")]
+
+    def __init__(self, reason: str, answer: VerdictAnswer) -> None:
+        super().__init__()
+        self.reason = reason
+        self.answer = answer
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("Approval refused", classes="dialog-title")
+            yield Static(self.reason, classes="dialog-error", id="refusal")
+            yield Static(
+                "You may approve anyway: the override and its note appear in every report.",
+                classes="dialog-hint",
+            )
+            yield Input(value=self.answer.note, placeholder="override note (required)",
+                        id="note")
+            yield Static("", classes="dialog-error", id="note-error")
+            with Horizontal():
+                yield Button("Override and approve", variant="warning", id="override")
+                yield Button("Cancel", id="cancel")
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#override")
+    def _override(self) -> None:
+        note = self.query_one("#note", Input).value.strip()
+        if not note:
+            self.query_one("#note-error", Static).update("An override needs a note.")
+            return
+        self.dismiss(
+            VerdictAnswer("approved", note, True, self.answer.corrected_root_cause)
+        )
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,117 @@
+"""How session facts look on screen: marks, colours, labels and the summary line.
+
+Pure functions of the models, so the outline, the tables and the tests agree on one
+spelling of each mark.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from rich.text import Text
+
+from whys.core.models import AnalysisAudit, Claim, ClaimCheck, Session, Verdict, Why
+from whys.core.verdict import latest_verdict
+
+STATUS_MARK = {"verified": "✓", "contradicted": "✗", "unverifiable": "?"}
+# Theme variables would be nicer, but Rich text in a Tree label needs concrete colours;
+# these read on both Textual's dark and light themes.
+STATUS_STYLE = {"verified": "bold green", "contradicted": "bold red", "unverifiable": "yellow"}
+STATUS_ORDER = {"contradicted": 0, "unverifiable": 1, "verified": 2}
+
+DECISION_MARK = {"approved": "✔", "rejected": "✘", "needs-evidence": "…"}
+DECISION_STYLE = {"approved": "bold green", "rejected": "bold red", "needs-evidence": "yellow"}
+DECISION_WORD = {"approved": "APPROVED", "rejected": "REJECTED", "needs-evidence": "NEEDS EVIDENCE"}
+
+
+def check_for(audit: AnalysisAudit, claim_id: str) -> ClaimCheck | None:
+    for check in audit.checks:
+        if check.claim_id == claim_id:
+            return check
+    return None
+
+
+def claim_status(audit: AnalysisAudit, claim_id: str) -> str | None:
+    check = check_for(audit, claim_id)
+    return check.status if check else None
+
+
+def status_mark(status: str | None) -> Text:
+    if status is None:
+        return Text("·", style="dim")
+    return Text(STATUS_MARK.get(status, "·"), style=STATUS_STYLE.get(status, "dim"))
+
+
+def decision_mark(verdict: Verdict | None) -> Text:
+    if verdict is None:
+        return Text("·", style="dim")
+    return Text(DECISION_MARK[verdict.decision], style=DECISION_STYLE[verdict.decision])
+
+
+def session_summary(session: Session) -> str:
+    """The seed reports' headline: "2 APPROVED, 1 REJECTED", with undecided ones counted."""
+    counts: Counter[str] = Counter()
+    for audit in session.analyses:
+        verdict = latest_verdict(audit, "analysis", None)
+        counts[DECISION_WORD[verdict.decision] if verdict else "OPEN"] += 1
+    order = ["APPROVED", "REJECTED", "NEEDS EVIDENCE", "OPEN"]
+    parts = [f"{counts[word]} {word}" for word in order if counts[word]]
+    return ", ".join(parts) or "no analyses"
+
+
+def status_counts(audit: AnalysisAudit) -> str:
+    counts = Counter(check.status for check in audit.checks)
+    return "  ".join(
+        f"{STATUS_MARK[status]}{counts[status]}"
+        for status in ("verified", "contradicted", "unverifiable")
+        if counts[status]
+    )
+
+
+def analysis_label(audit: AnalysisAudit) -> Text:
+    verdict = latest_verdict(audit, "analysis", None)
+    label = Text.assemble(decision_mark(verdict), " ")
+    label.append(audit.analysis.title or audit.analysis.path, style="bold")
+    counts = status_counts(audit)
+    if counts:
+        label.append(f"  {counts}", style="dim")
+    return label
+
+
+def why_label(audit: AnalysisAudit, why: Why) -> Text:
+    verdict = latest_verdict(audit, "why", why.id)
+    statuses = [claim_status(audit, claim.id) for claim in claims_of_why(audit, why.id)]
+    worst = min(
+        (status for status in statuses if status), key=STATUS_ORDER.__getitem__, default=None
+    )
+    label = Text.assemble(decision_mark(verdict), " ", status_mark(worst), " ")
+    label.append(f"Why {why.id}", style="bold")
+    question = why.question or why.answer
+    if question:
+        label.append(f": {question}")
+    return label
+
+
+def claim_label(audit: AnalysisAudit, claim: Claim) -> Text:
+    verdict = latest_verdict(audit, "claim", claim.id)
+    label = Text.assemble(status_mark(claim_status(audit, claim.id)), " ")
+    label.append(f"{claim.id} ", style="bold")
+    label.append(f"L{claim.line} {claim.kind}: ", style="dim")
+    label.append(one_line(claim.text, 80))
+    if verdict:
+        label.append(" ")
+        label.append_text(decision_mark(verdict))
+    return label
+
+
+def claims_of_why(audit: AnalysisAudit, why_id: str | None) -> list[Claim]:
+    return [claim for claim in audit.analysis.claims if claim.why == why_id]
+
+
+def one_line(text: str, limit: int) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def short_sha(sha: str | None) -> str:
+    return (sha or "")[:9]

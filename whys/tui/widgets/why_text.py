@@ -1,0 +1,60 @@
+"""The selected why's text, line by line with the analysis's own line numbers; lines that
+carry a claim are tinted by the claim's check status."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from whys.core.models import AnalysisAudit
+from whys.tui import view
+
+LINE_TINT = {"verified": "on #1f4d2a", "contradicted": "on #5c1f1f", "unverifiable": "on #4d4315"}
+
+
+class WhyText(OptionList):
+    """One option per line of the analysis; the option id is the 1-based line number."""
+
+    def show(
+        self,
+        audit: AnalysisAudit,
+        lines: list[tuple[int, str]],
+        selected_claim: str | None,
+    ) -> None:
+        claims_by_line: dict[int, list[str]] = {}
+        for claim in audit.analysis.claims:
+            claims_by_line.setdefault(claim.line, []).append(claim.id)
+        width = len(str(lines[-1][0])) if lines else 1
+        options: list[Option] = []
+        highlight: int | None = None
+        for number, line_text in lines:
+            prompt = Text(f"{number:>{width}} ", style="dim")
+            claim_ids = claims_by_line.get(number, [])
+            if claim_ids:
+                statuses = [view.claim_status(audit, claim_id) for claim_id in claim_ids]
+                worst = min(
+                    (s for s in statuses if s), key=view.STATUS_ORDER.__getitem__, default=None
+                )
+                prompt.append_text(view.status_mark(worst))
+                body = Text(line_text or " ", style=LINE_TINT.get(worst or "", ""))
+                prompt.append(" ")
+                prompt.append_text(body)
+                prompt.append(f"  [{', '.join(claim_ids)}]", style="dim italic")
+                if selected_claim in claim_ids:
+                    highlight = len(options)
+            else:
+                prompt.append(f"  {line_text}")
+            options.append(Option(prompt, id=str(number)))
+        self.clear_options()
+        self.add_options(options)
+        if highlight is not None:
+            self.highlighted = highlight
+            self.scroll_to_highlight(top=False)
+        elif options:
+            self.highlighted = 0
+            self.scroll_home(animate=False)
+
+    def line_of_highlight(self) -> int | None:
+        option = self.highlighted_option
+        return int(option.id) if option is not None and option.id else None
