@@ -38,10 +38,26 @@ def _git(repo: Path, *args: str) -> str:
 def test_generator_is_deterministic_and_its_metadata_is_true(
     tmp_path: Path, env: dict[str, str]
 ) -> None:
-    first = _python("-m", "tests.bench.generate", "--commits", "80", "--files", "40",
-                    str(tmp_path / "a"), env=env)
-    second = _python("-m", "tests.bench.generate", "--commits", "80", "--files", "40",
-                     str(tmp_path / "b"), env=env)
+    first = _python(
+        "-m",
+        "tests.bench.generate",
+        "--commits",
+        "80",
+        "--files",
+        "40",
+        str(tmp_path / "a"),
+        env=env,
+    )
+    second = _python(
+        "-m",
+        "tests.bench.generate",
+        "--commits",
+        "80",
+        "--files",
+        "40",
+        str(tmp_path / "b"),
+        env=env,
+    )
     assert first.returncode == 0, first.stderr
     meta_a, meta_b = json.loads(first.stdout), json.loads(second.stdout)
     assert meta_a["head"] == meta_b["head"]
@@ -62,9 +78,13 @@ def test_generator_is_deterministic_and_its_metadata_is_true(
     assert int(committer) - int(author) > 30 * 86400
     # The counts the analysis claims are what rg finds in the working tree.
     rg = Path(sys.executable).parent / "rg"
-    found = subprocess.run(
-        [str(rg), "-l", "-e", meta_a["search_pattern"], str(repo)], capture_output=True
-    ).stdout.decode().splitlines()
+    found = (
+        subprocess.run(
+            [str(rg), "-l", "-e", meta_a["search_pattern"], str(repo)], capture_output=True
+        )
+        .stdout.decode()
+        .splitlines()
+    )
     assert len(found) == meta_a["search_files"]
     analysis = Path(meta_a["analysis"]).read_text()
     assert meta_a["analysis_claims"] >= 30
@@ -76,8 +96,15 @@ def test_benchmark_runs_end_to_end_and_prints_its_table(
 ) -> None:
     out = tmp_path / "rows.json"
     run = _python(
-        "-m", "tests.bench.run", "--profile", "smoke", "--work", str(tmp_path / "work"),
-        "--json-out", str(out), env=env,
+        "-m",
+        "tests.bench.run",
+        "--profile",
+        "smoke",
+        "--work",
+        str(tmp_path / "work"),
+        "--json-out",
+        str(out),
+        env=env,
     )
     assert run.returncode == 0, run.stderr[-2000:]
     table = run.stdout

@@ -235,3 +235,19 @@ def test_help_documents_output_and_exit_codes(capsys) -> None:
         assert done.value.code == 0
         out = capsys.readouterr().out
         assert "JSON Lines" in out and "exit status" in out
+
+
+def test_grep_in_a_bare_repo_searches_head_and_a_plain_folder_with_rg(
+    project: dict[str, str], tmp_path: Path, capsys
+) -> None:
+    bare = tmp_path / "bare.git"
+    git(tmp_path, "clone", "-q", "--bare", project["root"], str(bare))
+    assert main(["grep", "timeout = 30", "--repo", str(bare), "--json"]) == 0
+    records = _json_lines(capsys.readouterr().out)
+    assert records[-1]["engine"] == "git grep" and records[-1]["revision"] == project["move"]
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    (plain / "notes.md").write_text("WebSocketManager is mentioned here\n")
+    assert main(["grep", "WebSocketManager", "--repo", str(plain)]) == 0
+    assert capsys.readouterr().out == "notes.md:1:WebSocketManager is mentioned here\n"
+    assert main(["grep", "x", "--repo", str(plain), "--rev", "HEAD"]) == 2

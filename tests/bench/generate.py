@@ -27,6 +27,7 @@ import random
 import subprocess
 import sys
 import time
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -385,6 +386,13 @@ def _commit_times(commits: int, rng: random.Random) -> list[datetime]:
     return times
 
 
+def _cached_meta(meta_path: Path) -> RepoMeta | None:
+    try:
+        return RepoMeta(**json.loads(meta_path.read_text()))
+    except (OSError, ValueError, TypeError):  # missing, or written by another version
+        return None
+
+
 def generate_repo(dest: Path, commits: int, files: int, seed: int) -> RepoMeta:
     """Write a repository of `commits` commits over `files` modules (+ 3 story files) at
     `dest/repo`, its metadata at `dest/meta.json`, and return the metadata.
@@ -394,14 +402,13 @@ def generate_repo(dest: Path, commits: int, files: int, seed: int) -> RepoMeta:
         raise ValueError("need at least 50 commits and 20 files to place the story")
     dest = dest.resolve()
     meta_path = dest / "meta.json"
-    if meta_path.exists():
-        cached = RepoMeta(**json.loads(meta_path.read_text()))
-        if (
-            cached.generator_version == GENERATOR_VERSION
-            and (cached.commits, cached.files, cached.seed) == (commits, files, seed)
-            and (dest / "repo" / ".git").is_dir()
-        ):
-            return cached
+    cached = _cached_meta(meta_path)
+    if cached is not None and (
+        cached.generator_version == GENERATOR_VERSION
+        and (cached.commits, cached.files, cached.seed) == (commits, files, seed)
+        and (dest / "repo" / ".git").is_dir()
+    ):
+        return cached
     if dest.exists():
         subprocess.run(["rm", "-rf", str(dest)], check=True)
     began = time.perf_counter()
@@ -549,7 +556,7 @@ def _absent_prefix(all_shas: set[str], rng: random.Random) -> str:
             return candidate
 
 
-def write_analysis(dest: Path, meta: RepoMeta, files: int, shas) -> tuple[Path, int]:
+def write_analysis(dest: Path, meta: RepoMeta, files: int, shas: Iterable[str]) -> tuple[Path, int]:
     """A seed-style Five Whys analysis of the generated incident, with 30+ checkable claims
     (most true, a few wrong the way real analyses are wrong). Returns (path, claims)."""
     rng = random.Random(meta.seed * 31 + 1)

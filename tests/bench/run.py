@@ -45,6 +45,9 @@ COMMAND_TARGET = 1.50
 CHECK_TARGET_SECONDS = 0.5  # "well under a second" for 30 claims on the real-sized repo
 FLAT_TARGET = 1.25  # peak memory at 100x the hits, relative to the smaller run
 LATENCY_TARGET_MS = 100.0
+QUICK_BUDGET = 2.0  # seconds of extra rounds for quick measurements
+MAX_ROUNDS = 15
+LATENCY_WORST_MS = 250.0  # a single press slower than this reads as a freeze
 
 
 @dataclass(frozen=True)
@@ -154,20 +157,26 @@ def run_command(argv: Sequence[str], env: dict[str, str] | None = None) -> Compl
 
 
 def best_of(repeats: int, *jobs: Callable[[], object]) -> list[tuple[float, object]]:
-    """Run the jobs in turn `repeats` times (interleaved, so load on a shared machine hits
-    both sides alike); for each job the best time and its last result. A job that returns
-    a Completed program is timed by its launcher (the program alone); others by the clock."""
+    """Run the jobs in turn, interleaved so that load from other processes on a shared
+    machine hits every side alike; for each job the best time and its last result. At
+    least `repeats` rounds; quick jobs get more rounds (up to a couple of seconds) because
+    their best time is the one most easily spoilt by a neighbour. A job that returns a
+    Completed program is timed by its launcher (the program alone); others by the clock."""
     best = [float("inf")] * len(jobs)
     results: list[object] = [None] * len(jobs)
-    for _ in range(repeats):
+    rounds = 0
+    spent = 0.0
+    while rounds < repeats or (repeats > 1 and spent < QUICK_BUDGET and rounds < MAX_ROUNDS):
         for index, job in enumerate(jobs):
             began = time.perf_counter()
             result = job()
             elapsed = time.perf_counter() - began
+            spent += elapsed
             if isinstance(result, Completed):
                 elapsed = result.seconds
             results[index] = result
             best[index] = min(best[index], elapsed)
+        rounds += 1
     return list(zip(best, results, strict=True))
 
 
@@ -195,10 +204,9 @@ class Bench:
             NO_COLOR="1",
         )
         self.env.pop("RIPGREP_CONFIG_PATH", None)
-        # In-process measurements read the same isolated folders as the commands.
-        os.environ.update({key: self.env[key] for key in ("WHYS_HOME", "XDG_STATE_HOME")})
-        os.environ.update(XDG_CACHE_HOME=self.env["XDG_CACHE_HOME"])
-        os.environ.pop("RIPGREP_CONFIG_PATH", None)
+        # In-process measurements see the same isolated folders and config as the commands.
+        os.environ.clear()
+        os.environ.update(self.env)
 
     def _tool(self, name: str) -> str:
         beside = self.bin / name
@@ -556,26 +564,36 @@ class Bench:
         )
         scans = outcome.get("rows") or [{"name": "history scan"}, {"name": "pickaxe scan"}]
         for scan in scans:  # type: ignore[union-attr]
+            for figure, label, limit in (
+                ("p50_ms", "p50", LATENCY_TARGET_MS),
+                ("max_ms", "worst", LATENCY_WORST_MS),
+            ):
 
-            def latency(row: Row, scan: dict = scan) -> None:
-                if opened.status != "ok":
-                    row.status, row.note = opened.status, "see the row above"
-                    return
-                row.whys = scan["p50_ms"]
-                row.note = f"max {scan['max_ms']:.0f} ms over {scan['presses']} presses" + (
-                    "" if scan["scan_running"] else "; the scan ended before the presses"
+                def latency(row: Row, scan: dict = scan, figure: str = figure) -> None:
+                    if opened.status != "ok":
+                        row.status, row.note = opened.status, "see the row above"
+                        return
+                    row.whys = scan[figure]
+                    idle = outcome.get("idle")
+                    row.reference = idle[figure] if isinstance(idle, dict) else None
+                    what = f"-S {meta.pickaxe}, " if "pickaxe" in scan["name"] else ""
+                    row.note = (
+                        f"{what}{scan['presses']} up/down presses in the outline; "
+                        "ref: the same keys with no scan"
+                    )
+                    if not scan["scan_running"]:
+                        row.note += "; the scan ended before the presses"
+
+                self.add(
+                    Row(
+                        section,
+                        f"key latency during a {scan['name']} ({label})",
+                        unit="ms",
+                        target=f"<{limit:.0f} ms",
+                        target_value=limit,
+                    ),
+                    latency,
                 )
-
-            self.add(
-                Row(
-                    section,
-                    f"input latency during {scan['name']} (p50)",
-                    unit="ms",
-                    target=f"<{LATENCY_TARGET_MS:.0f} ms",
-                    target_value=LATENCY_TARGET_MS,
-                ),
-                latency,
-            )
 
     # --- the run ----------------------------------------------------------------------
 
@@ -702,7 +720,8 @@ def format_table(header: list[str], rows: list[Row]) -> str:
         f"{sum(row.status == 'not available' for row in rows)} not available, "
         f"{sum(row.status == 'failed' for row in rows)} failed "
         "(targets: in-process <=1.10x raw, whole command <=1.50x raw, check <0.50 s, "
-        f"memory flat <={FLAT_TARGET:.2f}x at 100x the hits, latency <{LATENCY_TARGET_MS:.0f} ms)"
+        f"memory flat <={FLAT_TARGET:.2f}x at 100x the hits, key latency p50 "
+        f"<{LATENCY_TARGET_MS:.0f} ms, worst <{LATENCY_WORST_MS:.0f} ms)"
     )
     return "\n".join(lines)
 

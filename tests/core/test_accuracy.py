@@ -21,11 +21,13 @@ from whys.core.repo import open_repo
 from whys.samples.build import build_case, case_dir, list_cases
 
 # Floors this version holds on the bundled samples; raise them as extraction improves.
-MIN_PRECISION = 0.85
-MIN_RECALL = 0.85
-MIN_KIND_RECALL = 0.6
-MIN_STATUS_AGREEMENT = 0.85
-MIN_FINDING_RECALL = 0.8
+MIN_PRECISION = 0.9
+MIN_RECALL = 0.9
+MIN_KIND_RECALL = 0.75
+MIN_STATUS_AGREEMENT = 0.9
+MIN_FINDING_RECALL = 0.85
+MIN_FINDING_PRECISION = 0.75
+MIN_SUGGESTION_AGREEMENT = 0.75
 
 
 @dataclass
@@ -35,6 +37,8 @@ class Score:
     matched: Counter[str] = field(default_factory=Counter)
     status_agree: int = 0
     status_total: int = 0
+    suggestions_agree: int = 0
+    suggestions_total: int = 0
     findings_expected: int = 0
     findings_found: int = 0
     findings_extra: int = 0
@@ -76,6 +80,16 @@ def _score_analysis(score: Score, name: str, truth: dict, repo_dir: Path, folder
         score.matched[kind] += 1
         score.status_total += 1
         check = checks[claim.id]
+        wanted_suggestion = item.get("suggestion_contains")
+        if wanted_suggestion:
+            score.suggestions_total += 1
+            if wanted_suggestion in (check.suggestion or ""):
+                score.suggestions_agree += 1
+            else:
+                score.misses.append(
+                    f"{name}:{item['line']} {kind} suggestion {check.suggestion!r} lacks "
+                    f"{wanted_suggestion!r}"
+                )
         if check.status == item["status"]:
             score.status_agree += 1
         else:
@@ -126,7 +140,8 @@ def test_print_table(score: Score) -> None:
             f"{_ratio(score.matched[kind], score.expected[kind]):>6.2f}"
         )
     print(
-        f"status agreement {score.status_agree}/{score.status_total}; findings "
+        f"status agreement {score.status_agree}/{score.status_total}; suggestions "
+        f"{score.suggestions_agree}/{score.suggestions_total}; findings "
         f"{score.findings_found}/{score.findings_expected} (+{score.findings_extra} extra)"
     )
     for miss in score.misses:
@@ -144,7 +159,10 @@ def test_extraction_precision_and_recall(score: Score) -> None:
 
 def test_status_agreement(score: Score) -> None:
     assert _ratio(score.status_agree, score.status_total) >= MIN_STATUS_AGREEMENT
+    assert _ratio(score.suggestions_agree, score.suggestions_total) >= MIN_SUGGESTION_AGREEMENT
 
 
 def test_timeline_findings(score: Score) -> None:
     assert _ratio(score.findings_found, score.findings_expected) >= MIN_FINDING_RECALL
+    reported = score.findings_found + score.findings_extra
+    assert _ratio(score.findings_found, reported) >= MIN_FINDING_PRECISION

@@ -159,7 +159,7 @@ def test_lines_hold_the_symbol_or_say_where_it_is(built: tuple[Path, dict[str, s
     assert lines[7].status == "verified"
     assert lines[8].status == "contradicted"
     assert "found at lines 10-13" in lines[8].detail
-    assert lines[8].suggestion == "app/payments/client.py: lines 10-13"
+    assert lines[8].suggestion == "app/payments/client.py: lines 10-13 (defined at line 10)"
     assert lines[9].status == "contradicted" and "only 13 lines" in lines[9].detail
     assert lines[10].status == "contradicted" and "does not appear" in lines[10].detail
     assert lines[11].status == "verified"
@@ -253,6 +253,10 @@ def test_time_claims(built: tuple[Path, dict[str, str]]) -> None:
                 f"- `{shas['cause'][:9]}` was introduced on 2026-02-24",  # 11
                 f"- `{shas['fix'][:9]}` was merged on 2026-02-20",  # 12
                 "- the errors were resolved by ~03:44 UTC",  # 13
+                f"- the fix `{shas['fix'][:9]}` landed by ~04:10 UTC on 2026-02-26",  # 14
+                f"- the fix `{shas['fix'][:9]}` landed by ~03:00 UTC on 2026-02-26",  # 15
+                f"| 2026-02-26 04:02 | `{shas['fix'][:9]}` lands on main | git |",  # 16
+                f"| 2026-02-26 09:30 | `{shas['fix'][:9]}` lands on main | git |",  # 17
             ]
         )
     )
@@ -265,6 +269,10 @@ def test_time_claims(built: tuple[Path, dict[str, str]]) -> None:
     assert times[11].status == "verified"
     assert times[12].status == "contradicted"
     assert times[13].status == "unverifiable"
+    assert times[14].status == "verified"
+    assert times[15].status == "contradicted" and "04:00 UTC" in times[15].detail
+    assert times[16].status == "verified"
+    assert times[17].status == "contradicted"
 
 
 def test_timeline_findings_name_their_claims(built: tuple[Path, dict[str, str]]) -> None:

@@ -20,6 +20,7 @@ from whys.cli import main
 from whys.core import search
 from whys.core.evidence import collect, rerun
 from whys.core.repo import GitRepo, MissingObjectError, open_repo
+from whys.errors import BadRepoError
 
 
 def _trap(tmp_path: Path) -> tuple[Path, Path]:
@@ -299,3 +300,18 @@ def test_option_shaped_paths_and_patterns_stay_data(tmp_path: Path) -> None:
     assert repo.read_file("HEAD", f"--output={target}") is None
     assert list(search.search(path, f"--output={target}", globs=[f"--pre={target}"])) == []
     assert not target.exists()
+
+
+def test_core_worktree_pointing_outside_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "private.txt").write_text("needle private\n")
+    path = _project(tmp_path)
+    _add_config(path, ("core.worktree", str(elsewhere)))
+    with pytest.raises(BadRepoError, match="outside"):
+        open_repo(path)
+    assert main(["grep", "needle", "--repo", str(path)]) == 2
+    captured = capsys.readouterr()
+    assert "private" not in captured.out and "outside" in captured.err

@@ -332,7 +332,9 @@ def test_git_grep_at_a_past_revision(repo: GitRepo, history: dict[str, str]) -> 
     assert len(list(repo.grep("HEAD", "TIMEOUT", max_hits=1))) == 1
     assert [h.path for h in repo.grep("HEAD", "timeout", ignore_case=True, globs=["*.md"])] == []
     counted = repo.grep_count("HEAD", "TIMEOUT", fixed_strings=True)
-    assert (counted.count, counted.files, counted.matches) == (1, 1, 2)
+    assert (counted.count, counted.files, counted.matches) == (1, 1, None)
+    occurrences = repo.grep_count("HEAD", "TIMEOUT", unit="matches")
+    assert (occurrences.count, occurrences.files, occurrences.matches) == (2, 1, 2)
     assert counted.revision == history["fix"]
 
 
@@ -421,3 +423,39 @@ def test_merge_history_and_branch_refs(tmp_path: Path) -> None:
     assert repo.is_ancestor(feature, "main")
     detail = repo.show_commit(merged)
     assert [s.path for s in detail.stats] == ["b"]
+
+
+TRICKY_PATHS = ["dir with space/file name.py", "new\nline.py", "ünïcødé/файл.py", "-dash.py"]
+
+
+def test_paths_with_spaces_newlines_and_non_ascii(tmp_path: Path) -> None:
+    files = {name: f"needle in {name!r}\n" for name in TRICKY_PATHS}
+    path = make_repo(tmp_path, commits=[{"files": files, "message": "tricky"}])
+    repo = open_repo(path)
+    assert repo.list_files("HEAD") == sorted(TRICKY_PATHS, key=lambda p: p.encode())
+    for name in TRICKY_PATHS:
+        assert repo.read_file("HEAD", name) == files[name].encode()
+        assert [c.subject for c in repo.iter_log(paths=[name])] == ["tricky"]
+        assert repo.blame("HEAD", name, 1, 1)[0].orig_path == name
+    hits = list(repo.grep("HEAD", "needle"))
+    assert sorted(h.path for h in hits) == sorted(TRICKY_PATHS)
+    assert repo.grep_count("HEAD", "needle", unit="files").count == 4
+    assert repo.grep_count("HEAD", "needle", unit="matches").files == 4
+    stats = repo.show_commit("HEAD").stats
+    assert sorted(s.path for s in stats) == sorted(TRICKY_PATHS)
+
+
+def test_symlinks_and_submodules_are_never_followed(tmp_path: Path) -> None:
+    outside = tmp_path / "secret.txt"
+    outside.write_text("top secret\n")
+    path = make_repo(tmp_path, commits=[{"files": {"a.txt": "a\n"}, "message": "base"}])
+    (path / "link.txt").symlink_to(outside)
+    sub = make_repo(tmp_path, commits=[{"files": {"s.txt": "s\n"}}], name="sub")
+    sub_sha = git(sub, "rev-parse", "HEAD").strip()
+    git(path, "update-index", "--add", "--cacheinfo", f"160000,{sub_sha},vendor/sub")
+    commit(path, {}, "link and submodule", "2024-01-02T00:00:00Z")
+    repo = open_repo(path)
+    assert repo.read_file("HEAD", "link.txt") == str(outside).encode()  # the link, as stored
+    assert repo.read_file("HEAD", "vendor/sub") is None
+    assert "link.txt" in repo.list_files("HEAD")
+    assert list(repo.grep("HEAD", "top secret")) == []

@@ -91,6 +91,8 @@ def test_invalid_regex_is_one_clear_error(tree: Path) -> None:
         list(search.search(tree, "(unclosed"))
     with pytest.raises(BadPatternError):
         search.count(tree, "[z-a]")
+    with pytest.raises(BadPatternError, match="size limit"):
+        list(search.search(tree, "x{99999999}"))
     with pytest.raises(BadInputError):
         list(search.search(tree, ""))
 
@@ -113,7 +115,7 @@ def test_display_line_keeps_short_lines_whole() -> None:
 
 def test_count_files_and_matches_without_listing_hits(tree: Path) -> None:
     files = search.count(tree, "WebSocketManager", unit="files")
-    assert (files.count, files.files) == (2, 2)
+    assert (files.count, files.files, files.matches) == (2, 2, None)
     # Every occurrence counts: line 4 of manager.py has two.
     matches = search.count(tree, "WebSocketManager", unit="matches")
     assert (matches.count, matches.files) == (4, 2)
@@ -188,3 +190,43 @@ def test_regex_syntax_agrees_between_rg_and_git_grep(tmp_path: Path) -> None:
     working = [(h.path, h.line) for h in search.search(path, r"retry\(\d\)")]
     at_head = [(h.path, h.line) for h in search.search(path, r"retry\(\d\)", repo=repo, rev="HEAD")]
     assert working == at_head == [("t.py", 1)]
+
+
+def test_a_file_that_turns_binary_late_is_dropped_and_counted(tmp_path: Path) -> None:
+    (tmp_path / "late.bin").write_bytes(b"needle\n" * 50_000 + b"\x00needle\n")
+    (tmp_path / "text.txt").write_text("needle\n")
+    stats = SearchStats()
+    hits = list(search.search(tmp_path, "needle", max_hits=10**9, stats=stats))
+    assert stats.binary_files_skipped == 1
+    # Hits held back for a file are dropped when it proves binary; a file with thousands of
+    # text hits before its first NUL streams them (bounded memory wins over purity).
+    assert {h.path for h in hits} <= {"late.bin", "text.txt"}
+    assert "text.txt" in {h.path for h in hits}
+    small = tmp_path / "small"
+    small.mkdir()
+    (small / "b.bin").write_bytes(b"needle\n" * 10 + b"\x00needle\n")
+    stats = SearchStats()
+    assert list(search.search(small, "needle", stats=stats)) == []
+    assert stats.binary_files_skipped == 1
+
+
+def test_paths_with_newlines_spaces_and_non_ascii(tmp_path: Path) -> None:
+    names = ["new\nline.txt", "with space.txt", "ünï/файл.txt", "-dash.txt"]
+    for name in names:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("needle\n")
+    assert sorted(h.path for h in search.search(tmp_path, "needle")) == sorted(names)
+    assert search.count(tmp_path, "needle").count == 4
+    assert search.count(tmp_path, "needle", unit="matches").count == 4
+
+
+def test_symlinks_out_of_the_tree_are_not_followed(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("needle secret\n")
+    root = tmp_path / "root"
+    root.mkdir()
+    (root / "link").symlink_to(outside)
+    (root / "file-link.txt").symlink_to(outside / "secret.txt")
+    assert list(search.search(root, "needle")) == []
+    assert search.count(root, "needle").count == 0

@@ -59,9 +59,26 @@ def test_open_or_create_starts_then_resumes(tmp_path: Path) -> None:
     path = tmp_path / "nested" / "s.json"
     created = SessionStore.open_or_create(path, tmp_path, "main", "c" * 40)
     created.set_ui_state({"at": 1})
-    resumed = SessionStore.open_or_create(path, tmp_path / "elsewhere", "HEAD")
-    assert resumed.session.revision == "main"
+    resumed = SessionStore.open_or_create(path, tmp_path, "v2")
+    assert resumed.session.revision == "v2"
     assert resumed.session.ui == {"at": 1}
+    assert load_session(path).revision == "v2"
+
+
+def test_a_session_of_another_repository_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "s.json"
+    SessionStore.open_or_create(path, tmp_path / "one")
+    before = path.read_bytes()
+    with pytest.raises(SessionError, match="audits .*one, not .*two"):
+        SessionStore.open_or_create(path, tmp_path / "two")
+    assert path.read_bytes() == before
+
+
+def test_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    with pytest.raises(SessionError, match="not a regular file"):
+        load_session(fifo)
 
 
 def test_upsert_replaces_checks_but_keeps_the_auditors_work(store: SessionStore) -> None:

@@ -25,7 +25,6 @@ from whys.tui.widgets.outline import Outline
 from whys.tui.widgets.timeline import TimelinePanel
 from whys.tui.widgets.why_text import WhyText
 
-
 AUDITOR = "ines@example.dev"
 
 
@@ -115,7 +114,7 @@ async def test_whole_review(review: Any, tmp_path: Path) -> None:
         await type_text(pilot, "BATCH_SIZE")
         await pilot.press("enter")
         await settle(app, pilot)
-        hits = app.query_one(GrepPanel)._hits
+        hits = app.query_one(GrepPanel).hits
         assert hits and all("BATCH_SIZE" in hit.text for hit in hits)
         assert app.query_one("#grep-hits", DataTable).has_focus
         # enter shows the file at that line
@@ -148,7 +147,8 @@ async def test_whole_review(review: Any, tmp_path: Path) -> None:
         assert commit_list.has_focus
         cited_sha = next(iter(data.cited))
         index = next(
-            i for i in range(commit_list.option_count)
+            i
+            for i in range(commit_list.option_count)
             if commit_list.get_option_at_index(i).id == cited_sha
         )
         for _ in range(index + 1):
@@ -193,9 +193,7 @@ async def test_whole_review(review: Any, tmp_path: Path) -> None:
         await pilot.press("enter")
         await settle(app, pilot)
         verdicts = store.session.analyses[0].verdicts
-        assert [(v.target, v.target_id, v.decision) for v in verdicts] == [
-            ("why", "2", "rejected")
-        ]
+        assert [(v.target, v.target_id, v.decision) for v in verdicts] == [("why", "2", "rejected")]
         assert verdicts[0].note == "commit 9f3e2a1 does not exist"
         assert verdicts[0].auditor == AUDITOR
         why_two = app.query_one(Outline).tree.cursor_node
@@ -362,7 +360,7 @@ async def test_option_shaped_pattern_is_searched_as_text(review: Any) -> None:
         await pilot.press("enter")
         await settle(app, pilot)
         assert app.is_running
-        assert app.query_one(GrepPanel)._hits == []
+        assert app.query_one(GrepPanel).hits == []
 
 
 async def test_why_text_marks_claim_lines(review: Any) -> None:
@@ -373,9 +371,7 @@ async def test_why_text_marks_claim_lines(review: Any) -> None:
         await settle(app, pilot)
         why = review.store.session.analyses[0].analysis.whys[0]
         why_text = app.query_one(WhyText)
-        ids = [
-            int(why_text.get_option_at_index(i).id or 0) for i in range(why_text.option_count)
-        ]
+        ids = [int(why_text.get_option_at_index(i).id or 0) for i in range(why_text.option_count)]
         assert ids[0] == why.line and ids[-1] <= why.end_line
         claim_lines = {
             c.line for c in review.store.session.analyses[0].analysis.claims if c.why == "1"
@@ -387,3 +383,63 @@ async def test_why_text_marks_claim_lines(review: Any) -> None:
         ]
         assert {ids[i] for i in marked} == claim_lines
         assert isinstance(why_text, OptionList)
+
+
+async def test_export_signs_with_a_real_ssh_key(review: Any, tmp_path: Path) -> None:
+    import subprocess
+
+    key = tmp_path / "auditor_key"
+    subprocess.run(
+        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", AUDITOR, "-f", str(key)],
+        check=True,
+    )
+    out = tmp_path / "signed" / "verdict.json"
+    out.parent.mkdir()
+    app = WhysApp(review.store, review.repo, auditor=AUDITOR)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(app, pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one("#export-path", Input).value = str(out)
+        app.screen.query_one("#export-key", Input).value = str(key)
+        await pilot.click("#export")
+        await settle(app, pilot)
+        assert any("verdict.json.sig" in n.message for n in app._notifications)
+    signature = out.with_name("verdict.json.sig")
+    assert signature.is_file()
+    allowed = tmp_path / "allowed_signers"
+    allowed.write_text(f"{AUDITOR} {key.with_suffix('.pub').read_text()}", encoding="utf-8")
+    verified = subprocess.run(
+        [
+            "ssh-keygen",
+            "-Y",
+            "verify",
+            "-f",
+            str(allowed),
+            "-I",
+            AUDITOR,
+            "-n",
+            "whys-verdict",
+            "-s",
+            str(signature),
+        ],
+        input=out.read_bytes(),
+        capture_output=True,
+        check=False,
+    )
+    assert verified.returncode == 0, verified.stderr
+    # The export dialog remembers where it wrote, for the next export of this session.
+    assert review.store.session.ui["export"]["path"] == str(out)
+
+
+async def test_bad_export_path_is_a_notification(review: Any, tmp_path: Path) -> None:
+    app = WhysApp(review.store, review.repo, auditor=AUDITOR)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(app, pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one("#export-path", Input).value = str(tmp_path / "report.md")
+        await pilot.click("#export")
+        await settle(app, pilot)
+        assert app.is_running
+        assert any(n.severity == "error" for n in app._notifications)

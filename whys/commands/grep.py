@@ -12,11 +12,13 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from whys.core import search as search_engine
-from whys.core.repo import GitRepo, open_repo
-from whys.core.search import SearchHit, SearchStats
-from whys.errors import BadInputError, BadRepoError
+from whys.errors import BadInputError
+
+if TYPE_CHECKING:
+    from whys.core.repo import GitRepo
+    from whys.core.search import SearchHit
 
 EPILOG = """\
 output:
@@ -69,9 +71,11 @@ def _color(code: str, text: str, enabled: bool) -> str:
 
 
 def _open(args: argparse.Namespace) -> tuple[GitRepo | None, Path]:
+    from whys.core.repo import NotARepositoryError, open_repo
+
     try:
         repo = open_repo(args.repo)
-    except BadRepoError:
+    except NotARepositoryError:
         # The working tree of a plain folder can still be searched; a revision cannot.
         if args.rev is None and Path(args.repo).is_dir():
             return None, Path(args.repo)
@@ -84,6 +88,10 @@ def _emit(line: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here so that building the parser for another command stays cheap.
+    from whys.core import search as search_engine
+    from whys.core.search import SearchStats
+
     pattern = args.regexp if args.regexp is not None else args.pattern
     if args.regexp is not None and args.pattern is not None:
         raise BadInputError("give the pattern once: as PATTERN or with -e, not both")
@@ -167,7 +175,9 @@ def run(args: argparse.Namespace) -> int:
 
 def _format_hit(hit: SearchHit, *, as_json: bool, color: bool) -> str:
     if as_json:
-        return json.dumps({"type": hit.kind, **hit.model_dump(exclude={"kind"})})
+        fields = hit.to_dict()
+        fields.pop("kind")
+        return json.dumps({"type": hit.kind, **fields})
     separator = ":" if hit.kind == "match" else "-"
     path = _color("35", hit.path, color)
     line = _color("32", str(hit.line), color)

@@ -20,14 +20,30 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "cite. Every change autosaves to the session file; reopening resumes the review.",
     )
     parser.add_argument("analyses", nargs="+", type=Path, metavar="ANALYSIS.md")
-    parser.add_argument("--repo", required=True, type=Path, metavar="DIR",
-                        help="the git repository the analyses talk about")
-    parser.add_argument("--rev", default="HEAD", metavar="REV",
-                        help="revision to check the claims at (default: HEAD)")
-    parser.add_argument("--session", type=Path, metavar="FILE",
-                        help="session file (default: under the state folder)")
-    parser.add_argument("--auditor", metavar="NAME",
-                        help="who records the verdicts (default: git user.email, else $USER)")
+    parser.add_argument(
+        "--repo",
+        required=True,
+        type=Path,
+        metavar="DIR",
+        help="the git repository the analyses talk about",
+    )
+    parser.add_argument(
+        "--rev",
+        default="HEAD",
+        metavar="REV",
+        help="revision to check the claims at (default: HEAD)",
+    )
+    parser.add_argument(
+        "--session",
+        type=Path,
+        metavar="FILE",
+        help="session file (default: under the state folder)",
+    )
+    parser.add_argument(
+        "--auditor",
+        metavar="NAME",
+        help="who records the verdicts (default: git user.email, else $USER)",
+    )
     parser.set_defaults(run=run)
 
 

@@ -17,10 +17,12 @@ import sys
 import time
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from whys.core.models import CommitInfo
-from whys.core.repo import open_repo
 from whys.errors import BadInputError
+
+if TYPE_CHECKING:
+    from whys.core.models import CommitInfo
 
 EPILOG = """\
 output:
@@ -109,6 +111,8 @@ def _commit_text(info: CommitInfo, color: bool) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from whys.core.repo import open_repo  # here, so building the parser stays cheap
+
     if args.max is not None and args.max < 1:
         raise BadInputError("--max must be at least 1")
     since = _time(args.since, "--since")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from whys.core.drift import DriftItem, check_drift
 from whys.core.repo import open_repo
-from whys.core.signing import SignatureCheck, verify_signatures
+from whys.core.signing import SignatureCheck, configured_allowed_signers, verify_signatures
 from whys.core.verdict import parse_verdict_file
 from whys.errors import BadInputError, WhysError
 
@@ -35,8 +35,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--allowed-signers",
         type=Path,
         metavar="FILE",
-        help="who may sign (git's allowed_signers format); without it signatures are only "
-        "checked for integrity",
+        help="who may sign (git's allowed_signers format; default: git's "
+        "gpg.ssh.allowedSignersFile); without one, signatures are only checked for integrity",
     )
     parser.add_argument(
         "--rev", metavar="REV", help="also re-run the evidence at this newer revision"
@@ -67,12 +67,13 @@ def run(args: argparse.Namespace) -> int:
     path: Path = args.verdict_file
     if not path.is_file():
         raise BadInputError(f"no verdict file at {path}")
-    signatures = verify_signatures(path, args.allowed_signers)
+    allowed = args.allowed_signers or configured_allowed_signers()
+    signatures = verify_signatures(path, allowed)
     problems: list[str] = []
     bad_signatures = [check for check in signatures if not check.ok]
     if bad_signatures:
         problems.append(f"{len(bad_signatures)} bad signature(s)")
-    if args.allowed_signers is not None and not signatures:
+    if allowed is not None and not signatures:
         problems.append("not signed")
 
     drift: list[DriftItem] = []
@@ -114,6 +115,6 @@ def run(args: argparse.Namespace) -> int:
             print(_drift_line(item))
         verdict = "SOUND" if not problems else "NOT SOUND: " + ", ".join(problems)
         print(verdict)
-    if not problems and not signatures and args.allowed_signers is None:
+    if not problems and not signatures and allowed is None:
         print("whys: the verdict file is unsigned; only its evidence was checked", file=sys.stderr)
     return 1 if problems else 0

@@ -18,7 +18,7 @@ import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any, Literal
 
@@ -40,7 +40,14 @@ from whys.core.models import (
     Finding,
     Model,
 )
-from whys.core.repo import GitRepo, ancestors, resolve_prefixes, subjects, symlink_paths
+from whys.core.repo import (
+    GitRepo,
+    ancestors,
+    parent_map,
+    resolve_prefixes,
+    subjects,
+    symlink_paths,
+)
 from whys.errors import BadInputError, BadRevisionError
 
 CHECKS_VERSION = "1"
@@ -54,6 +61,8 @@ WINDOW_AFTER = timedelta(days=30)
 # "by ~03:44" tolerates this much; an exact "by 03:44" tolerates a minute.
 APPROXIMATE_SLACK = timedelta(minutes=15)
 EXACT_SLACK = timedelta(minutes=1)
+# A moment written without a relation word ("2026-02-24 15:41" in a timeline table).
+MOMENT_SLACK = timedelta(minutes=5)
 # How close a quoted subject must be to the real one to count as the same message.
 CLOSE_SUBJECT = 0.9
 MAX_LISTED = 5
@@ -253,21 +262,27 @@ class _Context:
         so they overlap): every distinct count, its pinned evidence, the subject index when
         a quoted message needs it, the revision's ancestry when many commits are cited."""
         jobs: dict[Any, Callable[[], Any]] = {}
+        units: dict[str, set[str]] = {}
         for claim in claims:
             if claim.kind == "count" and claim.pattern and claim.count_unit != "commits":
                 unit = "files" if claim.count_unit in (None, "files") else "matches"
-                jobs[("count", claim.pattern, unit)] = partial(self._measure, claim.pattern, unit)
+                units.setdefault(claim.pattern, set()).add(unit)
                 if self.on_working_tree:
                     query = _count_query(claim.pattern, unit)
                     key = ("query", canonical_query(query))
                     jobs[key] = partial(run_query, self.repo, query, self.revision)
+        for pattern, wanted in units.items():
+            # A count of matches also counts the files they are in: one search serves both.
+            unit = "matches" if "matches" in wanted else "files"
+            jobs[("count", pattern, unit)] = partial(self._measure, pattern, unit)
         if any(self._needs_subjects(claim) for claim in claims):
             jobs["subjects"] = partial(subjects, self.repo, self.revision)
         if len(self.infos) >= ANCESTRY_BATCH:
-            jobs["ancestors"] = partial(ancestors, self.repo, self.revision)
             deployed = self.deployed()
             if deployed and deployed != self.revision:
-                jobs["deployed"] = partial(ancestors, self.repo, deployed)
+                jobs["graph"] = partial(parent_map, self.repo, [self.revision, deployed])
+            else:
+                jobs["ancestors"] = partial(ancestors, self.repo, self.revision)
         path_claims = [c for c in claims if c.path and c.kind in {"lines", "symbol", "file"}]
         if path_claims:
             jobs["files"] = partial(self.repo.list_files, self.revision)
@@ -293,12 +308,17 @@ class _Context:
                 self._subject_index = SubjectIndex(result)
             elif key == "ancestors":
                 self._ancestors[self.revision] = result
-            elif key == "deployed":
-                self._ancestors[self.deployed() or ""] = result
+            elif key == "graph":
+                for start in (self.revision, self.deployed() or self.revision):
+                    self._ancestors[start] = _reachable(result, start)
             elif key == "files":
                 self._files = result
             elif key[0] == "count":
                 self._counts[(key[1], key[2])] = result
+                if key[2] == "matches":
+                    self._counts[(key[1], "files")] = result.model_copy(
+                        update={"unit": "files", "count": result.files}
+                    )
             else:
                 self._queries[key[1]] = result
 
@@ -633,7 +653,9 @@ def _where(lines: list[str], symbol: str, hits: list[int]) -> str:
     definition = _definition_line(lines, name)
     if definition is not None:
         end = _block_end(lines, definition)
-        return f"line {definition}" if end == definition else f"lines {definition}-{end}"
+        if end == definition:
+            return f"line {definition}"
+        return f"lines {definition}-{end} (defined at line {definition})"
     shown = ", ".join(str(n) for n in hits[:MAX_LISTED])
     more = f" (+{len(hits) - MAX_LISTED} more)" if len(hits) > MAX_LISTED else ""
     return ("line " if len(hits) == 1 else "lines ") + shown + more
@@ -875,7 +897,7 @@ def _normal_subject(text: str) -> str:
 
 
 def _short(info: CommitInfo) -> str:
-    return f'{info.sha[:10]} "{info.subject}" ({info.committer_date:%Y-%m-%d %H:%M %Z})'
+    return f'{info.sha[:10]} "{info.subject}" ({_fmt(info.committer_date)})'
 
 
 @_checker("commit")
@@ -893,6 +915,8 @@ def _check_commit(context: _Context, claim: Claim) -> ClaimCheck:
                 info.subject
             )
             how = "" if exact else " (close to the quoted message)"
+            if not context.contains(info.sha):
+                how += f"; not in the checked revision {context.revision[:12]}"
             return _result(claim, "verified", f"commit {_short(info)}{how}", evidence=evidence)
         matching = [
             c for c in context.subjects(claim.message) if _same_subject(claim.message, c.subject)
@@ -1003,8 +1027,6 @@ def _check_count(context: _Context, claim: Claim) -> ClaimCheck:
         how = f"rg -F {claim.pattern!r} in the working tree"
     else:
         how = f"git grep -F {claim.pattern!r} at {context.revision[:12]}"
-    if measured.detail:
-        how += f" ({measured.detail})"
     noun = "files" if unit == "files" else "matches"
     real = measured.count
     claimed = f"{claim.count}{'+' if claim.at_least else ''}"
@@ -1074,7 +1096,10 @@ def _anchor(context: _Context, claim: Claim) -> CommitInfo | None:
 
 
 def _fmt(moment: datetime) -> str:
-    return f"{moment:%Y-%m-%d %H:%M %Z}".strip()
+    """Every moment in UTC, so a commit date and the incident window compare at a glance."""
+    if moment.tzinfo is None:
+        return f"{moment:%Y-%m-%d %H:%M}"
+    return f"{moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
 
 
 @_checker("time")
@@ -1161,36 +1186,40 @@ def _incident_day(analysis: Analysis) -> datetime | None:
 
 
 def _time_on_date(context: _Context, claim: Claim, info: CommitInfo) -> ClaimCheck:
-    dates = (info.author_date, info.committer_date)
-    if claim.when is not None:
-        day = claim.when.date()
-        matches = [
-            d for d in dates if d.date() == day or d.astimezone(claim.when.tzinfo).date() == day
-        ]
-        has_time = claim.when.hour or claim.when.minute
-        if has_time:
-            slack = APPROXIMATE_SLACK if approximate(claim.text) else timedelta(minutes=5)
-            matches = [d for d in dates if abs(d - claim.when) <= slack]
-        detail = (
-            f"commit {info.sha[:10]} authored {_fmt(info.author_date)}, "
-            f"committed {_fmt(info.committer_date)}"
-        )
-        return _result(claim, "verified" if matches else "contradicted", detail)
+    """A date ("introduced on 2026-02-25"), a moment ("2026-02-24 15:41"), or a clock time
+    ("resolved by ~03:44 UTC", placed on the incident's day when no date is written)."""
     clock = time_of_day(claim.text)
-    day = _incident_day(context.analysis)
-    if clock is None or day is None:
+    when = claim.when
+    if when is not None and not (when.hour or when.minute) and clock:
+        when = when.replace(hour=clock[1], minute=clock[2])
+    if when is None and clock:
+        day = _incident_day(context.analysis)
+        if day is not None:
+            when = day.astimezone(UTC).replace(
+                hour=clock[1], minute=clock[2], second=0, microsecond=0
+            )
+    if when is None:
         return _result(claim, "unverifiable", "a time of day with no date to place it on")
-    word, hours, minutes = clock
-    moment = day.replace(hour=hours, minute=minutes, second=0, microsecond=0)
-    slack = APPROXIMATE_SLACK if approximate(claim.text) else EXACT_SLACK
+    dates = (info.author_date, info.committer_date)
+    detail = (
+        f"commit {info.sha[:10]} authored {_fmt(info.author_date)}, "
+        f"committed {_fmt(info.committer_date)}"
+    )
+    if not (when.hour or when.minute):
+        day = when.date()
+        on_day = [d for d in dates if d.astimezone(UTC).date() == day or d.date() == day]
+        return _result(claim, "verified" if on_day else "contradicted", detail)
+    word = clock[0] if clock else "at"
+    approx = approximate(claim.text)
+    slack = APPROXIMATE_SLACK if approx else (EXACT_SLACK if clock else MOMENT_SLACK)
     landed = info.committer_date
     if word in {"by", "before", "until"}:
-        holds = landed <= moment + slack
+        holds = landed <= when + slack
     elif word == "after":
-        holds = landed >= moment - slack
+        holds = landed >= when - slack
     else:
-        holds = abs(landed - moment) <= slack
-    detail = f"commit {info.sha[:10]} landed {_fmt(landed)} ({word} {_fmt(moment)} claimed)"
+        holds = any(abs(d - when) <= slack for d in dates)
+    detail += f"; claimed {word} {_fmt(when)}"
     return _result(claim, "verified" if holds else "contradicted", detail)
 
 
@@ -1339,7 +1368,9 @@ def _id_order(claim_id: str) -> int:
 
 def _revision_findings(context: _Context, cited: dict[str, _Cited]) -> list[Finding]:
     findings: list[Finding] = []
-    # A fix said to be in a revision that does not contain it.
+    # A fix said to be in a revision that does not contain it: one finding per (fix,
+    # revision), naming every claim that says so.
+    missing: dict[tuple[str, str], tuple[str, set[str]]] = {}
     for claim in context.analysis.claims:
         if claim.kind != "time" or claim.relation != "in-revision":
             continue
@@ -1353,14 +1384,17 @@ def _revision_findings(context: _Context, cited: dict[str, _Cited]) -> list[Find
         revision, written = _named_revision(context, claim)
         if revision is None or context.is_ancestor(info.sha, revision):
             continue
-        ids = entry.claim_ids if entry else [claim.id]
+        ids = set(entry.claim_ids if entry else []) | {claim.id}
+        _written, named = missing.setdefault((info.sha, revision), (written, set()))
+        named.update(ids)
+    for (sha, revision), (written, named) in missing.items():
         findings.append(
             Finding(
                 rule="fix-not-in-revision",
                 severity="error",
-                message=f"fix {info.sha[:10]} is not in {written} ({revision[:12]})",
-                claim_ids=sorted(set(ids + [claim.id]), key=_id_order),
-                commits=[info.sha],
+                message=f"fix {sha[:10]} is not in {written} ({revision[:12]})",
+                claim_ids=sorted(named, key=_id_order),
+                commits=[sha],
             )
         )
     deployed_written = context.analysis.incident.deployed_revision
@@ -1389,3 +1423,15 @@ def _revision_findings(context: _Context, cited: dict[str, _Cited]) -> list[Find
             )
         )
     return findings
+
+
+def _reachable(graph: dict[str, tuple[str, ...]], start: str) -> set[str]:
+    """`start` and every commit its parents lead to, in a parent map from one rev-list."""
+    seen = {start}
+    stack = [start]
+    while stack:
+        for parent in graph.get(stack.pop(), ()):
+            if parent not in seen:
+                seen.add(parent)
+                stack.append(parent)
+    return seen

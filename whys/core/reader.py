@@ -320,15 +320,33 @@ def _label(line: str) -> tuple[str, str] | None:
 _PLAIN_LABEL = re.compile(r"[ \t]*(?:[-*+][ \t]+)?([A-Za-z][A-Za-z ]{0,24}?)[ \t]*:[ \t]*(.*)")
 
 
+def _colon_label(line: str) -> tuple[str, str, str] | None:
+    """(key, label, text) for any `Label: text` line, bold or not, in one cheap pass: the
+    key is the label lower-cased without decoration, for lookups."""
+    colon = line.find(":", 0, 100)
+    if colon <= 0:
+        return None
+    prefix = line[:colon]
+    label = _unbold(_strip_symbols(prefix)).strip()
+    key = _header_key(label)
+    if not key or len(key) > 40:
+        return None
+    value = line[colon + 1 :].lstrip()
+    for fence in ("**", "__"):
+        if prefix.count(fence) % 2 == 1 and value.startswith(fence):
+            value = value[len(fence) :].lstrip()
+    return key, label, value.strip()
+
+
 def _section_label(line: str) -> tuple[str, str, str] | None:
     """(kind, label, text) for `**Root Cause**: ...` or `Fix: ...` naming a whole section."""
-    found = _label(line) or _plain_label(line)
+    found = _colon_label(line)
     if found is None:
         return None
     kind = _section_kind(found[0])
     if kind is None or not kind[1]:
         return None
-    return kind[0], found[0], found[1]
+    return kind[0], found[1], found[2]
 
 
 def _plain_label(line: str) -> tuple[str, str] | None:
@@ -568,27 +586,131 @@ def _revision_value(value: str) -> str | None:
     return match.group(0).rstrip(".,;:") or None
 
 
-def _meta_entry(line: str) -> tuple[str, str] | None:
-    """(field, raw value) when the line states an incident field."""
-    stripped = line.strip()
-    if stripped.startswith("|"):
-        cells = _table_cells(stripped)
+def _meta_entry(line: str, label: tuple[str, str, str] | None) -> tuple[str, str] | None:
+    """(field, raw value) when the line states an incident field, as a label or a row."""
+    if label is not None and label[0] in _META_KEYS:
+        return _META_KEYS[label[0]], label[2]
+    if "|" in line[:100] and line.lstrip().startswith("|"):
+        cells = _table_cells(line)
         if len(cells) >= 2:
             key = _header_key(cells[0]).rstrip(":")
             if key in _META_KEYS:
                 return _META_KEYS[key], cells[1]
-        return None
-    found = _label(line) or _plain_label(line)
-    if found is None:
-        return None
-    key = _header_key(found[0])
-    if key not in _META_KEYS:
-        return None
-    return _META_KEYS[key], found[1]
+    return None
 
 
 # ---------------------------------------------------------------------------------------
 # The pass
+
+
+# Whole-text scans (C speed) that name the few lines worth a closer look, so a file of
+# millions of short lines costs a handful of passes in C, not Python work on every line.
+# One pass finds every line that may be a heading, a setext underline, a table row or a
+# label (a colon in its first 100 characters); Python then looks only at those.
+_STRUCTURE_CANDIDATE = re.compile(
+    r"^(?: {0,3}#| {0,3}(?:=+|-+)[ \t]*\r?$|[ \t]*\||[^\n:]{0,99}:)", re.M
+)
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+MAX_WHYS = 10_000
+
+
+@dataclass
+class _Scan:
+    """The document's lines and, per feature, the 0-based indices of candidate lines."""
+
+    lines: list[str]
+    fenced: list[bool]
+    front_matter: int
+    heading_lines: list[int]
+    tables: list[int]
+    why_lines: list[int]
+    labels: dict[int, tuple[str, str, str]]
+    non_ascii: list[int]
+
+
+def _lines_matching(text: str, pattern: re.Pattern[str]) -> list[int]:
+    """0-based indices of the lines where `pattern` matches, in order, each once."""
+    found: list[int] = []
+    line = 0
+    position = 0
+    for match in pattern.finditer(text):
+        start = match.start()
+        line += text.count("\n", position, start)
+        position = start
+        if not found or found[-1] != line:
+            found.append(line)
+    return found
+
+
+def _lines_containing(text: str, needles: tuple[str, ...]) -> list[int]:
+    """0-based indices of the lines holding any of `needles` (lower case), in order."""
+    lowered = text.lower()  # may change lengths, never the newlines that number lines
+    positions: list[int] = []
+    for needle in needles:
+        position = lowered.find(needle)
+        while position != -1:
+            positions.append(position)
+            position = lowered.find(needle, position + 1)
+    positions.sort()
+    found: list[int] = []
+    line = 0
+    previous = 0
+    for position in positions:
+        line += lowered.count("\n", previous, position)
+        previous = position
+        if not found or found[-1] != line:
+            found.append(line)
+    return found
+
+
+def _scan(text: str) -> _Scan:
+    lines = split_lines(text)
+    # Without a fence marker anywhere no line is fenced: skip the per-line walk.
+    has_fence = "```" in text or "~~~" in text
+    fenced = fenced_lines(lines) if has_fence else [False] * len(lines)
+    labels: dict[int, tuple[str, str, str]] = {}
+    tables: list[int] = []
+    headings: list[int] = []
+    for index in _lines_matching(text, _STRUCTURE_CANDIDATE):
+        if index >= len(lines) or fenced[index]:
+            continue
+        line = lines[index]
+        start = line[:4].lstrip()
+        if start.startswith("#"):
+            headings.append(index)
+        elif index and start[:1] in ("=", "-"):
+            headings.append(index - 1)  # a setext underline names the line above
+        if line.lstrip().startswith("|"):
+            tables.append(index)
+        if ":" in line[:100]:
+            found = _colon_label(line)
+            if found is not None:
+                labels[index] = found
+    return _Scan(
+        lines=lines,
+        fenced=fenced,
+        front_matter=_front_matter(lines),
+        heading_lines=headings,
+        tables=tables,
+        why_lines=_lines_containing(text, ("why", "level")),
+        labels=labels,
+        non_ascii=[] if text.isascii() else _lines_matching(text, _NON_ASCII),
+    )
+
+
+def _find_headings(scan: _Scan) -> list[_Heading]:
+    lines, fenced = scan.lines, scan.fenced
+    headings: list[_Heading] = []
+    for index in sorted(set(scan.heading_lines)):
+        if index >= len(lines) or fenced[index] or index < scan.front_matter:
+            continue
+        heading = atx_heading(lines[index])
+        if heading is None and index + 1 < len(lines) and not fenced[index + 1]:
+            heading = _setext(lines[index], lines[index + 1])
+        if heading is not None:
+            headings.append(_Heading(index, heading[0], heading[1]))
+    return headings
 
 
 def _read(text: str, path: str, sha256: str, warnings: list[str]) -> Analysis:
@@ -596,33 +718,29 @@ def _read(text: str, path: str, sha256: str, warnings: list[str]) -> Analysis:
     text = text.removeprefix("\ufeff")
     if "\x00" in text:
         text = text.replace("\x00", "\ufffd")
-    lines = split_lines(text)
     if not text.strip():
         warnings.append("empty analysis: nothing to read")
-    fenced = fenced_lines(lines)
-    front_matter = _front_matter(lines)
+    scan = _scan(text)
+    lines = scan.lines
+    headings = _find_headings(scan)
 
-    headings: list[_Heading] = []
-    for index, line in enumerate(lines):
-        if fenced[index] or index < front_matter:
-            continue
-        heading = atx_heading(line)
-        if heading is None and index + 1 < len(lines) and not fenced[index + 1]:
-            heading = _setext(line, lines[index + 1])
-        if heading is not None:
-            headings.append(_Heading(index, heading[0], heading[1]))
-
-    title, title_index = _title(lines, headings, fenced)
+    title, title_index = _title(lines, headings, scan.fenced)
     incident = IncidentWindow()
-    _read_metadata(lines, fenced, title, title_index, incident, warnings)
+    _read_metadata(scan, title, title_index, incident, warnings)
 
-    starts = _find_whys(lines, fenced, headings, front_matter)
-    whys = _build_whys(lines, fenced, headings, starts)
+    starts = _find_whys(scan, headings)
+    if len(starts) > MAX_WHYS:
+        warnings.append(
+            f"{len(starts)} whys found: only the first {MAX_WHYS} are read "
+            f"(up to line {starts[MAX_WHYS].index})"
+        )
+        del starts[MAX_WHYS:]
+    whys = _build_whys(lines, scan.fenced, headings, starts)
     if not whys:
         warnings.append(NO_WHY_CHAIN)
 
-    sections = _find_sections(lines, fenced, headings, title_index)
-    mojibake = _mojibake(lines)
+    sections = _find_sections(lines, scan.fenced, headings, title_index, scan.labels)
+    mojibake = _mojibake(lines, scan.non_ascii)
     if mojibake:
         warnings.append(mojibake)
 
@@ -674,18 +792,18 @@ def _title(lines: list[str], headings: list[_Heading], fenced: list[bool]) -> tu
 
 
 def _read_metadata(
-    lines: list[str],
-    fenced: list[bool],
+    scan: _Scan,
     title: str,
     title_index: int,
     incident: IncidentWindow,
     warnings: list[str],
 ) -> None:
     document_date: tuple[_Moment, int] | None = None
-    for index, line in enumerate(lines):
-        if fenced[index] or (":" not in line[:200] and not line.lstrip().startswith("|")):
+    for index in sorted(set(scan.labels) | set(scan.tables)):
+        if index >= len(scan.lines) or scan.fenced[index]:
             continue
-        entry = _meta_entry(line)
+        line = scan.lines[index]
+        entry = _meta_entry(line, scan.labels.get(index))
         if entry is None:
             continue
         name, value = entry
@@ -725,19 +843,17 @@ def _read_metadata(
             warnings.append(f"line {number}: date has no time zone: assumed UTC")
 
 
-def _find_whys(
-    lines: list[str], fenced: list[bool], headings: list[_Heading], front_matter: int
-) -> list[_WhyStart]:
+def _find_whys(scan: _Scan, headings: list[_Heading]) -> list[_WhyStart]:
+    lines, fenced = scan.lines, scan.fenced
     heading_at = {heading.index: heading for heading in headings}
     explicit: list[_WhyStart] = []
     listed: list[_WhyStart] = []
     tabled: list[_WhyStart] = []
     enclosing = 7
-    index = front_matter
     count = len(lines)
-    while index < count:
-        if fenced[index]:
-            index += 1
+    next_free = scan.front_matter
+    for index in sorted(set(heading_at) | set(scan.tables) | set(scan.why_lines)):
+        if index < next_free or index >= count or fenced[index]:
             continue
         line = lines[index]
         heading = heading_at.get(index)
@@ -756,39 +872,43 @@ def _find_whys(
                 question = _unbold(_strip_symbols(heading.text))
                 explicit.append(_WhyStart(index, 0, "", question, "", "heading", heading.level))
             enclosing = heading.level
-            index += 1
             continue
-        stripped = line.lstrip()
         if (
-            stripped.startswith("|")
+            line.lstrip().startswith("|")
             and index + 1 < count
             and not fenced[index + 1]
             and "-" in lines[index + 1]
             and _TABLE_DELIMITER.match(lines[index + 1])
         ):
             columns = _table_columns(_table_cells(line))
-            index += 2
+            row_index = index + 2
             ordinal = 0
-            while index < count and not fenced[index] and lines[index].lstrip()[:1] == "|":
+            while (
+                row_index < count and not fenced[row_index] and lines[row_index].lstrip()[:1] == "|"
+            ):
                 if columns is not None:
                     ordinal += 1
-                    row = _table_row_why(lines[index], index, columns, ordinal, enclosing)
+                    row = _table_row_why(lines[row_index], row_index, columns, ordinal, enclosing)
                     if row is not None:
                         tabled.append(row)
-                index += 1
+                row_index += 1
+            next_free = row_index
             continue
-        found_line = _why_in_line(line)
+        head = line[:300]
+        if not ("hy" in head or "HY" in head or "evel" in head or "EVEL" in head):
+            continue
+        # Detection looks at the head of the line; a found why takes its whole line.
+        found_line = _why_in_line(line) if _why_in_line(head) else None
         if found_line is not None:
             number, suffix, rest, _bold = found_line
             question, answer = _split_question(_clean_rest(rest))
             explicit.append(_WhyStart(index, number, suffix, question, answer, "label", enclosing))
         else:
-            found_list = _list_why(line)
+            found_list = _list_why(line) if _list_why(head) else None
             if found_list is not None:
                 number, content = found_list
                 question, answer = _split_question(content)
                 listed.append(_WhyStart(index, number, "", question, answer, "list", enclosing))
-        index += 1
     # One style per document, most explicit first: numbered whys in a list or a table
     # inside an explicit why are that why's own material, not a second chain.
     return explicit or listed or tabled
@@ -1019,6 +1139,7 @@ def _find_sections(
     fenced: list[bool],
     headings: list[_Heading],
     title_index: int,
+    labels: dict[int, tuple[str, str, str]],
 ) -> dict[str, Section]:
     """Problem, root cause and fix: a heading naming the section exactly wins over a label
     (`**Root Cause**:`), which wins over a heading that only starts with the name."""
@@ -1036,18 +1157,17 @@ def _find_sections(
         found = _section_kind(heading.text)
         if found is not None:
             offer(found[0], 0 if found[1] else 2, heading.index, end, heading.text, "")
-    for index, line in enumerate(lines):
-        if fenced[index] or ":" not in line[:200]:
-            continue
-        found = _section_label(line)
-        if found is None:
+    heading_indices = {heading.index for heading in headings}
+    for index, (key, label, text) in labels.items():
+        kind = _section_kind(key)
+        if kind is None or not kind[1] or index in heading_indices:
             continue
         end = index + 1
         while end < len(lines) and lines[end].strip() and not fenced[end]:
-            if _label(lines[end]) is not None or atx_heading(lines[end]) is not None:
+            if end in labels or end in heading_indices:
                 break
             end += 1
-        offer(found[0], 1, index, end, found[1], found[2])
+        offer(kind[0], 1, index, end, label, text)
     return {
         kind: _section(lines, index, end, heading, first)
         for kind, (_rank, index, end, heading, first) in candidates.items()
@@ -1082,15 +1202,14 @@ def _section(lines: list[str], index: int, end: int, heading: str, first: str = 
 _MOJIBAKE_CODECS = ("cp1252", "mac_roman", "latin-1")
 
 
-def _mojibake(lines: list[str]) -> str | None:
+def _mojibake(lines: list[str], non_ascii: list[int]) -> str | None:
     """Text that was UTF-8 read as a legacy code page and saved again (`âœ…` for ✅): its
     quoted code will not match the repository byte for byte, so the auditor should know."""
     hits = 0
     first = 0
     codec_seen = ""
-    for index, line in enumerate(lines):
-        if line.isascii():
-            continue
+    for index in non_ascii:
+        line = lines[index]
         for codec in _MOJIBAKE_CODECS:
             try:
                 repaired = line.encode(codec).decode("utf-8")

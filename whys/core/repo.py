@@ -95,6 +95,10 @@ class MissingObjectError(BadRepoError):
         self.missing = list(missing)
 
 
+class NotARepositoryError(BadRepoError):
+    """The folder is not inside any git repository (a plain folder can still be searched)."""
+
+
 class BlameLine(Model):
     line: int = Field(ge=1, description="line number in the blamed file at the revision")
     sha: str
@@ -937,15 +941,12 @@ class GitRepo:
         if context:
             args[1:1] = [f"--context={int(context)}"]
         stream = self._stream(args)
-        prefix = f"{sha}:".encode()
         hits = 0
         try:
-            for raw in _records(stream.chunks(cancel), b"\n"):
-                if not raw.startswith(prefix):
-                    continue  # "--" group separators between context blocks
-                # -z: "<sha>:<path>\0<line>\0<column>\0<text>" for matches, and
-                # "<sha>:<path>\0<line>\0<text>" for context lines (no column).
-                parts = raw[len(prefix) :].split(b"\0", 3)
+            for record in _grep_records(stream.chunks(cancel), sha):
+                # -z: "<path>\0<line>\0<column>\0<text>" for matches, and
+                # "<path>\0<line>\0<text>" for context lines (no column).
+                parts = record.split(b"\0", 3)
                 if len(parts) == 4 and parts[2].isdigit():
                     path, line_no, column, text = parts
                     kind = "match"
@@ -995,9 +996,9 @@ class GitRepo:
         globs: Sequence[str] = (),
         cancel: threading.Event | None = None,
     ) -> SearchCount:
-        """How many files contain the pattern at `rev` (`unit="files"`; `matches` is then
-        the number of matching lines), or how many occurrences there are (`"matches"`,
-        every match on a line counted, like rg --count-matches). Streams; holds no hit."""
+        """How many files contain the pattern at `rev` (`unit="files"`), or how many
+        occurrences there are (`"matches"`: every match on a line, like rg
+        --count-matches). Streams; holds no hit."""
         from whys.core.search import SearchCount
 
         sha = self._commit_id(rev)
@@ -1009,21 +1010,23 @@ class GitRepo:
             word=word,
             globs=globs,
         )
-        # Files: one "<sha>:<path>\0<lines>" record per file. Matches: every occurrence
-        # (-o prints one line each, as rg --count-matches counts them), read as a stream.
-        args[1:1] = ["-z", "--count"] if unit == "files" else ["-z", "-o"]
+        # Files: -l names each file once and stops reading it at its first match.
+        # Matches: -o prints every occurrence on its own line (as rg --count-matches counts).
+        args[1:1] = ["-z", "-l"] if unit == "files" else ["-z", "-o"]
         stream = self._stream(args)
         files = 0
         total = 0
         current_path = b""
         try:
-            for raw in _records(stream.chunks(cancel), b"\n"):
-                path, _, tail = raw.partition(b"\0")
+            if unit == "files":
+                records = _records(stream.chunks(cancel), b"\0")
+            else:
+                records = _grep_records(stream.chunks(cancel), sha)
+            for record in records:
                 if unit == "files":
-                    if tail.isdigit():
-                        files += 1
-                        total += int(tail)
+                    files += 1
                     continue
+                path, _, _ = record.partition(b"\0")
                 total += 1
                 if path != current_path:
                     files += 1
@@ -1037,11 +1040,26 @@ class GitRepo:
             unit=unit,
             count=files if unit == "files" else total,
             files=files,
-            matches=total,
+            matches=None if unit == "files" else total,
             cancelled=stream.killed,
             revision=sha,
-            detail="matches counts lines" if unit == "files" else "",
         )
+
+
+def _grep_records(chunks: Iterable[bytes], sha: str) -> Iterator[bytes]:
+    """`git grep -z` output lines without their "<sha>:" prefix. A path holding a newline
+    arrives split across lines (its first part has no NUL yet): the parts are joined."""
+    prefix = f"{sha}:".encode()
+    partial = b""
+    for line in _records(chunks, b"\n"):
+        if partial:
+            line, partial = partial + b"\n" + line, b""
+        if not line.startswith(prefix):
+            continue  # "--" between context groups
+        if b"\0" not in line:
+            partial = line
+            continue
+        yield line[len(prefix) :]
 
 
 def _parse_numstat(out: bytes) -> list[FileStat]:
@@ -1074,6 +1092,32 @@ def _parse_numstat(out: bytes) -> list[FileStat]:
     return stats
 
 
+_C_ESCAPES = {"n": 10, "t": 9, '"': 34, "\\": 92, "a": 7, "b": 8, "f": 12, "r": 13, "v": 11}
+
+
+def _unquote_path(text: str) -> str:
+    """A path git printed C-quoted ("new\\nline.py"), back to the path itself."""
+    if len(text) < 2 or not (text.startswith('"') and text.endswith('"')):
+        return text
+    body = text[1:-1].encode("utf-8", "surrogateescape")
+    out = bytearray()
+    index = 0
+    while index < len(body):
+        byte = body[index]
+        if byte != 92 or index + 1 >= len(body):
+            out.append(byte)
+            index += 1
+            continue
+        following = chr(body[index + 1])
+        if following in "01234567" and index + 3 < len(body) + 1:
+            out.append(int(body[index + 1 : index + 4], 8) & 0xFF)
+            index += 4
+        else:
+            out.append(_C_ESCAPES.get(following, body[index + 1]))
+            index += 2
+    return out.decode("utf-8", "surrogateescape")
+
+
 def _parse_line_porcelain(out: bytes) -> list[BlameLine]:
     lines: list[BlameLine] = []
     current: dict[str, str] = {}
@@ -1087,7 +1131,7 @@ def _parse_line_porcelain(out: bytes) -> list[BlameLine]:
                 BlameLine(
                     line=int(header[2]),
                     sha=header[0],
-                    orig_path=current.get("filename", ""),
+                    orig_path=_unquote_path(current.get("filename", "")),
                     orig_line=int(header[1]),
                     author_name=current.get("author", ""),
                     author_email=current.get("author-mail", "").strip("<>"),
@@ -1139,7 +1183,7 @@ def open_repo(path: Path | str) -> GitRepo:
         if "dubious ownership" in stderr:
             raise BadRepoError(f"{location}: git refuses a repository owned by another user")
         if "not a git repository" in stderr.lower():
-            raise BadRepoError(f"{location} is not a git repository")
+            raise NotARepositoryError(f"{location} is not a git repository")
         reason = _first_line(stderr).removeprefix("fatal: ") or "git failed"
         raise BadRepoError(f"{location}: not a usable git repository ({reason})")
     values = completed.stdout.decode("utf-8", "surrogateescape").splitlines()
@@ -1160,7 +1204,14 @@ def open_repo(path: Path | str) -> GitRepo:
             check=False,
         )
         toplevel = top.stdout.decode("utf-8", "surrogateescape").strip()
-        root = Path(toplevel) if top.returncode == 0 and toplevel else location
+        root = Path(toplevel).resolve() if top.returncode == 0 and toplevel else location
+        if root != location and root not in location.parents:
+            # core.worktree in the repository's own config can aim git (and the working-tree
+            # search) at any folder on the machine: refuse rather than read outside.
+            raise BadRepoError(
+                f"{location}: the repository's config puts its working tree at {root}, "
+                "outside it; refused"
+            )
     return GitRepo(root=root, git_dir=git_dir, is_bare=is_bare, is_shallow=is_shallow)
 
 
@@ -1250,3 +1301,16 @@ def ancestors(repo: GitRepo, rev: str) -> set[str]:
     sha = repo._commit_id(rev)
     _, out, _ = repo._run(["rev-list", sha, "--"])
     return set(out.decode("ascii", "replace").split())
+
+
+def parent_map(repo: GitRepo, revs: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """Every commit reachable from any of `revs` with its parents, from one `rev-list`, so
+    the ancestry of several revisions costs one history walk."""
+    shas = list(dict.fromkeys(repo._commit_id(rev) for rev in revs))
+    _, out, _ = repo._run(["rev-list", "--parents", *shas, "--"])
+    graph: dict[str, tuple[str, ...]] = {}
+    for line in out.decode("ascii", "replace").splitlines():
+        parts = line.split()
+        if parts:
+            graph[parts[0]] = tuple(parts[1:])
+    return graph

@@ -3,22 +3,22 @@
 The argv is built with ripgrepy's builder, but never with its `run()`: that appends the
 pattern as a bare argument (a pattern `--pre=sh` would become an rg option and run a
 program) and holds the whole output in memory. Here the pattern goes after `-e`, options
-end with `--`, rg's own config file is ignored, and `--json` output is read line by line
-from one process. At a past revision the same calls delegate to `GitRepo.grep` /
+end with `--`, rg's own config file is ignored, and the output (NUL after each path) is
+read line by line from one process. At a past revision the same calls delegate to `GitRepo.grep` /
 `GitRepo.grep_count` (git grep), so callers need not care which engine ran.
 """
 
 from __future__ import annotations
 
-import base64
-import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import threading
 from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -33,25 +33,38 @@ if TYPE_CHECKING:
 
 # A matching line longer than this is shown cut around its first match.
 DISPLAY_LIMIT = 400
+# Hits of one file held back until rg has finished it (so a binary file's can be dropped).
+_HOLD_LIMIT = 2000
+_BINARY_NOTICE = re.compile(rb': binary file matches \(found "\\0" byte around offset \d+\)$')
+_PER_FILE_ERROR = re.compile(r"\(os error \d+\)\s*$")
+_LINE_HEAD = re.compile(rb"(\d+)([:-])")
 
 
-class SearchHit(Model):
-    path: str = Field(description="relative to the searched root, '/'-separated")
-    line: int = Field(ge=1)
-    column: int = Field(default=0, description="1-based column of the first match; 0 for context")
-    text: str = Field(description="the line without its newline, cut to DISPLAY_LIMIT chars")
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One line of a search result. A plain dataclass, not a pydantic model: a million of
+    them stream through a search, and building each must cost next to nothing."""
+
+    path: str  # relative to the searched root, '/'-separated
+    line: int  # 1-based
+    column: int = 0  # 1-based column of the first match; 0 for a context line
+    text: str = ""  # the line without its newline, cut to DISPLAY_LIMIT characters
     truncated: bool = False
     kind: Literal["match", "context"] = "match"
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
 
 
 class SearchCount(Model):
     unit: Literal["files", "matches"]
     count: int = Field(description="files containing the pattern, or matches, per `unit`")
     files: int = 0
-    matches: int = 0
+    matches: int | None = Field(
+        default=None, description="every occurrence; None when only files were counted"
+    )
     cancelled: bool = False
     revision: str | None = Field(default=None, description="full SHA when counted with git grep")
-    detail: str = ""
 
 
 class SearchStats(Model):
@@ -105,6 +118,7 @@ def _rg_argv(
     globs: Sequence[str],
     configure: Sequence[str],
     context: int = 0,
+    extra: Sequence[str] = (),
 ) -> list[str]:
     if not pattern:
         raise BadInputError("empty search pattern")
@@ -127,7 +141,7 @@ def _rg_argv(
     for name in configure:
         getattr(builder, name)()
     # ripgrepy's run() would append the pattern bare; pass it as data instead.
-    return [*builder.command, "-e", pattern, "--", "."]
+    return [*builder.command, *extra, "-e", pattern, "--", "."]
 
 
 def _rg_error(stderr: str) -> BadInputError:
@@ -156,6 +170,7 @@ class _RgProcess:
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=self._stderr,
+            bufsize=1 << 16,
         )
         self.stopped = False
         self.eof = False
@@ -168,6 +183,20 @@ class _RgProcess:
                 return
             yield line
         self.eof = True
+
+    def nul_count(self, cancel: threading.Event | None) -> int:
+        """How many NUL-terminated records rg printed (for -l --null), read in chunks."""
+        assert self.process.stdout is not None
+        total = 0
+        while True:
+            if cancel is not None and cancel.is_set():
+                self.stop()
+                return total
+            chunk = self.process.stdout.read1(1 << 16)
+            if not chunk:
+                self.eof = True
+                return total
+            total += chunk.count(b"\0")
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -186,22 +215,20 @@ class _RgProcess:
         self._stderr.close()
         if self.stopped or code in (0, 1):
             return
-        # rg exits 2 for unreadable files too, after searching the rest: only a message
-        # that stopped the search (bad regex, bad flag) is an error.
-        if "regex parse error" in stderr or "error:" in stderr or not stderr.strip():
-            raise _rg_error(stderr or "rg failed")
+        # rg exits 2 for unreadable files too, after searching the rest ("rg: ./x:
+        # Permission denied (os error 13)"): only a message of another kind (bad regex,
+        # regex too big, bad flag) stopped the search.
+        fatal = [
+            line
+            for line in stderr.splitlines()
+            if line.strip() and not _PER_FILE_ERROR.search(line)
+        ]
+        if fatal or not stderr.strip():
+            raise _rg_error("\n".join(fatal) or "rg failed")
 
 
 def _relative(path_text: str) -> str:
     return path_text[2:] if path_text.startswith("./") else path_text
-
-
-def _json_text(value: dict | None) -> str:
-    if not value:
-        return ""
-    if "text" in value:
-        return value["text"]
-    return base64.b64decode(value.get("bytes", "")).decode("utf-8", "replace")
 
 
 def search(
@@ -253,48 +280,62 @@ def search(
         word=word,
         globs=globs,
         context=context,
-        # --binary: binary files are searched far enough to be reported, so they can be
-        # counted; their lines are dropped below.
-        configure=("json", "binary"),
+        # Plain output, "<path>\0<line>:<column>:<text>" ("<line>-<text>" for context):
+        # parsing it costs a fraction of --json. --binary makes rg name the binary files it
+        # meets ("<path>: binary file matches ...") so they can be counted and dropped.
+        configure=("binary", "null", "line_number", "no_heading", "with_filename"),
+        extra=("--column", "--color=never"),
     )
     rg = _RgProcess(argv, Path(root))
-    pending: list[SearchHit] = []  # hits of the current file, held until we know it is text
+    current = b""
+    current_name = ""
+    pending: list[SearchHit] = []  # hits of the current file: held until it proves text
     pending_matches = 0
+    partial = b""
     try:
         for raw in rg.lines(cancel):
-            kind_end = raw.find(b'"', 9)
-            kind = raw[9:kind_end]
-            if kind not in (b"match", b"context", b"end"):
-                continue
-            message = json.loads(raw)
-            data = message["data"]
-            if kind == b"end":
-                if data.get("binary_offset") is not None:
+            if partial:
+                raw, partial = partial + raw, b""
+            line = raw[:-1] if raw.endswith(b"\n") else raw
+            path, found, rest = line.partition(b"\0")
+            if not found:
+                notice = _BINARY_NOTICE.search(line)
+                if notice is not None:
                     stats.binary_files_skipped += 1
-                elif pending:
+                    if line[: notice.start()] == current:
+                        pending, pending_matches = [], 0
+                elif line != b"--":
+                    partial = raw  # a path holding a newline: the rest is on the next line
+                continue
+            if path != current:
+                if pending:
                     stats.files_with_hits += 1
-                    for hit in pending:
-                        yield hit
                     stats.hits += pending_matches
-                pending, pending_matches = [], 0
+                    yield from pending
+                pending, pending_matches, current = [], 0, path
+                current_name = _relative(path.decode("utf-8", "surrogateescape"))
                 if stats.hits >= max_hits:
                     stats.capped = True
                     rg.stop()
                     break
-                continue
-            if stats.hits + pending_matches >= max_hits:
-                continue  # over the cap within this file: wait for its end, keep nothing
-            submatches = data.get("submatches") or []
-            first = submatches[0]["start"] if submatches else 0
-            full_text = _json_text(data.get("lines"))
-            text, cut = display_line(full_text, at=first)
-            del full_text
-            is_match = kind == b"match"
+            head = _LINE_HEAD.match(rest)
+            if head is None or stats.hits + pending_matches >= max_hits:
+                continue  # over the cap inside this file: keep nothing more
+            is_match = head.group(2) == b":"
+            column = 0
+            body = rest[head.end() :]
+            if is_match:
+                column_text, _, body = body.partition(b":")
+                column = int(column_text) if column_text.isdigit() else 1
+            if len(body) <= DISPLAY_LIMIT:
+                text, cut = body.decode("utf-8", "replace").rstrip("\r"), False
+            else:
+                text, cut = display_line(body, at=max(column - 1, 0))
             pending.append(
                 SearchHit(
-                    path=_relative(_json_text(data.get("path"))),
-                    line=data.get("line_number") or 1,
-                    column=first + 1 if is_match else 0,
+                    path=current_name,
+                    line=int(head.group(1)),
+                    column=column,
                     text=text,
                     truncated=cut,
                     kind="match" if is_match else "context",
@@ -302,6 +343,17 @@ def search(
             )
             if is_match:
                 pending_matches += 1
+            if len(pending) >= _HOLD_LIMIT:
+                # A file this rich in text hits is text: stream on rather than hold it all.
+                stats.hits += pending_matches
+                yield from pending
+                pending, pending_matches = [], 0
+        else:
+            if pending:
+                stats.files_with_hits += 1
+                stats.hits += pending_matches
+                yield from pending
+            stats.capped = stats.capped or stats.hits >= max_hits
     finally:
         stats.cancelled = bool(cancel is not None and cancel.is_set())
         rg.finish()
@@ -320,8 +372,8 @@ def count(
     repo: GitRepo | None = None,
     rev: str | None = None,
 ) -> SearchCount:
-    """How many files contain the pattern, or how many matches there are, without holding
-    any hit: rg `--count-matches` read one file line at a time. Binary files are skipped (as
+    """How many files contain the pattern (rg -l), or how many matches there are (rg
+    --count-matches), read one output line at a time, holding no hit. Binary files are skipped (as
     plain rg does). With `repo` and `rev`: git grep at that revision."""
     if repo is not None and rev is not None:
         return repo.grep_count(
@@ -341,17 +393,21 @@ def count(
         ignore_case=ignore_case,
         word=word,
         globs=globs,
-        configure=("count_matches", "null"),
+        # Files: -l stops reading a file at its first match; matches: every occurrence.
+        configure=("files_with_matches" if unit == "files" else "count_matches", "null"),
     )
     rg = _RgProcess(argv, Path(root))
     files = 0
     matches = 0
     try:
-        for raw in rg.lines(cancel):
-            _, _, number = raw.rstrip(b"\n").rpartition(b"\0")
-            if number.isdigit():
-                files += 1
-                matches += int(number)
+        if unit == "files":
+            files = rg.nul_count(cancel)
+        else:
+            for raw in rg.lines(cancel):
+                path, _, number = raw.rstrip(b"\n").rpartition(b"\0")
+                if path and number.isdigit():
+                    files += 1
+                    matches += int(number)
     finally:
         cancelled = bool(cancel is not None and cancel.is_set())
         rg.finish()
@@ -359,6 +415,6 @@ def count(
         unit=unit,
         count=files if unit == "files" else matches,
         files=files,
-        matches=matches,
+        matches=None if unit == "files" else matches,
         cancelled=cancelled,
     )

@@ -9,7 +9,6 @@ raises SessionError and leaves the old file as it was; the store keeps the chang
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import hashlib
 import json
@@ -87,9 +86,21 @@ def _fsync_folder(folder: Path) -> None:
         os.close(folder_fd)
 
 
-def atomic_write_bytes(path: Path, data: bytes, *, what: str = "save") -> None:
+def _new_file_mode(private: bool) -> int:
+    if private:
+        return 0o600
+    current_umask = os.umask(0o022)
+    os.umask(current_umask)
+    return 0o666 & ~current_umask
+
+
+def atomic_write_bytes(
+    path: Path, data: bytes, *, what: str = "save", private: bool = True
+) -> None:
     """Replace `path` with `data` all at once: temp file in the same folder, fsync, rename.
 
+    A new file is readable by its owner only when `private` (sessions), else it gets the
+    usual permissions (exports to share); an existing file keeps its permissions.
     Raises SessionError (one line: read-only, disk full, ...) and leaves the old file intact.
     """
     path = Path(path)
@@ -101,8 +112,11 @@ def atomic_write_bytes(path: Path, data: bytes, *, what: str = "save") -> None:
         raise SessionError(_describe_os_error(error, what, path)) from error
     temp_path = Path(temp_name)
     try:
-        with contextlib.suppress(FileNotFoundError):
-            os.fchmod(descriptor, path.stat().st_mode & 0o777)
+        try:
+            mode = path.stat().st_mode & 0o777
+        except FileNotFoundError:
+            mode = _new_file_mode(private)
+        os.fchmod(descriptor, mode)
         view = memoryview(data)
         while view:
             written = os.write(descriptor, view)
@@ -126,6 +140,8 @@ def atomic_write_bytes(path: Path, data: bytes, *, what: str = "save") -> None:
 def load_session(path: Path) -> Session:
     """The session saved at `path`; SessionError (one line) when it is missing or damaged."""
     path = Path(path)
+    if path.exists() and not path.is_file() and not path.is_dir():
+        raise SessionError(f"{path} is not a regular file")
     try:
         raw = path.read_bytes()
     except FileNotFoundError as error:
@@ -238,10 +254,27 @@ class SessionStore:
         revision: str = "HEAD",
         revision_sha: str | None = None,
     ) -> SessionStore:
-        """Resume the session at `path` if there is one, else start a new one there."""
-        if Path(path).exists():
-            return cls(path)
-        return cls(path, new_session(repo, revision, revision_sha))
+        """Resume the session at `path` if there is one, else start a new one there.
+
+        A resumed session takes the revision given now; a session of another repository is
+        refused rather than mixed with this one."""
+        if not Path(path).exists():
+            return cls(path, new_session(repo, revision, revision_sha))
+        store = cls(path)
+        wanted_repo = str(Path(repo).resolve())
+        if str(Path(store.session.repo).resolve()) != wanted_repo:
+            raise SessionError(
+                f"session {path} audits {store.session.repo}, not {wanted_repo}; "
+                "choose another session file"
+            )
+        if store.session.revision != revision or (
+            revision_sha is not None and store.session.revision_sha != revision_sha
+        ):
+            store.session.revision = revision
+            if revision_sha is not None:
+                store.session.revision_sha = revision_sha
+            store.save()
+        return store
 
     open = open_or_create
 

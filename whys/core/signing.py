@@ -136,13 +136,29 @@ def remove_signatures(path: Path) -> list[Path]:
 # Signing
 
 
-def configured_signing_key() -> Path:
-    """git's user.signingkey when gpg.format is ssh; SigningError when there is none."""
-    from whys.core import repo as git_layer  # the only module that runs git
+def _git_config(key: str) -> str | None:
+    """A value from the user's git config, through the only module that runs git."""
+    from whys.core import repo as git_layer
 
     config_value = getattr(git_layer, "git_config_value", None)
     if config_value is None:
-        raise SigningError("no signing key given (use --sign-key KEY)")
+        return None
+    value = config_value(key)
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def configured_allowed_signers() -> Path | None:
+    """git's gpg.ssh.allowedSignersFile, when set and present."""
+    configured = _git_config("gpg.ssh.allowedSignersFile")
+    if configured is None:
+        return None
+    path = Path(os.path.expanduser(configured))
+    return path if path.is_file() else None
+
+
+def configured_signing_key() -> Path:
+    """git's user.signingkey when gpg.format is ssh; SigningError when there is none."""
+    config_value = _git_config
     if (config_value("gpg.format") or "").strip().lower() != "ssh":
         raise SigningError("no signing key given and git's gpg.format is not ssh (use --sign-key)")
     key = (config_value("user.signingkey") or "").strip()

@@ -666,12 +666,18 @@ def render_report(verdict_file: VerdictFile, *, signatures: list[str] | None = N
             "| analysis | id | for | kind | taken at | summary | sha256 |",
             "| --- | --- | --- | --- | --- | --- | --- |",
         ]
+        # Checks often pin the same result for several claims: one row per distinct result.
+        rows: dict[tuple[int, str, str, str], tuple[list[str], list[str], EvidenceRecord]] = {}
         for analysis_number, item in evidence:
-            pinned_to = (
-                f"why {item.why}" if item.why else f"claim {item.claim}" if item.claim else ""
-            )
+            key = (analysis_number, item.kind, item.summary, item.digest.sha256)
+            ids, targets, _ = rows.setdefault(key, ([], [], item))
+            ids.append(item.id)
+            target = f"why {item.why}" if item.why else f"claim {item.claim}" if item.claim else ""
+            if target and target not in targets:
+                targets.append(target)
+        for (analysis_number, _, _, _), (ids, targets, item) in rows.items():
             lines.append(
-                f"| {analysis_number} | {item.id} | {pinned_to} | {item.kind} | "
+                f"| {analysis_number} | {', '.join(ids)} | {', '.join(targets)} | {item.kind} | "
                 f"`{_short(item.revision)}` | {_cell(item.summary)} | "
                 f"`{item.digest.sha256[:16]}` |"
             )
@@ -730,13 +736,20 @@ def write_export(
     removed: list[Path] = []
     if previous is not None and previous != data:
         removed = remove_signatures(out)
-    atomic_write_bytes(out, data, what="write verdict file")
+    atomic_write_bytes(out, data, what="write verdict file", private=False)
     result = ExportResult(verdict_file, out, report_path_for(out), stale_signatures_removed=removed)
+
+    def write_report() -> None:
+        result.signatures = signature_paths(out)
+        report = render_report(verdict_file, signatures=[item.name for item in result.signatures])
+        atomic_write_bytes(
+            result.report_path, report.encode("utf-8"), what="write report", private=False
+        )
+
+    write_report()  # before signing, so a refused signature still leaves a complete export
     if sign_key is not None or sign_with_git_key:
         sign_file(out, sign_key)
-    result.signatures = signature_paths(out)
-    report = render_report(verdict_file, signatures=[item.name for item in result.signatures])
-    atomic_write_bytes(result.report_path, report.encode("utf-8"), what="write report")
+        write_report()
     return result
 
 

@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.screen import ModalScreen
 from textual.widgets import (
     DataTable,
@@ -32,7 +35,7 @@ from textual.widgets import (
 )
 
 from whys import paths
-from whys.core.models import AnalysisAudit, CommitInfo, Evidence
+from whys.core.models import AnalysisAudit, CommitInfo, Evidence, Session
 from whys.core.repo import GitRepo
 from whys.core.session import SessionStore, default_auditor
 from whys.core.verdict import approval_blockers
@@ -148,6 +151,10 @@ class WhysApp(App[int]):
     def _restored(self) -> None:
         self._restoring = False
 
+    def on_resize(self) -> None:
+        # At 80 columns the footer needs every cell for the workbench's own keys.
+        self.query_one(Footer).show_command_palette = self.size.width >= 110
+
     # -- selection (kept in the session's ui state) ------------------------------------
 
     @property
@@ -184,8 +191,9 @@ class WhysApp(App[int]):
             self.notify(error.message, title="session not saved", severity="error")
 
     def _audit(self, index: int | None = None) -> AnalysisAudit | None:
-        ref = self.selection
-        index = ref.analysis if index is None and ref is not None else index
+        if index is None:
+            ref = self.selection
+            index = ref.analysis if ref is not None else 0
         analyses = self.store.session.analyses
         if index is None or not 0 <= index < len(analyses):
             return None
@@ -219,7 +227,7 @@ class WhysApp(App[int]):
             event.node.toggle()
             return
         self._open_panel("why")
-        self.query_one(WhyText).focus()
+        self.call_after_refresh(self.query_one(WhyText).focus)
 
     def _show_selection(self, ref: NodeRef) -> None:
         audit = self._audit(ref.analysis)
@@ -251,7 +259,10 @@ class WhysApp(App[int]):
                 return [(1, "(the analysis file cannot be read any more)")]
             return list(enumerate(file_lines, start=1))
         if file_lines is not None:
-            return [(n, file_lines[n - 1]) for n in range(why.line, min(why.end_line, len(file_lines)) + 1)]
+            return [
+                (n, file_lines[n - 1])
+                for n in range(why.line, min(why.end_line, len(file_lines)) + 1)
+            ]
         return [(why.line + offset, text) for offset, text in enumerate(why.text.splitlines())]
 
     def _analysis_file_lines(self, index: int, audit: AnalysisAudit) -> list[str] | None:
@@ -360,21 +371,23 @@ class WhysApp(App[int]):
             self._save_ui()
         self._refresh_availability()
 
+    # A pane switched to becomes visible on the next refresh; focus can land only then.
+
     def action_grep(self) -> None:
         self._open_panel("grep")
-        self.query_one(GrepPanel).focus_pattern()
+        self.call_after_refresh(self.query_one(GrepPanel).focus_pattern)
 
     def action_timeline(self) -> None:
         self._open_panel("timeline")
-        self.query_one(TimelinePanel).commit_list.focus()
+        self.call_after_refresh(self.query_one(TimelinePanel).commit_list.focus)
 
     def action_why_panel(self) -> None:
         self._open_panel("why")
-        self.query_one(WhyText).focus()
+        self.call_after_refresh(self.query_one(WhyText).focus)
 
     def action_claims(self) -> None:
         self._open_panel("why")
-        self.query_one(ClaimsTable).focus()
+        self.call_after_refresh(self.query_one(ClaimsTable).focus)
 
     def action_focus_outline(self) -> None:
         self.query_one(OutlineTree).focus()
@@ -385,8 +398,13 @@ class WhysApp(App[int]):
     def action_help(self) -> None:
         rows: list[tuple[str, str, str, str, bool]] = [
             ("↑ ↓", "move", "", "Move in the outline, the why text, tables and lists", True),
-            ("enter", "open", "", "Open the selected why or claim; run a search; open a hit "
-             "or commit", True),
+            (
+                "enter",
+                "open",
+                "",
+                "Open the selected why or claim; run a search; open a hit or commit",
+                True,
+            ),
             ("tab", "next panel", "", "Move focus between the outline and the panels", True),
             ("ctrl+p", "palette", "", "Every action as 'group: action'", True),
         ]
@@ -396,10 +414,17 @@ class WhysApp(App[int]):
             rows.append((key, command.footer, command.binding_id, command.tooltip, enabled))
         for binding in (*ClaimsTable.BINDINGS, *TimelinePanel.BINDINGS):
             key = self._user_keymap.get(binding.id or "", binding.key)  # type: ignore[union-attr]
-            rows.append((key, binding.description, binding.id or "",  # type: ignore[union-attr]
-                         binding.tooltip, True))  # type: ignore[union-attr]
+            rows.append(
+                (
+                    key,
+                    binding.description,
+                    binding.id or "",  # type: ignore[union-attr]
+                    binding.tooltip,
+                    True,
+                )
+            )  # type: ignore[union-attr]
         files = " or ".join(str(path) for path in keymap_files())
-        note = f"Remap any binding by id in {files}, e.g. \"verdict.reject\" = \"R\"."
+        note = f'Remap any binding by id in {files}, e.g. "verdict.reject" = "R".'
         self.push_screen(HelpScreen(rows, note))
 
     # -- availability -----------------------------------------------------------------
@@ -493,14 +518,27 @@ class WhysApp(App[int]):
             self.query_one(TimelinePanel).set_status(Text(message.error, style="red"))
 
     def action_cancel(self) -> None:
-        if self._busy:
-            for event in self._cancel_events.values():
-                event.set()
-            for group in list(self._busy):
-                self.workers.cancel_group(self, group)
-            self.notify("cancelled", timeout=2)
+        """Escape: stop running work at once, as far as the screen is concerned. The worker
+        sees its event set and stops at its next check; whatever it posts later belongs to
+        a stale scan id and is dropped."""
+        if not self._busy:
+            self.query_one(OutlineTree).focus()
             return
-        self.query_one(OutlineTree).focus()
+        for event in self._cancel_events.values():
+            event.set()
+        for group in list(self._busy):
+            self.workers.cancel_group(self, group)
+            self._end(group)
+            if group == "grep":
+                self._search_id += 1
+                panel = self.query_one(GrepPanel)
+                panel.finish(len(panel.hits), cancelled=True, capped=False)
+            elif group == "timeline":
+                self._scan_id += 1
+                self.query_one(TimelinePanel).set_status(
+                    Text("scan cancelled; the picture shows the previous scan", style="yellow")
+                )
+        self.notify("cancelled", timeout=2)
 
     # -- grep -------------------------------------------------------------------------
 
@@ -569,7 +607,7 @@ class WhysApp(App[int]):
     def _hits_found(self, message: messages.SearchHitsFound) -> None:
         if message.search_id == self._search_id:
             self.query_one(GrepPanel).add_hits(message.hits)
-            self._busy["grep"] = f"grep: {len(self.query_one(GrepPanel)._hits)} hits…"
+            self._busy["grep"] = f"grep: {len(self.query_one(GrepPanel).hits)} hits…"
             self._show_status()
             self._refresh_availability()
 
@@ -625,74 +663,36 @@ class WhysApp(App[int]):
         self._scan_id += 1
         what = f"pickaxe -S {pickaxe!r}" if pickaxe else "history"
         cancel = self._begin("timeline", f"scanning {what}…")
-        self.query_one(TimelinePanel).set_status(Text(f"scanning {what}… (esc cancels)",
-                                                      style="italic"))
+        self.query_one(TimelinePanel).set_status(
+            Text(f"scanning {what}… (esc cancels)", style="italic")
+        )
         cited_prefixes: dict[str, list[str]] = {}
         for claim in audit.analysis.claims:
             for sha in (claim.sha, claim.other_sha):
                 if sha:
                     cited_prefixes.setdefault(sha, []).append(claim.id)
-        incident = audit.analysis.incident
-        self._scan_timeline(
-            self._scan_id,
-            cited_prefixes,
-            incident.deployed_revision,
-            pickaxe,
-            path,
-            cancel,
+        request = TimelineRequest(
+            scan_id=self._scan_id,
+            revision=self._revision(),
+            cited_prefixes=cited_prefixes,
+            claim_status={check.claim_id: check.status for check in audit.checks},
+            incident_start=audit.analysis.incident.start or audit.analysis.incident.detected,
+            incident_end=audit.analysis.incident.end or audit.analysis.incident.detected,
+            deployed=audit.analysis.incident.deployed_revision,
+            pickaxe=pickaxe,
+            path=path,
         )
+        self._scan_timeline(request, cancel)
 
     @work(thread=True, exclusive=True, group="timeline", exit_on_error=False)
-    def _scan_timeline(
-        self,
-        scan_id: int,
-        cited_prefixes: dict[str, list[str]],
-        deployed: str | None,
-        pickaxe: str,
-        path: str,
-        cancel: threading.Event,
-    ) -> None:
+    def _scan_timeline(self, request: TimelineRequest, cancel: threading.Event) -> None:
+        def progress(text: str) -> None:
+            # A superseded scan has its event set: its progress must not overwrite the new one.
+            if not cancel.is_set():
+                self.post_message(messages.WorkProgressed("timeline", text))
+
         try:
-            revision = self.store.session.revision_sha or self.store.session.revision
-            cited: dict[str, list[str]] = {}
-            for prefix, claim_ids in cited_prefixes.items():
-                try:
-                    matches = self.repo.resolve_prefix(prefix)
-                except WhysError:
-                    continue
-                if len(matches) == 1:
-                    cited.setdefault(matches[0], []).extend(claim_ids)
-            cited_info = self.repo.commits_info(cited)
-            deployed_sha = deployed_name = None
-            if deployed:
-                try:
-                    deployed_sha = self.repo.resolve_revision(deployed)
-                    deployed_name = deployed
-                    if deployed_sha.startswith(deployed.lower()):
-                        _branches, tags = self.repo.containing_refs(deployed_sha)
-                        deployed_name = tags[0] if tags else deployed[:9]
-                    cited_info.update(self.repo.commits_info([deployed_sha]))
-                except WhysError:
-                    deployed_sha = None
-            commits: list[CommitInfo] = []
-            label = f"-S {pickaxe!r}" if pickaxe else "history"
-            started = time.monotonic()
-            for commit in self.repo.iter_log(
-                revision,
-                pickaxe=pickaxe or None,
-                paths=(path,) if path else (),
-                max_count=HISTORY_LIMIT,
-                cancel=cancel,
-            ):
-                commits.append(commit)
-                if len(commits) % 2000 == 0:
-                    self.post_message(
-                        messages.WorkProgressed(
-                            "timeline",
-                            f"scanning {label}: {len(commits):,} commits, "
-                            f"{time.monotonic() - started:.1f}s…",
-                        )
-                    )
+            data, label = build_timeline(self.repo, request, cancel, progress)
         except WhysError as error:
             self.post_message(messages.WorkFailed("timeline", error.message))
             return
@@ -700,16 +700,7 @@ class WhysApp(App[int]):
             self.post_message(messages.WorkFailed("timeline", f"history scan failed: {error}"))
             return
         self.post_message(
-            messages.TimelineLoaded(
-                scan_id,
-                commits,
-                cited,
-                cited_info,
-                deployed_sha,
-                deployed_name,
-                label,
-                cancelled=cancel.is_set(),
-            )
+            messages.TimelineLoaded(request.scan_id, data, label, cancelled=cancel.is_set())
         )
 
     @on(messages.TimelineLoaded)
@@ -717,32 +708,8 @@ class WhysApp(App[int]):
         if message.scan_id != self._scan_id:
             return
         self._end("timeline")
-        audit = self._audit()
-        if audit is None:
-            return
-        statuses: dict[str, str] = {}
-        for sha, claim_ids in message.cited.items():
-            found = [view.claim_status(audit, claim_id) for claim_id in claim_ids]
-            known = [status for status in found if status]
-            statuses[sha] = min(known, key=view.STATUS_ORDER.__getitem__, default="unverifiable")
-        present = {commit.sha for commit in message.commits}
-        commits = list(message.commits)
-        # Cited commits off the scanned history (another branch, outside a pickaxe) are
-        # still drawn, so the picture never hides what the analysis cites.
-        commits += [info for sha, info in message.cited_info.items() if sha not in present]
-        commits.sort(key=lambda c: c.committer_date, reverse=True)
-        incident = audit.analysis.incident
-        data = TimelineData(
-            commits=commits,
-            cited=message.cited,
-            cited_status=statuses,
-            incident_start=incident.start or incident.detected,
-            incident_end=incident.end or incident.detected,
-            deployed_sha=message.deployed_sha,
-            deployed_name=message.deployed_name,
-        )
         label = message.label + (" — cancelled" if message.cancelled else "")
-        self.query_one(TimelinePanel).show(data, label)
+        self.query_one(TimelinePanel).show(message.data, label)
         self._refresh_availability()
 
     @on(TimelinePanel.CommitOpened)
@@ -919,6 +886,7 @@ class WhysApp(App[int]):
             )
         except VerdictRuleError as error:
             if answer.decision == "approved" and not answer.override:
+
                 def retry(override: VerdictAnswer | None) -> None:
                     if override is not None:
                         self._record(ref, override)
@@ -962,27 +930,36 @@ class WhysApp(App[int]):
             self.store.session.ui = state
             self._write_ui()
             self._begin("export", f"exporting to {request.path}…")
-            self._export(request)
+            # The worker writes a copy, so a verdict recorded meanwhile cannot tear it.
+            self._export(self.store.session.model_copy(deep=True), request)
 
         self.push_screen(ExportDialog(default_path, default_key), start)
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
-    def _export(self, request: ExportRequest) -> None:
+    def _export(self, session: Session, request: ExportRequest) -> None:
+        from whys.core.verdict import summary_line, write_export
+
+        key = Path(request.sign_key).expanduser() if request.sign_key else None
         try:
-            written = export_session(self.store, self.repo, Path(request.path).expanduser(),
-                                     request.sign_key)
+            result = write_export(session, Path(request.path).expanduser(), sign_key=key)
         except WhysError as error:
             self.post_message(messages.WorkFailed("export", error.message))
             return
         except Exception as error:  # noqa: BLE001 - a worker must never take the screen down
             self.post_message(messages.WorkFailed("export", f"export failed: {error}"))
             return
-        self.post_message(messages.ExportFinished([str(path) for path in written]))
+        self.post_message(
+            messages.ExportFinished(
+                [str(path) for path in result.paths], summary_line(result.verdict_file)
+            )
+        )
 
     @on(messages.ExportFinished)
     def _exported(self, message: messages.ExportFinished) -> None:
         self._end("export")
-        self.notify("wrote " + ", ".join(message.paths), title="export", timeout=8)
+        self.notify(
+            f"{message.summary}\nwrote " + ", ".join(message.paths), title="export", timeout=10
+        )
 
     # -- re-check ---------------------------------------------------------------------
 
@@ -1038,19 +1015,83 @@ class WhysApp(App[int]):
         self.exit(0)
 
 
-def export_session(
-    store: SessionStore, repo: GitRepo, out: Path, sign_key: str | None
-) -> list[Path]:
-    """Write the verdict file (and report, and signature) through the core's exporter."""
-    from whys.core import verdict as verdict_module
+@dataclass(frozen=True)
+class TimelineRequest:
+    """What a timeline scan needs, copied from the session on the main thread."""
 
-    exporter = getattr(verdict_module, "export_session", None)
-    if exporter is None:
-        raise WhysError("export is not available in this build yet")
-    result = exporter(store.session, out, sign_key=Path(sign_key).expanduser() if sign_key else None)
-    if isinstance(result, (list, tuple)):
-        return [Path(p) for p in result]
-    return [out, out.with_suffix(".md")]
+    scan_id: int
+    revision: str
+    cited_prefixes: dict[str, list[str]]
+    claim_status: dict[str, str]
+    incident_start: datetime | None
+    incident_end: datetime | None
+    deployed: str | None
+    pickaxe: str
+    path: str
+
+
+def build_timeline(
+    repo: GitRepo,
+    request: TimelineRequest,
+    cancel: threading.Event,
+    progress: Callable[[str], None],
+) -> tuple[TimelineData, str]:
+    """The picture's data, built off the main thread: resolve the cited commits and the
+    deployed revision, stream the history (or a pickaxe), index it by time."""
+    cited: dict[str, list[str]] = {}
+    for prefix, claim_ids in request.cited_prefixes.items():
+        try:
+            matches = repo.resolve_prefix(prefix)
+        except WhysError:
+            continue
+        if len(matches) == 1:
+            cited.setdefault(matches[0], []).extend(claim_ids)
+    cited_info = repo.commits_info(cited)
+    deployed_sha = deployed_name = None
+    if request.deployed:
+        try:
+            deployed_sha = repo.resolve_revision(request.deployed)
+        except WhysError:
+            deployed_sha = None
+        else:
+            deployed_name = request.deployed
+            if deployed_sha.startswith(request.deployed.lower()):
+                _branches, tags = repo.containing_refs(deployed_sha)
+                deployed_name = tags[0] if tags else request.deployed[:9]
+            cited_info.update(repo.commits_info([deployed_sha]))
+    label = f"-S {request.pickaxe!r}" if request.pickaxe else "history"
+    commits: dict[str, CommitInfo] = {}
+    started = time.monotonic()
+    for commit in repo.iter_log(
+        request.revision,
+        pickaxe=request.pickaxe or None,
+        paths=(request.path,) if request.path else (),
+        max_count=HISTORY_LIMIT,
+        cancel=cancel,
+    ):
+        commits[commit.sha] = commit
+        if len(commits) % 2000 == 0:
+            progress(
+                f"scanning {label}: {len(commits):,} commits, {time.monotonic() - started:.1f}s…"
+            )
+    # Cited commits off the scanned history (another branch, outside a pickaxe) are still
+    # drawn, so the picture never hides what the analysis cites.
+    for sha, info in cited_info.items():
+        commits.setdefault(sha, info)
+    statuses: dict[str, str] = {}
+    for sha, claim_ids in cited.items():
+        known = [request.claim_status[c] for c in claim_ids if c in request.claim_status]
+        statuses[sha] = min(known, key=view.STATUS_ORDER.__getitem__, default="unverifiable")
+    data = TimelineData(
+        commits=list(commits.values()),
+        cited=cited,
+        cited_status=statuses,
+        incident_start=request.incident_start,
+        incident_end=request.incident_end,
+        deployed_sha=deployed_sha,
+        deployed_name=deployed_name,
+    )
+    return data, label
 
 
 def run_workbench(store: SessionStore, repo: GitRepo, *, auditor: str | None = None) -> int:

@@ -11,7 +11,7 @@ from typing import Any
 
 from textual.message import Message
 
-from whys.core.models import CommitInfo, Evidence
+from whys.core.models import Evidence
 
 
 @dataclass
@@ -52,14 +52,10 @@ class SearchFinished(Message):
 
 @dataclass
 class TimelineLoaded(Message):
-    """Commits to draw: `commits` newest first; `cited` maps full SHA to claim ids."""
+    """The picture's data, built in the worker (whys.tui.widgets.timeline.TimelineData)."""
 
     scan_id: int
-    commits: list[CommitInfo]
-    cited: dict[str, list[str]]
-    cited_info: dict[str, CommitInfo]
-    deployed_sha: str | None
-    deployed_name: str | None
+    data: Any
     label: str
     cancelled: bool = False
 
@@ -88,6 +84,7 @@ class ChecksRerun(Message):
 @dataclass
 class ExportFinished(Message):
     paths: list[str]
+    summary: str = ""
 
 
 @dataclass

@@ -11,7 +11,7 @@ from collections import Counter
 from rich.text import Text
 
 from whys.core.models import AnalysisAudit, Claim, ClaimCheck, Session, Verdict, Why
-from whys.core.verdict import latest_verdict
+from whys.core.verdict import analysis_result, latest_verdict
 
 STATUS_MARK = {"verified": "✓", "contradicted": "✗", "unverifiable": "?"}
 # Theme variables would be nicer, but Rich text in a Tree label needs concrete colours;
@@ -49,13 +49,11 @@ def decision_mark(verdict: Verdict | None) -> Text:
 
 
 def session_summary(session: Session) -> str:
-    """The seed reports' headline: "2 APPROVED, 1 REJECTED", with undecided ones counted."""
-    counts: Counter[str] = Counter()
-    for audit in session.analyses:
-        verdict = latest_verdict(audit, "analysis", None)
-        counts[DECISION_WORD[verdict.decision] if verdict else "OPEN"] += 1
-    order = ["APPROVED", "REJECTED", "NEEDS EVIDENCE", "OPEN"]
-    parts = [f"{counts[word]} {word}" for word in order if counts[word]]
+    """The seed reports' headline: "2 APPROVED, 1 REJECTED", with undecided ones as OPEN."""
+    counts = Counter(analysis_result(audit) for audit in session.analyses)
+    order = ["approved", "rejected", "needs-evidence", "undecided"]
+    words = {**DECISION_WORD, "undecided": "OPEN"}
+    parts = [f"{counts[result]} {words[result]}" for result in order if counts[result]]
     return ", ".join(parts) or "no analyses"
 
 
@@ -93,14 +91,14 @@ def why_label(audit: AnalysisAudit, why: Why) -> Text:
 
 
 def claim_label(audit: AnalysisAudit, claim: Claim) -> Text:
+    """Check mark, then the auditor's verdict mark when there is one: both stay visible in a
+    narrow outline, where the end of the label is cut."""
     verdict = latest_verdict(audit, "claim", claim.id)
-    label = Text.assemble(status_mark(claim_status(audit, claim.id)), " ")
-    label.append(f"{claim.id} ", style="bold")
+    label = Text.assemble(status_mark(claim_status(audit, claim.id)))
+    label.append_text(decision_mark(verdict) if verdict else Text(" "))
+    label.append(f" {claim.id} ", style="bold")
     label.append(f"L{claim.line} {claim.kind}: ", style="dim")
     label.append(one_line(claim.text, 80))
-    if verdict:
-        label.append(" ")
-        label.append_text(decision_mark(verdict))
     return label
 
 

@@ -21,16 +21,21 @@ def commit_header(detail: Any, refs: tuple[list[str], list[str]]) -> Text:
     text = Text()
     text.append(f"commit {info.sha}\n", style="bold yellow")
     text.append(f"Author:    {info.author_name} <{info.author_email}>  {info.author_date}\n")
-    text.append(f"Committer: {info.committer_name} <{info.committer_email}>  "
-                f"{info.committer_date}\n")
+    text.append(
+        f"Committer: {info.committer_name} <{info.committer_email}>  {info.committer_date}\n"
+    )
     drift = abs((info.committer_date - info.author_date).total_seconds())
     if drift > 86400:
-        text.append(f"author and committer dates are {drift / 86400:.1f} days apart "
-                    "(rebased or cherry-picked?)\n", style="bold yellow")
+        text.append(
+            f"author and committer dates are {drift / 86400:.1f} days apart "
+            "(rebased or cherry-picked?)\n",
+            style="bold yellow",
+        )
     branches, tags = refs
     if branches or tags:
-        text.append("In: " + ", ".join([*branches, *(f"tag {t}" for t in tags)]) + "\n",
-                    style="cyan")
+        text.append(
+            "In: " + ", ".join([*branches, *(f"tag {t}" for t in tags)]) + "\n", style="cyan"
+        )
     text.append("\n")
     message = getattr(detail, "message", "") or info.message or info.subject
     text.append(message.rstrip() + "\n\n")
@@ -44,10 +49,7 @@ def _stats_text(stats: Any) -> str:
     lines = []
     for stat in stats:
         renamed = f"{stat.old_path} → " if getattr(stat, "old_path", None) else ""
-        if stat.added is None:
-            change = "binary"
-        else:
-            change = f"+{stat.added} -{stat.deleted}"
+        change = "binary" if stat.added is None else f"+{stat.added} -{stat.deleted}"
         lines.append(f" {renamed}{stat.path}  {change}")
     return "\n".join(lines) + "\n"
 
@@ -62,10 +64,16 @@ class CommitScreen(ModalScreen[None]):
     CommitScreen VerticalScroll { height: 1fr; padding: 0 1; }
     """
     BINDINGS = [
-        Binding("escape,q", "dismiss(None)", "Close", id="commit.close",
-                tooltip="Back to the timeline"),
-        Binding("x", "attach", "Attach", id="commit.attach",
-                tooltip="Attach this commit as evidence to the current why"),
+        Binding(
+            "escape,q", "dismiss(None)", "Close", id="commit.close", tooltip="Back to the timeline"
+        ),
+        Binding(
+            "x",
+            "attach",
+            "Attach",
+            id="commit.attach",
+            tooltip="Attach this commit as evidence to the current why",
+        ),
     ]
 
     class AttachRequested(Message):
@@ -92,8 +100,9 @@ class CommitScreen(ModalScreen[None]):
                     diff = diff[:DIFF_LIMIT] + "\n… (diff cut for display)"
                 if getattr(self.detail, "truncated", False):
                     diff += "\n… (diff truncated by whys)"
-                yield Static(Syntax(diff, "diff", theme="ansi_dark", word_wrap=True),
-                             id="commit-diff")
+                yield Static(
+                    Syntax(diff, "diff", theme="ansi_dark", word_wrap=True), id="commit-diff"
+                )
             yield Footer()
 
     def on_mount(self) -> None:

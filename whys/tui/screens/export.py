@@ -32,8 +32,7 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label("Export the verdict file", classes="dialog-title")
-            yield Static("verdict file (a .md report is written beside it)",
-                         classes="dialog-hint")
+            yield Static("verdict file (a .md report is written beside it)", classes="dialog-hint")
             yield Input(value=self.default_path, id="export-path")
             yield Static("SSH signing key (optional; ssh-keygen -Y sign)", classes="dialog-hint")
             yield Input(value=self.default_key, placeholder="~/.ssh/id_ed25519", id="export-key")

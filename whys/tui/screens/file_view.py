@@ -21,8 +21,9 @@ class FileScreen(ModalScreen[None]):
     FileScreen OptionList { height: 1fr; }
     """
     BINDINGS = [
-        Binding("escape,q", "dismiss(None)", "Close", id="file.close",
-                tooltip="Back to the grep hits"),
+        Binding(
+            "escape,q", "dismiss(None)", "Close", id="file.close", tooltip="Back to the grep hits"
+        ),
     ]
 
     def __init__(self, path: str, revision: str, line: int, text: str | None) -> None:

@@ -51,10 +51,12 @@ class NoteDialog(ModalScreen[VerdictAnswer | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(f"{DECISION_WORD[self.decision]}: {self.target_label}",
-                        classes="dialog-title")
-            yield Input(value=self.initial_note, placeholder="why? (required; enter saves)",
-                        id="note")
+            yield Label(
+                f"{DECISION_WORD[self.decision]}: {self.target_label}", classes="dialog-title"
+            )
+            yield Input(
+                value=self.initial_note, placeholder="why? (required; enter saves)", id="note"
+            )
             yield Static("", classes="dialog-error", id="note-error")
             yield Static("enter saves · escape cancels", classes="dialog-hint")
 
@@ -81,8 +83,7 @@ class AnalysisVerdictDialog(ModalScreen[VerdictAnswer | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(f"Verdict on the analysis: {self.analysis_title}",
-                        classes="dialog-title")
+            yield Label(f"Verdict on the analysis: {self.analysis_title}", classes="dialog-title")
             with RadioSet(id="decision"):
                 yield RadioButton("approve", value=True, id="approved")
                 yield RadioButton("reject", id="rejected")
@@ -93,8 +94,9 @@ class AnalysisVerdictDialog(ModalScreen[VerdictAnswer | None]):
                     classes="dialog-error",
                 )
             yield Input(placeholder="note (required to reject or ask for evidence)", id="note")
-            yield Input(value=self.corrected, placeholder="corrected root cause (optional)",
-                        id="corrected")
+            yield Input(
+                value=self.corrected, placeholder="corrected root cause (optional)", id="corrected"
+            )
             yield Static("", classes="dialog-error", id="note-error")
             with Horizontal():
                 yield Button("Save", variant="primary", id="save")
@@ -141,8 +143,7 @@ class OverrideDialog(ModalScreen[VerdictAnswer | None]):
                 "You may approve anyway: the override and its note appear in every report.",
                 classes="dialog-hint",
             )
-            yield Input(value=self.answer.note, placeholder="override note (required)",
-                        id="note")
+            yield Input(value=self.answer.note, placeholder="override note (required)", id="note")
             yield Static("", classes="dialog-error", id="note-error")
             with Horizontal():
                 yield Button("Override and approve", variant="warning", id="override")
@@ -155,9 +156,7 @@ class OverrideDialog(ModalScreen[VerdictAnswer | None]):
         if not note:
             self.query_one("#note-error", Static).update("An override needs a note.")
             return
-        self.dismiss(
-            VerdictAnswer("approved", note, True, self.answer.corrected_root_cause)
-        )
+        self.dismiss(VerdictAnswer("approved", note, True, self.answer.corrected_root_cause))
 
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:

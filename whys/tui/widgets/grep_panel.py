@@ -113,12 +113,8 @@ class GrepPanel(Vertical):
             self.query_one("#grep-hits", DataTable).focus()
 
     @property
-    def selected_hit(self) -> Any | None:
-        table = self.query_one("#grep-hits", DataTable)
-        if not self._hits or not table.has_focus:
-            return None
-        row = table.cursor_row
-        return self._hits[row] if 0 <= row < len(self._hits) else None
+    def hits(self) -> list[Any]:
+        return list(self._hits)
 
     @property
     def highlighted_hit(self) -> Any | None:

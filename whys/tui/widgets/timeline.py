@@ -46,6 +46,7 @@ class TimelineData:
     def __post_init__(self) -> None:
         self.ordered = sorted(self.commits, key=lambda commit: self.when(commit))
         self.stamps = [self.when(commit).timestamp() for commit in self.ordered]
+        self.initial_view = self.extent()
 
     def when(self, commit: CommitInfo) -> datetime:
         return as_utc(commit.committer_date)
@@ -166,7 +167,9 @@ def draw_timeline(
     if deployed_x is not None:
         name = data.deployed_name or view.short_sha(data.deployed_sha)
         label = f"▼ deployed {name}"
-        start = deployed_x if deployed_x + len(label) <= width else max(deployed_x - len(label) + 1, 0)
+        start = (
+            deployed_x if deployed_x + len(label) <= width else max(deployed_x - len(label) + 1, 0)
+        )
         deployed_row = Text(" " * start)
         if start == deployed_x:
             deployed_row.append("▼", style="bold cyan")
@@ -271,16 +274,47 @@ class TimelinePicture(Widget):
 
 class TimelinePanel(Vertical):
     BINDINGS = [
-        Binding("plus,equals_sign", "zoom(0.5)", "Zoom in", id="timeline.zoom_in",
-                tooltip="Zoom the timeline in around its centre"),
-        Binding("minus", "zoom(2)", "Zoom out", id="timeline.zoom_out",
-                tooltip="Zoom the timeline out"),
-        Binding("left", "pan(-0.25)", "Pan ◀", id="timeline.pan_left", show=False,
-                tooltip="Move the timeline window back in time"),
-        Binding("right", "pan(0.25)", "Pan ▶", id="timeline.pan_right", show=False,
-                tooltip="Move the timeline window forward in time"),
-        Binding("0", "reset_view", "Fit", id="timeline.fit", show=False,
-                tooltip="Fit the view to the cited commits and the incident"),
+        Binding(
+            "s",
+            "focus_pickaxe",
+            "-S search",
+            id="timeline.pickaxe",
+            tooltip="Find the commits that added or removed a text (git log -S); enter scans",
+        ),
+        Binding(
+            "plus,equals_sign",
+            "zoom(0.5)",
+            "Zoom in",
+            id="timeline.zoom_in",
+            tooltip="Zoom the timeline in around its centre",
+        ),
+        Binding(
+            "minus", "zoom(2)", "Zoom out", id="timeline.zoom_out", tooltip="Zoom the timeline out"
+        ),
+        Binding(
+            "left",
+            "pan(-0.25)",
+            "Pan ◀",
+            id="timeline.pan_left",
+            show=False,
+            tooltip="Move the timeline window back in time",
+        ),
+        Binding(
+            "right",
+            "pan(0.25)",
+            "Pan ▶",
+            id="timeline.pan_right",
+            show=False,
+            tooltip="Move the timeline window forward in time",
+        ),
+        Binding(
+            "0",
+            "reset_view",
+            "Fit",
+            id="timeline.fit",
+            show=False,
+            tooltip="Fit the view to the cited commits and the incident",
+        ),
     ]
 
     @dataclass
@@ -294,8 +328,11 @@ class TimelinePanel(Vertical):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="timeline-inputs"):
-            yield Input(placeholder="-S text: commits that add/remove it (enter scans)",
-                        id="timeline-pickaxe", compact=True)
+            yield Input(
+                placeholder="-S text: commits that add/remove it (enter scans)",
+                id="timeline-pickaxe",
+                compact=True,
+            )
             yield Input(placeholder="path (optional)", id="timeline-path", compact=True)
         yield TimelinePicture(id="timeline-picture")
         yield Static("", id="timeline-status")
@@ -315,7 +352,7 @@ class TimelinePanel(Vertical):
     def show(self, data: TimelineData, label: str) -> None:
         picture = self.picture
         picture.data = data
-        picture.view_start, picture.view_end = data.extent()
+        picture.view_start, picture.view_end = data.initial_view
         self._scan_label = label
         self._fill_list()
 
@@ -328,7 +365,9 @@ class TimelinePanel(Vertical):
         shown = in_view[:LIST_LIMIT]
         shown_shas = {commit.sha for commit in shown}
         # Cited commits stay listed (after the window's ones) wherever the view is.
-        shown += [c for c in reversed(data.ordered) if c.sha in data.cited and c.sha not in shown_shas]
+        shown += [
+            c for c in reversed(data.ordered) if c.sha in data.cited and c.sha not in shown_shas
+        ]
         options = []
         highlight = None
         for commit in shown:
@@ -354,11 +393,16 @@ class TimelinePanel(Vertical):
         if highlight is not None:
             commit_list.highlighted = highlight
         more = len(in_view) > LIST_LIMIT
-        status = Text(f"{len(data.commits)} commits loaded ({self._scan_label}); {len(in_view)} in view")
+        status = Text(
+            f"{len(data.commits)} commits loaded ({self._scan_label}); {len(in_view)} in view"
+        )
         if more:
             status.append(f", list shows the first {LIST_LIMIT}", style="dim")
         status.append("  +/- zoom · ←/→ pan · 0 fit · enter: commit · x: attach", style="dim")
         self.set_status(status)
+
+    def action_focus_pickaxe(self) -> None:
+        self.query_one("#timeline-pickaxe", Input).focus()
 
     def action_zoom(self, factor: float) -> None:
         picture = self.picture
@@ -378,7 +422,7 @@ class TimelinePanel(Vertical):
         self._fill_list()
 
     def action_reset_view(self) -> None:
-        self.picture.view_start, self.picture.view_end = self.picture.data.extent()
+        self.picture.view_start, self.picture.view_end = self.picture.data.initial_view
         self._fill_list()
 
     @on(Input.Submitted)

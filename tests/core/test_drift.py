@@ -1,0 +1,143 @@
+"""Drift: evidence pinned in a verdict file, re-run on a real repository that moved on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from gitbuild import commit, git, git_env, make_repo
+from session_samples import make_session
+
+from whys.core.checks import CHECKS_VERSION
+from whys.core.drift import check_drift, describe_changes
+from whys.core.evidence import collect
+from whys.core.repo import open_repo
+from whys.core.session import SessionStore
+from whys.core.verdict import VerdictFile, build_verdict_file
+from whys.errors import BadInputError
+
+PAYMENTS_BEFORE = "def charge(card):\n    retries = 0\n    return send(card, retries)\n"
+PAYMENTS_FIXED = PAYMENTS_BEFORE.replace("retries = 0", "retries = 3  # fix: retry transient 502s")
+
+
+@pytest.fixture
+def history(tmp_path: Path) -> dict[str, object]:
+    repo = make_repo(
+        tmp_path,
+        [
+            {
+                "files": {"app/pay.py": PAYMENTS_BEFORE, "app/api.py": "retries = 0\n"},
+                "message": "payments",
+                "date": "2026-02-01T10:00:00+00:00",
+            },
+            {
+                "files": {"app/pay.py": PAYMENTS_FIXED},
+                "message": "fix: retry transient 502s",
+                "date": "2026-02-03T10:00:00+00:00",
+            },
+        ],
+    )
+    fix = git(repo, "rev-parse", "HEAD").strip()
+    return {"repo": repo, "fix": fix}
+
+
+def _verdict_for(tmp_path: Path, repo: Path, fix: str) -> VerdictFile:
+    git_repo = open_repo(repo)
+    session = make_session(repo=str(repo))
+    session.revision_sha = fix
+    store = SessionStore(tmp_path / "s.json", session)
+    queries = [
+        ({"op": "grep", "pattern": "retries = 3", "fixed_strings": True}, "2"),
+        ({"op": "commit", "sha": fix[:9]}, "3"),
+        ({"op": "count", "pattern": "retries = 3", "unit": "files", "fixed_strings": True}, "3"),
+    ]
+    for query, why in queries:
+        store.attach_evidence(0, collect(git_repo, query, fix, why=why, created_by="ana@x"))
+    return build_verdict_file(store.session, CHECKS_VERSION)
+
+
+def test_pinned_evidence_reruns_the_same(tmp_path: Path, history: dict[str, object]) -> None:
+    repo, fix = history["repo"], history["fix"]
+    assert isinstance(repo, Path) and isinstance(fix, str)
+    verdict = _verdict_for(tmp_path, repo, fix)
+    results = check_drift(verdict, open_repo(repo))
+    assert [(item.at, item.status) for item in results] == [("pinned", "same")] * 3
+    # Same commit, nothing new: re-running at HEAD is the pinned run, not a second one.
+    assert len(check_drift(verdict, open_repo(repo), "HEAD")) == 3
+
+
+def test_a_reverted_fix_drifts(tmp_path: Path, history: dict[str, object]) -> None:
+    repo, fix = history["repo"], history["fix"]
+    assert isinstance(repo, Path) and isinstance(fix, str)
+    verdict = _verdict_for(tmp_path, repo, fix)
+    git(repo, "revert", "--no-edit", fix, env=git_env("2026-02-10T10:00:00+00:00"))
+
+    results = check_drift(verdict, open_repo(repo), "HEAD")
+    pinned = [item for item in results if item.at == "pinned"]
+    newer = {item.kind: item for item in results if item.at == "newer"}
+    assert all(item.status == "same" for item in pinned)
+    assert {kind: item.status for kind, item in newer.items()} == {
+        "grep": "drifted",
+        "commit": "drifted",
+        "count": "drifted",
+    }
+    assert newer["commit"].detail.startswith(f"commit {fix[:9]} was reverted by ")
+    assert 'Revert "fix: retry transient 502s"' in newer["commit"].detail
+    assert newer["grep"].changes == ["- app/pay.py:2:    retries = 3  # fix: retry transient 502s"]
+    assert newer["count"].changes == ["- 1 files", "+ 0 files"]
+
+
+def test_a_moved_line_is_reported_as_moved(tmp_path: Path, history: dict[str, object]) -> None:
+    repo, fix = history["repo"], history["fix"]
+    assert isinstance(repo, Path) and isinstance(fix, str)
+    verdict = _verdict_for(tmp_path, repo, fix)
+    commit(
+        repo,
+        {"app/pay.py": "import logging\n\n" + PAYMENTS_FIXED},
+        "log payments",
+        "2026-02-11T10:00:00+00:00",
+    )
+    results = check_drift(verdict, open_repo(repo), "HEAD")
+    [grep] = [item for item in results if item.at == "newer" and item.kind == "grep"]
+    assert grep.status == "drifted"
+    assert grep.changes == [
+        "moved: app/pay.py:2 -> line 4: retries = 3  # fix: retry transient 502s"
+    ]
+    [commit_item] = [item for item in results if item.at == "newer" and item.kind == "commit"]
+    assert commit_item.status == "same"  # still there, still in the newer revision
+
+
+def test_an_edited_digest_drifts_at_the_pinned_revision(
+    tmp_path: Path, history: dict[str, object]
+) -> None:
+    repo, fix = history["repo"], history["fix"]
+    assert isinstance(repo, Path) and isinstance(fix, str)
+    verdict = _verdict_for(tmp_path, repo, fix)
+    verdict.analyses[0].evidence[0].digest.sha256 = "0" * 64
+    [first, *_] = check_drift(verdict, open_repo(repo))
+    assert first.status == "drifted"
+    assert "differs at the revision it was pinned to" in first.detail
+
+
+def test_the_wrong_repository_is_bad_input(tmp_path: Path, history: dict[str, object]) -> None:
+    repo, fix = history["repo"], history["fix"]
+    assert isinstance(repo, Path) and isinstance(fix, str)
+    verdict = _verdict_for(tmp_path, repo, fix)
+    other = make_repo(tmp_path, [{"files": {"x": "y\n"}, "message": "other"}], name="other")
+    with pytest.raises(BadInputError, match="does not contain .* the revision this verdict"):
+        check_drift(verdict, open_repo(other))
+
+
+def test_a_redacted_query_is_skipped_not_failed(tmp_path: Path, history: dict[str, object]) -> None:
+    repo, fix = history["repo"], history["fix"]
+    assert isinstance(repo, Path) and isinstance(fix, str)
+    verdict = _verdict_for(tmp_path, repo, fix)
+    verdict.analyses[0].evidence[0].query["pattern"] = "API_TOKEN=[REDACTED:secret-assignment]"
+    [first, *_] = check_drift(verdict, open_repo(repo))
+    assert first.status == "skipped" and not first.failed
+
+
+def test_describe_changes_lists_removed_then_added() -> None:
+    before = "a.py:1:x\na.py:5:keep\n"
+    after = "a.py:5:keep\nb.py:2:new\n"
+    assert describe_changes(before, after) == ["- a.py:1:x", "+ b.py:2:new"]
