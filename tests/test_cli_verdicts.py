@@ -423,3 +423,61 @@ def test_verify_runs_nothing_from_a_hostile_repository(
     assert main(["verify", str(out), "--repo", str(repo), "--rev", "HEAD"]) == 0
     capsys.readouterr()
     assert not marker.exists()
+
+
+# -- git's configuration (user.email, user.signingkey) ------------------------------------------
+
+
+def _needs_git_config_helper() -> None:
+    from whys.core import repo as git_layer
+
+    if not hasattr(git_layer, "git_config_value"):
+        pytest.skip("whys.core.repo.git_config_value is not built yet")
+
+
+def test_sign_without_key_or_ssh_config_is_one_clear_error(
+    audit: dict[str, Path | str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    tmp = audit["tmp"]
+    assert isinstance(tmp, Path)
+    assert main(["export", str(audit["session"]), "-o", str(tmp / "OUT.json"), "--sign"]) == 2
+    assert "no signing key given" in one_error_line(capsys)
+
+
+@needs_ssh_keygen
+def test_sign_with_gits_ssh_signing_key_and_auditor_from_user_email(
+    audit: dict[str, Path | str],
+    capsys: pytest.CaptureFixture[str],
+    isolated_home: Path,
+) -> None:
+    _needs_git_config_helper()
+    tmp = audit["tmp"]
+    assert isinstance(tmp, Path)
+    key = make_key(tmp, "ana")
+    (isolated_home / ".gitconfig").write_text(
+        f"[user]\n\temail = ana@example.com\n\tsigningkey = {key}\n[gpg]\n\tformat = ssh\n"
+        f'[gpg "ssh"]\n\tallowedSignersFile = {allowed_signers(tmp, ana=key)}\n'
+    )
+    session, out = str(audit["session"]), tmp / "OUT.json"
+    assert main(["verdict", session, "--why", "1", "--approve"]) == 0
+    assert load_session(Path(session)).analyses[0].verdicts[-1].auditor == "ana@example.com"
+    assert main(["export", session, "-o", str(out), "--sign"]) == 0
+    assert main(["verify", str(out), "--repo", str(audit["repo"])]) == 0
+    assert "good signature by ana@example.com" in capsys.readouterr().out
+
+
+def test_unsigned_file_fails_when_signers_are_required(
+    audit: dict[str, Path | str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    tmp = audit["tmp"]
+    assert isinstance(tmp, Path)
+    out = tmp / "OUT.json"
+    assert main(["export", str(audit["session"]), "-o", str(out)]) == 0
+    signers = tmp / "allowed_signers"
+    signers.write_text("")
+    capsys.readouterr()
+    assert (
+        main(["verify", str(out), "--repo", str(audit["repo"]), "--allowed-signers", str(signers)])
+        == 1
+    )
+    assert capsys.readouterr().out.rstrip().endswith("NOT SOUND: not signed")

@@ -45,18 +45,25 @@ def _scanning(app) -> bool:
     return "timeline" in getattr(app, "_busy", {})
 
 
-async def _presses_during_scan(app, pilot, presses: int) -> tuple[list[float], bool]:
+async def _presses_during_scan(app, pilot, presses: int) -> tuple[list[float], bool, bool]:
+    """Timings of up/down presses in the outline; whether the scan ran through all of
+    them; whether the slowest press is the one during which the scan ended (its results
+    being handed to the screen)."""
     from whys.tui.widgets.outline import OutlineTree
 
     app.query_one(OutlineTree).focus()
     timings: list[float] = []
+    ended_during: list[bool] = []
     scan_running = True
     for number in range(presses):
-        scan_running = scan_running and _scanning(app)
+        before = _scanning(app)
+        scan_running = scan_running and before
         timings.append(await _press_and_wait(app, "down" if number % 2 == 0 else "up"))
+        ended_during.append(before and not _scanning(app))
         await asyncio.sleep(PRESS_GAP)
     scan_running = scan_running and _scanning(app)
-    return timings, scan_running
+    worst = timings.index(max(timings))
+    return timings, scan_running, ended_during[worst]
 
 
 async def _wait_for_scan(app, scans_before: int, timeout: float = 5.0) -> bool:
@@ -73,13 +80,16 @@ async def _wait_for_scan(app, scans_before: int, timeout: float = 5.0) -> bool:
     return _scanning(app)
 
 
-def _summary(name: str, timings: list[float], scan_running: bool) -> dict[str, object]:
+def _summary(
+    name: str, timings: list[float], scan_running: bool, worst_at_end: bool = False
+) -> dict[str, object]:
     return {
         "name": name,
         "p50_ms": statistics.median(timings),
         "max_ms": max(timings),
         "presses": len(timings),
         "scan_running": scan_running,
+        "worst_at_scan_end": worst_at_end,
     }
 
 
@@ -102,24 +112,25 @@ async def measure(repo_path: Path, analysis: Path, pickaxe: str, presses: int) -
             # Select the first why: with nothing selected the timeline has no analysis to
             # draw and scans nothing. The same keys on the idle workbench are the reference.
             await pilot.press("down")
-            idle, _ = await _presses_during_scan(app, pilot, presses)
+            idle, _, _ = await _presses_during_scan(app, pilot, presses)
             results["idle"] = _summary("idle", idle, False)
             scans = app._scan_id
             await pilot.press("t")  # the timeline panel starts a history scan
             started = await _wait_for_scan(app, scans)
-            timings, running = await _presses_during_scan(app, pilot, presses)
-            rows.append(_summary("history scan", timings, started and running))
+            timings, running, at_end = await _presses_during_scan(app, pilot, presses)
+            rows.append(_summary("history scan", timings, started and running, at_end))
 
-            await pilot.press("escape")
-            app.action_timeline()
+            # As an auditor would: escape, t (timeline), s (its -S field), the text, enter.
+            await pilot.press("escape", "t", "s")
             field = app.query_one("#timeline-pickaxe", Input)
-            field.focus()
+            if app.focused is not field:
+                raise RuntimeError(f"'s' on the timeline focused {app.focused}, not -S")
             field.value = pickaxe
             scans = app._scan_id
             await pilot.press("enter")
             started = await _wait_for_scan(app, scans)
-            timings, running = await _presses_during_scan(app, pilot, presses)
-            rows.append(_summary("pickaxe scan", timings, started and running))
+            timings, running, at_end = await _presses_during_scan(app, pilot, presses)
+            rows.append(_summary("pickaxe scan", timings, started and running, at_end))
 
             await pilot.press("escape")  # cancels the scan, so the app can close at once
             await pilot.pause()

@@ -582,7 +582,9 @@ class Bench:
                         "ref: the same keys with no scan"
                     )
                     if not scan["scan_running"]:
-                        row.note += "; the scan ended before the presses"
+                        row.note += "; the scan ended before the last press"
+                    if figure == "max_ms" and scan.get("worst_at_scan_end"):
+                        row.note += "; the slowest press is the one the scan ended in"
 
                 self.add(
                     Row(

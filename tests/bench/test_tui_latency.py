@@ -15,6 +15,7 @@ import asyncio
 import os
 import statistics
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -147,13 +148,17 @@ async def test_input_latency_during_history_scans(tmp_path: Path) -> None:
         await pilot.pause()
         loaded = len(app.query_one(TimelinePanel).picture.data.commits)
 
-        # Escape cancels a scan promptly.
+        # Escape: the screen drops the scan at once; the worker thread ends when git's
+        # stream next yields (a quiet -S pickaxe may keep git busy until it finishes).
+        threads_before = threading.active_count()
         app._start_timeline_scan("NEEDLE_FLAG", "")
         await pilot.pause()
         cancel_started = time.perf_counter()
         await pilot.press("escape")
-        await app.workers.wait_for_complete()
-        cancel_ms = (time.perf_counter() - cancel_started) * 1000
+        screen_ms = (time.perf_counter() - cancel_started) * 1000
+        while threading.active_count() > threads_before:
+            await asyncio.sleep(0.01)
+        thread_ms = (time.perf_counter() - cancel_started) * 1000
 
     print(describe("idle", idle))
     print(
@@ -164,7 +169,11 @@ async def test_input_latency_during_history_scans(tmp_path: Path) -> None:
         describe(f"during log scan ({log_seconds:.1f}s)", during_log)
         + f"  ({len(during_log)} keys)"
     )
-    print(f"log scan loaded {loaded:,} commits; escape cancelled a pickaxe in {cancel_ms:.0f} ms")
+    print(f"log scan loaded {loaded:,} commits")
+    print(
+        f"escape during a pickaxe: screen shows it cancelled in {screen_ms:.0f} ms; "
+        f"the worker thread ended after {thread_ms:.0f} ms"
+    )
     # A generous bound: the screen must never freeze while git works.
     assert percentile(during_pickaxe, 0.95) < 500
     assert loaded >= COMMITS

@@ -141,3 +141,24 @@ def test_describe_changes_lists_removed_then_added() -> None:
     before = "a.py:1:x\na.py:5:keep\n"
     after = "a.py:5:keep\nb.py:2:new\n"
     assert describe_changes(before, after) == ["- a.py:1:x", "+ b.py:2:new"]
+
+
+def test_results_naming_the_rerun_revision_do_not_drift_by_themselves(
+    tmp_path: Path, history: dict[str, object]
+) -> None:
+    repo, fix = history["repo"], history["fix"]
+    assert isinstance(repo, Path) and isinstance(fix, str)
+    first = git(repo, "rev-parse", "HEAD~1").strip()
+    git_repo = open_repo(repo)
+    session = make_session(repo=str(repo))
+    session.revision_sha = fix
+    store = SessionStore(tmp_path / "s.json", session)
+    for query in (
+        {"op": "commit", "sha": first},  # "commit <first>" / "in <fix>: yes"
+        {"op": "ancestry", "ancestor": first, "descendant": fix},
+    ):
+        store.attach_evidence(0, collect(git_repo, query, fix, why="1"))
+    verdict = build_verdict_file(store.session, CHECKS_VERSION)
+    # Re-run at `first` itself: both results still hold, though the text names `first`.
+    newer = [item for item in check_drift(verdict, git_repo, first) if item.at == "newer"]
+    assert [(item.kind, item.status) for item in newer] == [("commit", "same"), ("commit", "same")]

@@ -11,6 +11,7 @@ and `timeline` commands. The marker must never appear.
 from __future__ import annotations
 
 import stat
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -315,3 +316,67 @@ def test_core_worktree_pointing_outside_is_refused(
     assert main(["grep", "needle", "--repo", str(path)]) == 2
     captured = capsys.readouterr()
     assert "private" not in captured.out and "outside" in captured.err
+
+
+def test_config_that_reshapes_output_changes_no_result(tmp_path: Path) -> None:
+    clean = _project(tmp_path)
+    fix = commit(clean, {"notes.txt": "alpha\ngamma\nomega\n"}, "third", "2024-01-05T00:00:00Z")
+    hostile = tmp_path / "hostile"
+    git(tmp_path, "clone", "-q", str(clean), str(hostile))
+    for key, value in (
+        ("i18n.logOutputEncoding", "UTF-16"),
+        ("diff.noprefix", "true"),
+        ("diff.mnemonicPrefix", "true"),
+        ("color.ui", "always"),
+        ("log.decorate", "full"),
+        ("log.showRoot", "false"),
+        ("grep.patternType", "perl"),
+        ("grep.lineNumber", "false"),
+        ("core.quotePath", "true"),
+        ("diff.renames", "false"),
+    ):
+        _add_config(hostile, (key, value))
+
+    def results(path: Path) -> tuple:
+        repo = open_repo(path)
+        return (
+            [(c.sha, c.subject, c.message) for c in repo.iter_log()],
+            [c.sha for c in repo.iter_log(pickaxe="gamma")],
+            [(h.path, h.line, h.text) for h in repo.grep("HEAD", "a", fixed_strings=True)],
+            repo.szz_origins(fix),
+            [(b.sha, b.content) for b in repo.blame("HEAD", "notes.txt", 1, 3)],
+            repo.show_commit(fix).stats,
+        )
+
+    assert results(hostile) == results(clean)
+
+
+def test_commits_with_impossible_dates_are_listed_not_fatal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _project(tmp_path)
+    tree = git(path, "rev-parse", "HEAD^{tree}").strip()
+    parent = git(path, "rev-parse", "HEAD").strip()
+    raw = (
+        f"tree {tree}\nparent {parent}\n"
+        "author Mallory <m@example.com> 99999999999999999999 +0000\n"
+        "committer Mallory <m@example.com> not-a-date +9999\n\nforged dates\n"
+    )
+    forged = (
+        subprocess.run(
+            ["git", "hash-object", "-t", "commit", "-w", "--stdin", "--literally"],
+            input=raw.encode(),
+            cwd=path,
+            capture_output=True,
+            check=True,
+        )
+        .stdout.decode()
+        .strip()
+    )
+    git(path, "update-ref", "refs/heads/main", forged)
+    repo = open_repo(path)
+    listed = list(repo.iter_log())
+    assert [c.subject for c in listed] == ["forged dates", "second", "first"]
+    assert repo.commit_info(forged).subject == "forged dates"
+    assert main(["timeline", "--repo", str(path), "--json"]) == 0
+    assert "forged dates" in capsys.readouterr().out

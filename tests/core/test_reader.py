@@ -441,7 +441,9 @@ def test_seed_sections_point_at_the_lines_that_name_them():
     assert (third.fix.heading, third.fix.line) == ("4. Remediation Strategy", 115)
 
 
-@pytest.mark.parametrize(("prefix", "first_line"), [("000", 16), ("001", 18), ("004", 12)])
+@pytest.mark.parametrize(
+    ("prefix", "first_line"), [("000", 16), ("001", 18), ("002", 6), ("004", 12)]
+)
 def test_seeds_with_double_encoded_emoji_are_flagged(prefix: str, first_line: int):
     analysis = read_analysis(seed(prefix))
 
@@ -639,3 +641,38 @@ def test_a_path_through_a_file_or_with_a_nul_byte_is_one_clear_error(tmp_path: P
         read_analysis(file / "inside.md")
     with pytest.raises(BadAnalysisError, match="analysis path is not valid"):
         read_analysis(Path(str(tmp_path) + "/a\x00b.md"))
+
+
+def test_an_absurd_number_of_whys_is_capped_and_said(monkeypatch: pytest.MonkeyPatch):
+    from whys.core import reader
+
+    monkeypatch.setattr(reader, "MAX_WHYS", 3)  # the real cap is 10,000; same code path
+    analysis = read_analysis_text("# T\n" + "### Why 1: q?\nanswer\n" * 5)
+
+    assert spans(analysis) == [("1", 2, 3), ("1-2", 4, 5), ("1-3", 6, 7)]
+    assert "more than 3 whys: only the first 3 are read (from line 8 on, none)" in analysis.warnings
+
+
+def test_without_a_problem_heading_the_opening_paragraph_is_the_problem():
+    document = (
+        "# Webhooks rejected\n\n**Incident start**: 2026-03-06 17:10 UTC\n\n"
+        "Paystream reported 401s on refunds\nfor about two hours.\n\n"
+        "1. **Why were webhooks rejected?** The HMAC check failed.\n"
+    )
+    analysis = read_analysis_text(document)
+
+    assert analysis.problem is not None
+    assert (analysis.problem.line, analysis.problem.end_line) == (5, 6)
+    assert analysis.problem.text == "Paystream reported 401s on refunds\nfor about two hours."
+    assert spans(analysis) == [("1", 8, 8)]
+    assert analysis.whys[0].question == "Why were webhooks rejected?"
+    assert analysis.whys[0].answer == "The HMAC check failed."
+
+
+def test_parse_when_reads_the_forms_an_auditor_types():
+    from whys.core.reader import parse_when
+
+    assert parse_when("2026-03-02 14:05 UTC") == at(2026, 3, 2, 14, 5)
+    assert parse_when("2026-03-02T16:05+02:00") == at(2026, 3, 2, 14, 5)
+    assert parse_when("Sept 8, 2025") == at(2025, 9, 8)
+    assert parse_when("no date here") is None

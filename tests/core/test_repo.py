@@ -459,3 +459,34 @@ def test_symlinks_and_submodules_are_never_followed(tmp_path: Path) -> None:
     assert repo.read_file("HEAD", "vendor/sub") is None
     assert "link.txt" in repo.list_files("HEAD")
     assert list(repo.grep("HEAD", "top secret")) == []
+
+
+def test_blame_and_line_history_of_missing_paths_or_lines_are_bad_input(repo: GitRepo) -> None:
+    with pytest.raises(BadInputError, match="no such path"):
+        repo.blame("HEAD", "nope.py", 1, 1)
+    with pytest.raises(BadInputError, match="has only"):
+        repo.blame("HEAD", "app/settings.py", 400, 500)
+    with pytest.raises(BadInputError, match="no path"):
+        repo.line_history("HEAD", "nope.py", 1, 2)
+
+
+def test_blame_past_the_end_is_clamped_to_the_file(repo: GitRepo) -> None:
+    assert [b.line for b in repo.blame("HEAD", "app/settings.py", 4, 99)] == [4, 5]
+
+
+def test_git_config_value_reads_the_users_config_only(
+    tmp_path: Path, isolated_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from whys.core.repo import git_config_value
+
+    config = isolated_home / ".gitconfig"
+    config.write_text("[user]\n\temail = ana@example.com\n[gpg]\n\tformat = ssh\n")
+    # A repository's own config is never consulted, even from inside it.
+    path = make_repo(tmp_path, commits=[{"message": "x"}])
+    git(path, "config", "user.email", "mallory@example.com")
+    monkeypatch.chdir(path)
+    assert git_config_value("user.email") == "ana@example.com"
+    assert git_config_value("gpg.format") == "ssh"
+    assert git_config_value("user.signingkey") is None
+    with pytest.raises(BadInputError):
+        git_config_value("--output=/tmp/x")

@@ -118,6 +118,18 @@ def test_set_incident_records_the_auditor_as_source_and_none_clears(store: Sessi
     assert incident.sources == {"start": "auditor", "deployed_revision": "auditor"}
 
 
+def test_a_change_by_another_writer_is_kept_aside_not_lost(store: SessionStore) -> None:
+    # The workbench holds `store`; meanwhile `whys verdict` records into the same file.
+    SessionStore(store.path).record_verdict(0, "why", "3", "rejected", "wrong commit", "bo@y")
+    store.record_verdict(0, "why", "1", "approved", "", "ana@x")
+    [aside] = store.superseded
+    kept = load_session(aside).analyses[0].verdicts
+    assert [(v.target_id, v.auditor) for v in kept] == [("3", "bo@y")]
+    assert [v.target_id for v in load_session(store.path).analyses[0].verdicts] == ["1"]
+    store.set_ui_state({"next": True})  # our own saves are not mistaken for another writer's
+    assert len(store.superseded) == 1
+
+
 def test_refused_verdict_records_nothing(store: SessionStore) -> None:
     before = store.path.read_bytes()
     with pytest.raises(VerdictRuleError):

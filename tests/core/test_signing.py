@@ -157,4 +157,3 @@ def test_remove_signatures(workdir: Path, keys: dict[str, Path]) -> None:
         "OUT.json.x.sig",
         "allowed_signers",
     ]
-

@@ -66,6 +66,12 @@ def test_override_with_a_note_is_recorded_with_what_it_overrode(store: SessionSt
     assert "over: why 2 is rejected; claim c2 (line 14) is contradicted" in report
     assert "Note: incident lead accepted the risk" in report
 
+    store.record_verdict(0, "analysis", None, "rejected", "second look: limits never cut", "bo@y")
+    later = build_verdict_file(store.session, CHECKS_VERSION)
+    [override] = later.analyses[0].overrides
+    assert not override.in_force
+    assert "(since replaced by a later verdict)" in render_report(later)
+
 
 def test_override_on_nothing_to_override_is_not_flagged(store: SessionStore) -> None:
     store.session.analyses[0].checks = []

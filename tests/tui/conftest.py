@@ -1,5 +1,5 @@
-"""A real review to drive: the bundled `checkout` sample built into a git repository, read,
-checked and upserted into a session file, as `whys open` does."""
+"""A real review to drive: the bundled `checkout` sample built into a git repository and
+opened through the same door as `whys open` (read, check, upsert into a session file)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from whys.core.audit import check_files, record_in_session
-from whys.core.repo import GitRepo, open_repo
+from whys.core.audit import open_audit
+from whys.core.repo import GitRepo
 from whys.core.session import SessionStore
 from whys.samples.build import build_case, case_dir
 
@@ -35,7 +35,5 @@ def review(checkout_repo: Path, tmp_path: Path) -> Review:
     names = ("confirmation-mail-five-whys.md", "db-pool-five-whys.md")
     analyses = [case_dir("checkout") / name for name in names]
     session_path = tmp_path / "review.session.json"
-    repo = open_repo(checkout_repo)
-    store = SessionStore.open_or_create(session_path, repo=str(repo.root), revision="HEAD")
-    record_in_session(store, check_files(analyses, repo, "HEAD"))
+    store, repo = open_audit(analyses, checkout_repo, "HEAD", session_path)
     return Review(store, repo, session_path, analyses, checkout_repo)

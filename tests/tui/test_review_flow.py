@@ -21,7 +21,7 @@ from whys.tui.screens.help import HelpScreen
 from whys.tui.screens.verdict import AnalysisVerdictDialog, NoteDialog, OverrideDialog
 from whys.tui.widgets.claims_table import ClaimsTable
 from whys.tui.widgets.grep_panel import GrepPanel
-from whys.tui.widgets.outline import Outline
+from whys.tui.widgets.outline import NodeRef, Outline
 from whys.tui.widgets.timeline import TimelinePanel
 from whys.tui.widgets.why_text import WhyText
 
@@ -264,6 +264,8 @@ async def test_resume_after_quit_restores_selection_panel_and_verdicts(review: A
         assert outline.selected.item == selected["item"]
         assert second.current_panel == "grep"
         assert second.query_one("#grep-pattern", Input).value == "flush"
+        # The last search runs again, so the hits are back too.
+        assert second.query_one(GrepPanel).hits
         assert "…" in str(outline.tree.cursor_node.label)
 
 
@@ -443,3 +445,46 @@ async def test_bad_export_path_is_a_notification(review: Any, tmp_path: Path) ->
         await settle(app, pilot)
         assert app.is_running
         assert any(n.severity == "error" for n in app._notifications)
+
+
+async def test_correcting_the_incident_window_rechecks_the_timeline(review: Any) -> None:
+    # The db-pool analysis says the incident started at 14:05, before its cause landed.
+    index = next(
+        i for i, a in enumerate(review.store.session.analyses) if "db-pool" in a.analysis.path
+    )
+    assert any(
+        f.rule == "cause-after-incident" for f in review.store.session.analyses[index].findings
+    )
+    app = WhysApp(review.store, review.repo, auditor=AUDITOR)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.query_one(Outline).select(NodeRef("analysis", index))
+        await settle(app, pilot)
+        await pilot.press("i")
+        await pilot.pause()
+        app.screen.query_one("#incident-start", Input).value = "2026-03-02 16:00"
+        app.screen.query_one("#incident-end", Input).value = "2026-03-02 18:30"
+        app.screen.query_one("#incident-end", Input).focus()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await settle(app, pilot)
+        audit = review.store.session.analyses[index]
+        assert audit.analysis.incident.start.hour == 16
+        assert audit.analysis.incident.sources["start"] == "auditor"
+        assert not any(f.rule == "cause-after-incident" for f in audit.findings)
+        assert "cause-after-incident" not in str(app.query_one("#claim-detail").render())
+
+
+async def test_a_bad_incident_date_is_explained_in_the_dialog(review: Any) -> None:
+    app = WhysApp(review.store, review.repo, auditor=AUDITOR)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("i")
+        await pilot.pause()
+        start = app.screen.query_one("#incident-start", Input)
+        start.value = "yesterday-ish"
+        start.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Not a date" in str(app.screen.query_one("#incident-error").render())
+        assert review.store.session.analyses[0].analysis.incident.sources["start"] != "auditor"

@@ -55,3 +55,13 @@ def test_analysis_verdict_dialog_80x24(review: Any, snap_compare) -> None:
 
     app = WhysApp(review.store, review.repo, auditor=AUDITOR)
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_dialog)
+
+
+def test_main_screen_light_theme_120x40(review: Any, snap_compare) -> None:
+    async def light_theme_on_a_why(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("ctrl+t", "down")
+        await settle(pilot)
+
+    app = WhysApp(review.store, review.repo, auditor=AUDITOR)
+    assert snap_compare(app, terminal_size=(120, 40), run_before=light_theme_on_a_why)

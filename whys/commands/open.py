@@ -50,8 +50,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from whys.core.audit import open_audit
 
-    if not sys.stdin.isatty() or not sys.stdout.isatty():
-        raise BadInputError("'whys open' needs a terminal; use 'whys check' for headless runs")
     store, repo = open_audit(
         args.analyses,
         args.repo,
@@ -59,6 +57,11 @@ def run(args: argparse.Namespace) -> int:
         args.session,
         progress=lambda text: print(f"whys: {text}", file=sys.stderr),
     )
+    if not sys.stdin.isatty() or not sys.stdout.isatty():
+        raise BadInputError(
+            f"'whys open' needs a terminal (the session is saved in {store.path}); "
+            "use 'whys check' for headless runs"
+        )
     # Textual loads only here, so the rest of the CLI starts without it.
     from whys.tui.app import run_workbench
 

@@ -67,8 +67,12 @@ def run(args: argparse.Namespace) -> int:
     path: Path = args.verdict_file
     if not path.is_file():
         raise BadInputError(f"no verdict file at {path}")
+    try:
+        data = path.read_bytes()  # once: the signatures and the re-runs judge the same bytes
+    except OSError as error:
+        raise BadInputError(f"cannot read {path}: {error.strerror or error}") from error
     allowed = args.allowed_signers or configured_allowed_signers()
-    signatures = verify_signatures(path, allowed)
+    signatures = verify_signatures(path, allowed, data=data)
     problems: list[str] = []
     bad_signatures = [check for check in signatures if not check.ok]
     if bad_signatures:
@@ -77,16 +81,14 @@ def run(args: argparse.Namespace) -> int:
         problems.append("not signed")
 
     drift: list[DriftItem] = []
-    parse_error: WhysError | None = None
+    not_rerun: WhysError | None = None
     try:
-        verdict_file = parse_verdict_file(path.read_bytes(), str(path))
+        verdict_file = parse_verdict_file(data, str(path))
+        drift = check_drift(verdict_file, open_repo(args.repo), args.rev)
     except WhysError as error:
         if not problems:
             raise
-        parse_error = error
-    else:
-        repo = open_repo(args.repo)
-        drift = check_drift(verdict_file, repo, args.rev)
+        not_rerun = error  # a bad signature already decides; still say why nothing re-ran
     drifted = [item for item in drift if item.status == "drifted"]
     failed = [item for item in drift if item.status == "error"]
     if drifted:
@@ -102,6 +104,7 @@ def run(args: argparse.Namespace) -> int:
                 {**asdict(check), "signature": str(check.signature)} for check in signatures
             ],
             "evidence": [asdict(item) for item in drift],
+            "evidence_not_rerun": not_rerun.message if not_rerun is not None else None,
         }
         print(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False))
     else:
@@ -109,8 +112,8 @@ def run(args: argparse.Namespace) -> int:
             print("unsigned: no signature file beside the verdict file")
         for check in signatures:
             print(_signature_line(check))
-        if parse_error is not None:
-            print(f"not re-run: {parse_error.message}")
+        if not_rerun is not None:
+            print(f"evidence not re-run: {not_rerun.message}")
         for item in drift:
             print(_drift_line(item))
         verdict = "SOUND" if not problems else "NOT SOUND: " + ", ".join(problems)

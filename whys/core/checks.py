@@ -42,10 +42,9 @@ from whys.core.models import (
 )
 from whys.core.repo import (
     GitRepo,
-    ancestors,
     parent_map,
     resolve_prefixes,
-    subjects,
+    subjects_matching,
     symlink_paths,
 )
 from whys.errors import BadInputError, BadRevisionError
@@ -66,8 +65,12 @@ MOMENT_SLACK = timedelta(minutes=5)
 # How close a quoted subject must be to the real one to count as the same message.
 CLOSE_SUBJECT = 0.9
 MAX_LISTED = 5
-# From this many ancestry questions about one revision on, one rev-list answers them all.
-ANCESTRY_BATCH = 3
+# Ancestry walks stop this long before the earliest cited commit or incident date.
+ANCESTRY_SLACK = timedelta(days=2)
+# Quoted messages are first looked for in this window before the incident, then everywhere.
+MESSAGE_WINDOW = timedelta(days=180)
+# A word search for the closest subject reads at most this many commits.
+CLOSE_CANDIDATES = 5000
 # Independent git/rg processes run at once during the prefetch.
 PARALLEL_QUERIES = 4
 # Quoted messages compare with at most this many subjects in full (after a word filter).
@@ -174,9 +177,12 @@ class _Context:
         self.commits: dict[str, _Commit] = {}
         self.infos: dict[str, CommitInfo] = {}
         self.subject_hits: dict[str, list[CommitInfo]] = {}
-        self._subject_index: SubjectIndex | None = None
-        self._ancestors: dict[str, set[str]] = {}
-        self._asked: dict[str, int] = {}
+        self._candidates: dict[str, list[tuple[str, str]]] = {}
+        self._graph: dict[str, tuple[str, ...]] | None = None
+        self._since: datetime | None = None
+        self._tip_dates: dict[str, datetime] = {}
+        self._reachable: dict[str, set[str]] = {}
+        self._ancestry: dict[tuple[str, str], bool] = {}
         self._queries: dict[str, tuple[str, str, str]] = {}
         self._working_tree: bool | None = None
         self._contained: dict[str, bool] = {}
@@ -252,10 +258,56 @@ class _Context:
             self._counts[key] = self._measure(pattern, unit)
         return self._counts[key]
 
-    def subject_index(self) -> SubjectIndex:
-        if self._subject_index is None:
-            self._subject_index = SubjectIndex(subjects(self.repo, self.revision))
-        return self._subject_index
+    def lookup_messages(self, messages: Iterable[str]) -> None:
+        """Candidate commits for every quoted message, from as few history walks as git can
+        do them in: all messages at once within a window around the incident, the whole
+        history for those not found there, then a word search for the closest."""
+        wanted = [m for m in dict.fromkeys(messages) if m not in self._candidates]
+        if not wanted:
+            return
+        needles = {m: _grep_text(m) for m in wanted}
+        window = self.window_start(MESSAGE_WINDOW)
+        passes = [window, None] if window is not None else [None]
+        pending = [m for m in wanted if needles[m]]
+        for since in passes:
+            if not pending:
+                break
+            found = subjects_matching(
+                self.repo, self.revision, sorted({needles[m] for m in pending}), since=since
+            )
+            for message in pending:
+                needle = needles[message].casefold()
+                self._candidates[message] = [p for p in found if needle in p[1].casefold()]
+            pending = [m for m in pending if not self._has_subject(m)]
+        for message in wanted:
+            if self._has_subject(message):
+                continue
+            words = sorted(set(_WORD.findall(message.casefold())), key=len, reverse=True)
+            words = [w for w in words if len(w) >= 4][:3]
+            close = (
+                subjects_matching(
+                    self.repo, self.revision, words, since=window, limit=CLOSE_CANDIDATES
+                )
+                if words
+                else []
+            )
+            self._candidates[message] = self._candidates.get(message, []) + close
+
+    def _has_subject(self, message: str) -> bool:
+        wanted = _normal_subject(message)
+        return any(
+            _same_subject(message, subject) or _normal_subject(subject) == wanted
+            for _sha, subject in self._candidates.get(message, [])
+        )
+
+    def window_start(self, before: timedelta) -> datetime | None:
+        """A date to bound history walks by: the earliest of the incident and the cited
+        commits, less `before`. None when the analysis dates nothing."""
+        incident = self.analysis.incident
+        moments = [m for m in (incident.start, incident.detected, incident.title_date) if m]
+        moments += [info.committer_date for info in self.infos.values()]
+        moments = [m if m.tzinfo else m.replace(tzinfo=UTC) for m in moments]
+        return min(moments) - before if moments else None
 
     def prefetch(self, claims: list[Claim]) -> None:
         """Start the slow, independent queries together (each is its own git or rg process,
@@ -275,14 +327,11 @@ class _Context:
             # A count of matches also counts the files they are in: one search serves both.
             unit = "matches" if "matches" in wanted else "files"
             jobs[("count", pattern, unit)] = partial(self._measure, pattern, unit)
-        if any(self._needs_subjects(claim) for claim in claims):
-            jobs["subjects"] = partial(subjects, self.repo, self.revision)
-        if len(self.infos) >= ANCESTRY_BATCH:
-            deployed = self.deployed()
-            if deployed and deployed != self.revision:
-                jobs["graph"] = partial(parent_map, self.repo, [self.revision, deployed])
-            else:
-                jobs["ancestors"] = partial(ancestors, self.repo, self.revision)
+        messages = [c.message for c in claims if c.message and self._needs_subjects(c)]
+        if messages:
+            jobs["messages"] = partial(self.lookup_messages, messages)
+        if self.infos:
+            jobs["graph"] = self._walk_ancestry
         path_claims = [c for c in claims if c.path and c.kind in {"lines", "symbol", "file"}]
         if path_claims:
             jobs["files"] = partial(self.repo.list_files, self.revision)
@@ -304,14 +353,9 @@ class _Context:
                 result = future.result()
             except BadInputError:
                 continue  # the claim's own check meets the same error and reports it
-            if key == "subjects":
-                self._subject_index = SubjectIndex(result)
-            elif key == "ancestors":
-                self._ancestors[self.revision] = result
-            elif key == "graph":
-                for start in (self.revision, self.deployed() or self.revision):
-                    self._ancestors[start] = _reachable(result, start)
-            elif key == "files":
+            if key in ("messages", "graph"):
+                continue  # these fill their caches themselves
+            if key == "files":
                 self._files = result
             elif key[0] == "count":
                 self._counts[(key[1], key[2])] = result
@@ -345,21 +389,73 @@ class _Context:
         """Commits whose subject is the quoted message, best first: exact, then ignoring
         case and spacing, then a quote cut with "..." as a prefix, then the closest."""
         if message not in self.subject_hits:
-            shas = self.subject_index().best(message, SUBJECT_CANDIDATES)
+            self.lookup_messages([message])
+            shas = SubjectIndex(self._candidates[message]).best(message, SUBJECT_CANDIDATES)
             infos = self.repo.commits_info(shas) if shas else {}
             self.subject_hits[message] = [infos[sha] for sha in shas if sha in infos]
         return self.subject_hits[message]
 
+    def _walk_ancestry(self) -> None:
+        """One date-bounded walk from every revision and commit the checks will ask about
+        (the checked and deployed revisions, revisions the claims name, the cited commits),
+        kept as a parent map: ancestry questions about recent history need no more git."""
+        tips = {self.revision, *self.infos}
+        deployed = self.deployed()
+        if deployed:
+            tips.add(deployed)
+        for claim in self.analysis.claims:
+            if claim.kind == "time" and claim.revision:
+                with contextlib.suppress(BadRevisionError):
+                    tips.add(self.repo.resolve_revision(claim.revision))
+        self._tip_dates = {
+            sha: info.committer_date for sha, info in self.repo.commits_info(tips).items()
+        }
+        self._since = self.ancestry_since(list(self._tip_dates.values()))
+        self._graph = parent_map(self.repo, tips, self._since)
+
+    def ancestry_since(self, dates: list[datetime]) -> datetime | None:
+        """Where the ancestry walk stops: just before the oldest commit it must reach, so
+        every question about these commits is answered by the one walk."""
+        return min(dates) - ANCESTRY_SLACK if dates else None
+
     def is_ancestor(self, ancestor: str, descendant: str) -> bool:
-        """A question or two: `merge-base --is-ancestor` each; more about the same
-        descendant: one `rev-list` answers them all."""
-        if descendant not in self._ancestors:
-            asked = self._asked.get(descendant, 0)
-            if asked < ANCESTRY_BATCH:
-                self._asked[descendant] = asked + 1
-                return self.repo.is_ancestor(ancestor, descendant)
-            self._ancestors[descendant] = ancestors(self.repo, descendant)
-        return ancestor in self._ancestors[descendant]
+        """From the parent map of the ancestry walk when both commits are inside its window;
+        otherwise an exact `merge-base --is-ancestor`. A "no" from the map is trusted only
+        for a commit committed after the window opened (git's own --since reasoning)."""
+        key = (ancestor, descendant)
+        if key in self._ancestry:
+            return self._ancestry[key]
+        if self._graph is None and self.infos:
+            self._walk_ancestry()
+        answer: bool | None = None
+        if self._graph is not None and descendant in self._graph:
+            if ancestor in self._reach(descendant):
+                answer = True
+            else:
+                landed = self._tip_dates.get(ancestor) or (
+                    self.infos[ancestor].committer_date if ancestor in self.infos else None
+                )
+                if landed is not None and (
+                    self._since is None or landed >= self._since + ANCESTRY_SLACK
+                ):
+                    answer = False
+        if answer is None:
+            answer = self.repo.is_ancestor(ancestor, descendant)
+        self._ancestry[key] = answer
+        return answer
+
+    def _reach(self, start: str) -> set[str]:
+        if start not in self._reachable:
+            graph = self._graph or {}
+            seen = {start}
+            stack = [start]
+            while stack:
+                for parent in graph.get(stack.pop(), ()):
+                    if parent not in seen and parent in graph:
+                        seen.add(parent)
+                        stack.append(parent)
+            self._reachable[start] = seen
+        return self._reachable[start]
 
     def contains(self, sha: str) -> bool:
         if sha not in self._contained:
@@ -1425,13 +1521,6 @@ def _revision_findings(context: _Context, cited: dict[str, _Cited]) -> list[Find
     return findings
 
 
-def _reachable(graph: dict[str, tuple[str, ...]], start: str) -> set[str]:
-    """`start` and every commit its parents lead to, in a parent map from one rev-list."""
-    seen = {start}
-    stack = [start]
-    while stack:
-        for parent in graph.get(stack.pop(), ()):
-            if parent not in seen:
-                seen.add(parent)
-                stack.append(parent)
-    return seen
+def _grep_text(message: str) -> str:
+    """What to ask git to find for a quoted subject: a quote cut with "..." by its stem."""
+    return " ".join(message.split()).rstrip(".\u2026 ").strip("\"'\u201c\u201d")

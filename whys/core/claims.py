@@ -9,14 +9,20 @@ fence is quoted code, not something the author claims.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import islice
 
 from whys.core.markdown import fenced_lines
 from whys.core.models import Claim, ClaimKind, CommitRole, CountUnit, TimeRelation, Why
 
 # Claim text is the line as written, capped so a minified blob does not become a claim text.
 MAX_TEXT = 400
+# Claims are looked for in the first MAX_SCAN characters of a line, at most MAX_PER_LINE
+# of each sort: beyond that a "line" is a pasted blob, not prose.
+MAX_SCAN = 20_000
+MAX_PER_LINE = 50
 
 _EXTENSIONS = (
     "py|pyi|pyx|js|mjs|cjs|jsx|ts|tsx|go|rs|java|kt|kts|rb|php|c|h|cc|cpp|hpp|cs|swift|scala"
@@ -43,7 +49,7 @@ _IDENTIFIER = re.compile(r"[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*(?:\(\))?")
 _DEFINITION = re.compile(r"(?:class|def|async def|function|func|fn|interface|struct|enum)\s+\w+")
 # Bare identifiers worth naming in prose: CamelCase with two humps, snake or CONST case.
 _BARE_IDENTIFIER = re.compile(
-    r"\b(?:[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*){1,}[A-Za-z0-9]*|_?[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]+)\b"
+    r"\b(?:[A-Z][a-z0-9]++[A-Z][A-Za-z0-9]*+|_?[A-Za-z][A-Za-z0-9]*+_[A-Za-z0-9_]*+)\b"
 )
 _PLAIN_WORDS = {"WebSocket", "JavaScript", "TypeScript", "GitHub", "PostgreSQL", "ClickHouse"}
 _HEX = re.compile(r"[0-9a-fA-F]{7,40}")
@@ -59,7 +65,7 @@ _MESSAGE_CONTEXT = re.compile(
 )
 
 _COUNT = re.compile(
-    r"(?P<number>\d{1,3}(?:,\d{3})+|\d{1,9})(?P<plus>\+)?\s+(?P<between>(?:[A-Za-z][\w-]*\s+){0,2}?)"
+    r"(?<![\d,])(?P<number>\d{1,3}(?:,\d{3}){1,4}|\d{1,9})(?P<plus>\+)?\s+(?P<between>(?:[A-Za-z][\w-]*\s+){0,2}?)"
     r"(?P<unit>files?|references?|occurrences?|matches|usages?|uses|call\s+sites?|places"
     r"|imports|instances|lines|commits)\b",
     re.IGNORECASE,
@@ -115,12 +121,12 @@ _FIX_WORDS = re.compile(
     re.IGNORECASE,
 )
 _EXTERNAL = re.compile(
-    r"\$\s?\d[\d,.]*\s*[KMB]?\+?|\b(?:MRR|ARR|revenue|churn|customers?\s+affected"
+    r"\$\s?\d[\d,.]{0,20}\s*[KMB]?\+?|\b(?:MRR|ARR|revenue|churn|customers?\s+affected"
     r"|dashboards?|grafana|datadog|sentry|kibana|splunk|cloudwatch|stackdriver|new\s+relic"
     r"|zendesk|pagerduty|opsgenie|cloud\s+(?:run\s+)?logs?|gcp\s+logs?|(?<!git\s)logs?\s+(?:show|showed|indicate|confirm|list)\w*|(?:delivery|access|request|server|application|error)\s+logs?"
     r"|error\s+rate|p9\d\s+latency|uptime|status\s+page)\b"
-    r"|\b\d+(?:\.\d+)?%\s+of\b"
-    r"|\b\d[\d,]*\+?\s+(?:customers?|users?|orders?|(?:support\s+)?tickets?|merchants?"
+    r"|(?<![\d.])\d{1,6}(?:\.\d{1,4})?%\s+of\b"
+    r"|(?<![\d,])\d[\d,]{0,15}\+?\s+(?:customers?|users?|orders?|(?:support\s+)?tickets?|merchants?"
     r"|support\s+contacts?|complaints?|accounts?)\b",
     re.IGNORECASE,
 )
@@ -151,6 +157,12 @@ class _PathRef:
     line_numbers: list[int] = field(default_factory=list)
 
 
+def _first(matches: Iterable[re.Match[str]]) -> Iterator[re.Match[str]]:
+    """At most MAX_PER_LINE matches of a pattern on one line: a real line never says more,
+    and a machine-made one must not turn into tens of thousands of claims."""
+    return islice(matches, MAX_PER_LINE)
+
+
 def extract_claims(lines: list[str], whys: list[Why]) -> list[Claim]:
     """Every claim in the document, in document order, ids c1, c2, ..."""
     fenced = fenced_lines(lines)
@@ -159,8 +171,9 @@ def extract_claims(lines: list[str], whys: list[Why]) -> list[Claim]:
     # The last commit named in prose: "That commit landed on 2026-02-24" is about it.
     anchor: tuple[int, dict[str, object]] | None = None
     lead_in = ""  # the last non-bullet prose line: gives bullets their subject and role
-    for index, raw in enumerate(lines):
+    for index, full_line in enumerate(lines):
         number = index + 1
+        raw = full_line[:MAX_SCAN]
         if fenced[index]:
             found = _fence_claims(raw)
         else:
@@ -247,6 +260,8 @@ def _path_refs(line: str) -> list[_PathRef]:
             if len(ref.line_numbers) == 1 or not more:
                 ref.line_numbers = [] if not more else ref.line_numbers
         refs.append(ref)
+        if len(refs) >= MAX_PER_LINE:
+            break
     return refs
 
 
@@ -284,7 +299,7 @@ def code_names(text: str) -> list[str]:
 
 
 def _code_spans(line: str) -> list[tuple[int, str]]:
-    return [(m.start(), m.group(1).strip()) for m in _CODE_SPAN.finditer(line)]
+    return [(m.start(), m.group(1).strip()) for m in _first(_CODE_SPAN.finditer(line))]
 
 
 def _symbols(line: str, paths: list[_PathRef]) -> list[tuple[int, str, str | None]]:
@@ -300,14 +315,14 @@ def _symbols(line: str, paths: list[_PathRef]) -> list[tuple[int, str, str | Non
             found.append((column, span.split()[-1], span))
         elif _IDENTIFIER.fullmatch(span) and _looks_like_code_name(span):
             found.append((column, span.removesuffix("()"), None))
-    for match in _DEFINITION.finditer(line):
+    for match in _first(_DEFINITION.finditer(line)):
         name = match.group(0).split()[-1]
         if not (name[:1].isupper() or "_" in name or line[match.end() : match.end() + 1] == "("):
             continue  # "a mega class exception" is prose, "class PaymentClient" is code
         if not any(a <= match.start() < b for a, b in taken):
             found.append((match.start(), match.group(0).split()[-1], match.group(0)))
             taken.append((match.start(), match.end()))
-    for match in _BARE_IDENTIFIER.finditer(line):
+    for match in _first(_BARE_IDENTIFIER.finditer(line)):
         word = match.group(0)
         if word in _PLAIN_WORDS or any(a <= match.start() < b for a, b in taken):
             continue
@@ -333,7 +348,7 @@ def _fence_claims(line: str) -> list[_Found]:
         if ref.line_start is not None:
             found.append(_Found(ref.start, "lines", _lines_fields(ref.path, ref, None, None)))
     if refs and not found:
-        for match in _LINE_REF.finditer(line):
+        for match in _first(_LINE_REF.finditer(line)):
             if (
                 match.group(0)[:1] in "lL"
                 and "(" in line[max(0, match.start() - 2) : match.start()]
@@ -407,7 +422,7 @@ def _prose_claims(
 
     line_matches = [
         m
-        for m in _LINE_REF.finditer(line)
+        for m in _first(_LINE_REF.finditer(line))
         if _is_line_reference(line, m) and not any(p.start <= m.start() < p.end for p in paths)
     ]
     spans = [(p.start, p.end) for p in paths if p.line_start is not None]
@@ -536,7 +551,7 @@ def _tied_to_path(line: str, column: int, symbol: str, definition: str | None) -
 
 def _count_claims(line: str, symbols: list[tuple[int, str, str | None]]) -> list[_Found]:
     found: list[_Found] = []
-    for match in _COUNT.finditer(line):
+    for match in _first(_COUNT.finditer(line)):
         unit_word = match.group("unit").lower()
         lead = line[max(0, match.start() - 24) : match.start()].replace("*", "")
         rest = line[match.end() : match.end() + 44].replace("*", "")
@@ -602,7 +617,7 @@ def _count_pattern(
 
 def _commit_claims(line: str, lead_in: str) -> list[_Found]:
     found: list[_Found] = []
-    spans = {m.start(1): m.group(1).strip() for m in _CODE_SPAN.finditer(line)}
+    spans = {m.start(1): m.group(1).strip() for m in _first(_CODE_SPAN.finditer(line))}
     seen: set[str] = set()
     for token in _TOKEN.finditer(line):
         text = token.group(0).rstrip(".:!?")
@@ -625,6 +640,8 @@ def _commit_claims(line: str, lead_in: str) -> list[_Found]:
         if text.lower() in seen:
             continue
         seen.add(text.lower())
+        if len(seen) > MAX_PER_LINE:
+            break
         message = _message_after(line, token.end())
         found.append(
             _Found(
@@ -709,7 +726,7 @@ def _subject_like(text: str) -> bool:
 
 def _message_claims(line: str, taken: set[object], lead_in: str) -> list[_Found]:
     found: list[_Found] = []
-    for match in _QUOTED.finditer(line):
+    for match in _first(_QUOTED.finditer(line)):
         message = (match.group(1) or match.group(2)).strip()
         if message in taken:
             continue
@@ -765,12 +782,12 @@ def _time_claims(
 def _time_relations(line: str, commits: list[_Found]) -> list[_Found]:
     found: list[_Found] = []
     anchor = commits[0].fields.get("sha") if commits else None
-    for match in _BEFORE_AFTER.finditer(line):
+    for match in _first(_BEFORE_AFTER.finditer(line)):
         relation: TimeRelation = (
             "after-incident" if match.group("rel").lower() == "after" else "before-incident"
         )
         found.append(_Found(match.start(), "time", {"relation": relation, "sha": anchor}))
-    for match in _IN_REVISION.finditer(line):
+    for match in _first(_IN_REVISION.finditer(line)):
         revision = (match.group("rev") or "").rstrip(".,;:") or None
         deployed = bool(match.group("deployed"))
         if revision and revision.lower() in {"is", "was", "and", "the", "that", "which", "of"}:
@@ -784,7 +801,7 @@ def _time_relations(line: str, commits: list[_Found]) -> list[_Found]:
             )
         )
     if not any(str(f.fields.get("relation", "")).endswith("in-revision") for f in found):
-        for match in _DEPLOYED_IN.finditer(line):
+        for match in _first(_DEPLOYED_IN.finditer(line)):
             found.append(
                 _Found(
                     match.start(),
@@ -796,7 +813,7 @@ def _time_relations(line: str, commits: list[_Found]) -> list[_Found]:
                     },
                 )
             )
-    for match in _ON_DATE.finditer(line):
+    for match in _first(_ON_DATE.finditer(line)):
         found.append(
             _Found(
                 match.start(),

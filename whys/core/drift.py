@@ -111,6 +111,19 @@ def _reverted_by(repo: GitRepo, record: EvidenceRecord, revision: str) -> str | 
     return None
 
 
+def _comparable(record: EvidenceRecord, content: str, sha: str) -> str:
+    """The fresh result as it would read at the pinned revision where it names the revision
+    it ran at: a commit query's `in <sha>: yes` line must not drift only because the
+    revision is newer (every other line, and every other query, compares as it is)."""
+    if sha == record.revision or record.query.get("op") != "commit":
+        return content
+    ran_at = f"in {sha}:"
+    return "\n".join(
+        f"in {record.revision}:{line[len(ran_at) :]}" if line.startswith(ran_at) else line
+        for line in content.split("\n")
+    )
+
+
 def _rerun(
     repo: GitRepo,
     analysis: str,
@@ -140,10 +153,7 @@ def _rerun(
         item.detail = f"could not re-run: {error.message}"
         return item
     item.revision = sha
-    # A result that names the revision it ran at ("in <sha>: yes") must not drift only
-    # because the revision is newer.
-    comparable = content.replace(sha, record.revision) if sha != record.revision else content
-    item.fresh_digest = content_digest(comparable)
+    item.fresh_digest = content_digest(_comparable(record, content, sha))
     reverted = _reverted_by(repo, record, sha) if at == "newer" else None
     if item.fresh_digest == record.digest.sha256 and reverted is None:
         item.detail = redact_text(summary)[0]
@@ -159,7 +169,7 @@ def _rerun(
         )
     else:
         item.detail = f"was: {record.summary}; now: {redact_text(summary)[0]}"
-    fresh_shown = redact_text(comparable)[0]
+    fresh_shown = redact_text(content)[0]
     if record.truncated:
         fresh_shown = fresh_shown[: len(record.content)]
     item.changes = describe_changes(record.content, fresh_shown)

@@ -1,8 +1,9 @@
 """Markdown -> Analysis: structure, whys and incident metadata, every element with its line.
 
-Real analyses are written in a hurry and in many shapes, so the reader is a single linear
-pass over the lines with small anchored patterns, never a Markdown parser that can be
-made to backtrack: a 30 MB file or a 100,000-character line of `*` loads in linear time.
+Real analyses are written in a hurry and in many shapes, so the reader is a few linear
+passes, not a Markdown parser: whole-text scans (in C) pick the lines that may matter, and
+small anchored patterns look at those only. Nothing can be made to backtrack, so a 30 MB
+file or a 100,000-character line of `*` loads in linear time.
 It never raises for content; what it could not take as written goes to `warnings`.
 """
 
@@ -12,7 +13,7 @@ import hashlib
 import re
 import stat
 from bisect import bisect_left
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -24,7 +25,15 @@ from whys.errors import BadAnalysisError
 NO_WHY_CHAIN = "no why chain found: claims are still checked"
 NOT_UTF8 = "not valid UTF-8: decoded with replacement"
 
-__all__ = ["NO_WHY_CHAIN", "NOT_UTF8", "decode_analysis", "read_analysis", "read_analysis_text"]
+__all__ = [
+    "MAX_WHYS",
+    "NO_WHY_CHAIN",
+    "NOT_UTF8",
+    "decode_analysis",
+    "parse_when",
+    "read_analysis",
+    "read_analysis_text",
+]
 
 
 # ---------------------------------------------------------------------------------------
@@ -123,7 +132,6 @@ class _WhyStart:
     style: str  # "heading", "label", "list", "table"
     level: int = 7  # heading level that bounds the block (7: any heading ends it)
     table_row: bool = False
-    children: list[str] = field(default_factory=list)
 
 
 _LIST_MARKER = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$)")
@@ -280,9 +288,17 @@ _SECTION_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+# A cheap test before the patterns: most labels and headings name no section at all.
+_SECTION_HINT = re.compile(
+    r"root|fix|resolution|remediation|mitigation|corrective|problem|summary|incident|what", re.I
+)
+
+
 def _section_kind(text: str) -> tuple[str, bool] | None:
     """Which section a heading or label names, and whether the name is the whole of it
     (`Root Cause`) rather than its start (`Root Cause Analysis: ...`)."""
+    if _SECTION_HINT.search(text, 0, 120) is None:
+        return None
     key = _strip_symbols(_header_key(text))
     numbered = _NUMBERED_HEAD.match(key)
     if numbered:
@@ -320,22 +336,28 @@ def _label(line: str) -> tuple[str, str] | None:
 _PLAIN_LABEL = re.compile(r"[ \t]*(?:[-*+][ \t]+)?([A-Za-z][A-Za-z ]{0,24}?)[ \t]*:[ \t]*(.*)")
 
 
-def _colon_label(line: str) -> tuple[str, str, str] | None:
-    """(key, label, text) for any `Label: text` line, bold or not, in one cheap pass: the
-    key is the label lower-cased without decoration, for lookups."""
-    colon = line.find(":", 0, 100)
+def _colon_key(line: str) -> str | None:
+    """The lookup key of a `Label: text` line (lower case, no decoration), or None."""
+    colon = line.find(":", 0, 61)
     if colon <= 0:
         return None
-    prefix = line[:colon]
-    label = _unbold(_strip_symbols(prefix)).strip()
-    key = _header_key(label)
-    if not key or len(key) > 40:
+    key = _header_key(_strip_symbols(line[:colon]))
+    return key if 0 < len(key) <= 40 else None
+
+
+def _colon_label(line: str) -> tuple[str, str, str] | None:
+    """(key, label, text) of a `Label: text` line, bold or not: `**Root Cause:** x`,
+    `- **Detected**: x`, `Fix: x`."""
+    key = _colon_key(line)
+    if key is None:
         return None
+    colon = line.find(":")
+    prefix = line[:colon]
     value = line[colon + 1 :].lstrip()
     for fence in ("**", "__"):
         if prefix.count(fence) % 2 == 1 and value.startswith(fence):
             value = value[len(fence) :].lstrip()
-    return key, label, value.strip()
+    return key, _unbold(_strip_symbols(prefix)).strip(), value.strip()
 
 
 def _section_label(line: str) -> tuple[str, str, str] | None:
@@ -366,7 +388,7 @@ def _any_label(line: str) -> tuple[str, str] | None:
     found = _label(line)
     if found is None:
         found = _plain_label(line)
-        if found is None or _header_key(found[0]) not in _BLOCK_LABELS | _META_KEYS.keys():
+        if found is None or _header_key(found[0]) not in _KNOWN_PLAIN_LABELS:
             return None
     return found
 
@@ -478,7 +500,14 @@ def _build_moment(
     return _Moment(value.astimezone(UTC) if zone else value, hour is not None, zone is not None)
 
 
-def parse_moment(text: str) -> _Moment | None:
+def parse_when(text: str) -> datetime | None:
+    """The first date or date-time written in `text` (`2026-03-02 14:05 UTC`, `March 2,
+    2026`, `20260302`), timezone-aware and in UTC; UTC is assumed when no zone is named."""
+    moment = _parse_moment(text)
+    return moment.value if moment else None
+
+
+def _parse_moment(text: str) -> _Moment | None:
     """The first date (and time, and zone) written in `text`, or None."""
     text = text[:300]
     found: list[tuple[int, _Moment]] = []
@@ -569,6 +598,7 @@ _META_KEYS: dict[str, str] = {
         ("date", "incident date", "report date", "audit date", "analysis date"), "date"
     ),
 }
+_KNOWN_PLAIN_LABELS = _BLOCK_LABELS | _META_KEYS.keys()
 _REVISION = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/@+-]{0,199}")
 
 
@@ -586,10 +616,12 @@ def _revision_value(value: str) -> str | None:
     return match.group(0).rstrip(".,;:") or None
 
 
-def _meta_entry(line: str, label: tuple[str, str, str] | None) -> tuple[str, str] | None:
+def _meta_entry(line: str, key: str | None) -> tuple[str, str] | None:
     """(field, raw value) when the line states an incident field, as a label or a row."""
-    if label is not None and label[0] in _META_KEYS:
-        return _META_KEYS[label[0]], label[2]
+    if key is not None and key in _META_KEYS:
+        found = _colon_label(line)
+        if found is not None:
+            return _META_KEYS[key], found[2]
     if "|" in line[:100] and line.lstrip().startswith("|"):
         cells = _table_cells(line)
         if len(cells) >= 2:
@@ -607,8 +639,10 @@ def _meta_entry(line: str, label: tuple[str, str, str] | None) -> tuple[str, str
 # millions of short lines costs a handful of passes in C, not Python work on every line.
 # One pass finds every line that may be a heading, a setext underline, a table row or a
 # label (a colon in its first 100 characters); Python then looks only at those.
+_LABEL_PREFIX = r"[^\n:`(){}\[\]=/|<>]{1,60}:"  # `Incident start:`, not `def f(x):`
+_LABEL_CANDIDATE = re.compile(_LABEL_PREFIX)
 _STRUCTURE_CANDIDATE = re.compile(
-    r"^(?: {0,3}#| {0,3}(?:=+|-+)[ \t]*\r?$|[ \t]*\||[^\n:]{0,99}:)", re.M
+    r"^(?: {0,3}#| {0,3}(?:=+|-+)[ \t]*\r?$|[ \t]*\||" + _LABEL_PREFIX + ")", re.M
 )
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
@@ -625,7 +659,7 @@ class _Scan:
     heading_lines: list[int]
     tables: list[int]
     why_lines: list[int]
-    labels: dict[int, tuple[str, str, str]]
+    labels: dict[int, str]
     non_ascii: list[int]
 
 
@@ -669,7 +703,7 @@ def _scan(text: str) -> _Scan:
     # Without a fence marker anywhere no line is fenced: skip the per-line walk.
     has_fence = "```" in text or "~~~" in text
     fenced = fenced_lines(lines) if has_fence else [False] * len(lines)
-    labels: dict[int, tuple[str, str, str]] = {}
+    labels: dict[int, str] = {}  # line index -> label key
     tables: list[int] = []
     headings: list[int] = []
     for index in _lines_matching(text, _STRUCTURE_CANDIDATE):
@@ -683,10 +717,10 @@ def _scan(text: str) -> _Scan:
             headings.append(index - 1)  # a setext underline names the line above
         if line.lstrip().startswith("|"):
             tables.append(index)
-        if ":" in line[:100]:
-            found = _colon_label(line)
-            if found is not None:
-                labels[index] = found
+        if _LABEL_CANDIDATE.match(line):
+            key = _colon_key(line)
+            if key is not None:
+                labels[index] = key
     return _Scan(
         lines=lines,
         fenced=fenced,
@@ -731,8 +765,8 @@ def _read(text: str, path: str, sha256: str, warnings: list[str]) -> Analysis:
     starts = _find_whys(scan, headings)
     if len(starts) > MAX_WHYS:
         warnings.append(
-            f"{len(starts)} whys found: only the first {MAX_WHYS} are read "
-            f"(up to line {starts[MAX_WHYS].index})"
+            f"more than {MAX_WHYS} whys: only the first {MAX_WHYS} are read "
+            f"(from line {starts[MAX_WHYS].index + 1} on, none)"
         )
         del starts[MAX_WHYS:]
     whys = _build_whys(lines, scan.fenced, headings, starts)
@@ -740,6 +774,10 @@ def _read(text: str, path: str, sha256: str, warnings: list[str]) -> Analysis:
         warnings.append(NO_WHY_CHAIN)
 
     sections = _find_sections(lines, scan.fenced, headings, title_index, scan.labels)
+    if "problem" not in sections:
+        opening = _opening_paragraph(scan, headings, title_index, starts)
+        if opening is not None:
+            sections["problem"] = opening
     mojibake = _mojibake(lines, scan.non_ascii)
     if mojibake:
         warnings.append(mojibake)
@@ -781,8 +819,13 @@ def _setext(line: str, underline: str) -> tuple[int, str] | None:
 
 def _title(lines: list[str], headings: list[_Heading], fenced: list[bool]) -> tuple[str, int]:
     """First H1, else first heading, else first non-blank line; and its index (-1: none)."""
-    named = [heading for heading in headings if _unbold(heading.text)]
-    chosen = next((h for h in named if h.level == 1), named[0] if named else None)
+    chosen: _Heading | None = None
+    for heading in headings:
+        if heading.level == 1 and _unbold(heading.text):
+            chosen = heading
+            break
+        if chosen is None and _unbold(heading.text):
+            chosen = heading
     if chosen is not None:
         return _unbold(chosen.text)[:500], chosen.index
     for index, line in enumerate(lines):
@@ -815,7 +858,7 @@ def _read_metadata(
                     incident.deployed_revision = revision
                     incident.sources[name] = f"analysis:{number}"
             continue
-        moment = parse_moment(value)
+        moment = _parse_moment(value)
         if moment is None:
             continue
         if name == "date":
@@ -830,7 +873,7 @@ def _read_metadata(
             label = {"start": "incident start", "end": "incident end"}.get(name, name)
             warnings.append(f"line {number}: {label} has no time zone: assumed UTC")
 
-    title_moment = parse_moment(title) if title else None
+    title_moment = _parse_moment(title) if title else None
     if title_moment is not None:
         incident.title_date = title_moment.value
         incident.sources["title_date"] = f"analysis:{title_index + 1}"
@@ -865,6 +908,8 @@ def _find_whys(scan: _Scan, headings: list[_Heading]) -> list[_WhyStart]:
                 explicit.append(
                     _WhyStart(index, number, suffix, question, answer, "heading", heading.level)
                 )
+                if len(explicit) > MAX_WHYS:
+                    break
             elif _WHY_WORD.match(_strip_symbols(heading.text)) and heading.text.rstrip(
                 "*_ "
             ).endswith("?"):
@@ -886,7 +931,7 @@ def _find_whys(scan: _Scan, headings: list[_Heading]) -> list[_WhyStart]:
             while (
                 row_index < count and not fenced[row_index] and lines[row_index].lstrip()[:1] == "|"
             ):
-                if columns is not None:
+                if columns is not None and len(tabled) <= MAX_WHYS:
                     ordinal += 1
                     row = _table_row_why(lines[row_index], row_index, columns, ordinal, enclosing)
                     if row is not None:
@@ -903,8 +948,10 @@ def _find_whys(scan: _Scan, headings: list[_Heading]) -> list[_WhyStart]:
             number, suffix, rest, _bold = found_line
             question, answer = _split_question(_clean_rest(rest))
             explicit.append(_WhyStart(index, number, suffix, question, answer, "label", enclosing))
+            if len(explicit) > MAX_WHYS:
+                break
         else:
-            found_list = _list_why(line) if _list_why(head) else None
+            found_list = _list_why(line) if len(listed) <= MAX_WHYS and _list_why(head) else None
             if found_list is not None:
                 number, content = found_list
                 question, answer = _split_question(content)
@@ -1139,7 +1186,7 @@ def _find_sections(
     fenced: list[bool],
     headings: list[_Heading],
     title_index: int,
-    labels: dict[int, tuple[str, str, str]],
+    labels: dict[int, str],
 ) -> dict[str, Section]:
     """Problem, root cause and fix: a heading naming the section exactly wins over a label
     (`**Root Cause**:`), which wins over a heading that only starts with the name."""
@@ -1158,10 +1205,14 @@ def _find_sections(
         if found is not None:
             offer(found[0], 0 if found[1] else 2, heading.index, end, heading.text, "")
     heading_indices = {heading.index for heading in headings}
-    for index, (key, label, text) in labels.items():
+    for index, key in labels.items():
         kind = _section_kind(key)
         if kind is None or not kind[1] or index in heading_indices:
             continue
+        found = _colon_label(lines[index])
+        if found is None:
+            continue
+        _key, label, text = found
         end = index + 1
         while end < len(lines) and lines[end].strip() and not fenced[end]:
             if end in labels or end in heading_indices:
@@ -1172,6 +1223,41 @@ def _find_sections(
         kind: _section(lines, index, end, heading, first)
         for kind, (_rank, index, end, heading, first) in candidates.items()
     }
+
+
+def _opening_paragraph(
+    scan: _Scan, headings: list[_Heading], title_index: int, starts: list[_WhyStart]
+) -> Section | None:
+    """The first prose paragraph under the title, before any why or other heading: where
+    analyses without a Problem heading say what went wrong."""
+    limit = min(
+        [start.index for start in starts[:1]]
+        + [heading.index for heading in headings if heading.index > title_index][:1]
+        + [len(scan.lines), 200]
+    )
+    lines = scan.lines
+    index = max(title_index + 1, scan.front_matter)
+    while index < limit:
+        line = lines[index]
+        prose = (
+            line.strip()
+            and not scan.fenced[index]
+            and index not in scan.labels
+            and not _THEMATIC_BREAK.match(line)
+            and not line.lstrip().startswith(("|", "<", "---", "==="))
+        )
+        if prose:
+            end = index
+            while end + 1 < limit and lines[end + 1].strip() and end + 1 not in scan.labels:
+                end += 1
+            return Section(
+                heading="",
+                text="\n".join(line.strip() for line in lines[index : end + 1]),
+                line=index + 1,
+                end_line=end + 1,
+            )
+        index += 1
+    return None
 
 
 def _heading_ends(headings: list[_Heading], line_count: int) -> list[int]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import codecs
 import difflib
+import heapq
 import os
 import posixpath
 import re
@@ -61,6 +62,14 @@ SAFE_CONFIG: tuple[tuple[str, str], ...] = (
     ("maintenance.auto", "false"),
     ("fetch.recurseSubmodules", "false"),
     ("submodule.recurse", "false"),
+    # Output shape: what the parsers below expect, whatever the repository's config says.
+    ("i18n.logOutputEncoding", "UTF-8"),
+    ("diff.noprefix", "false"),
+    ("diff.mnemonicPrefix", "false"),
+    ("diff.relative", "false"),
+    ("diff.suppressBlankEmpty", "false"),
+    ("log.mailmap", "false"),
+    ("grep.fullName", "true"),
 )
 # Options for every command that may produce a diff or read blob content.
 NO_DRIVERS: tuple[str, ...] = ("--no-textconv", "--no-ext-diff", "--no-color")
@@ -173,6 +182,9 @@ def _is_option_shaped(text: str) -> bool:
     return text.lstrip().startswith("-")
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def _parse_ident_time(ident: str) -> tuple[str, str, datetime]:
     """`Name <email> 1700000000 +0200` as it appears in a raw commit object."""
     name_email, _, when = ident.rpartition(">")
@@ -186,7 +198,11 @@ def _parse_ident_time(ident: str) -> tuple[str, str, datetime]:
         tz = timezone(sign * timedelta(minutes=minutes))
     except (ValueError, IndexError):
         tz = UTC
-    return name.strip(), email.strip(), datetime.fromtimestamp(seconds, tz)
+    try:
+        when = datetime.fromtimestamp(seconds, tz)
+    except (OverflowError, OSError, ValueError):
+        when = _EPOCH  # a hand-crafted commit with an impossible date: keep the commit
+    return name.strip(), email.strip(), when
 
 
 def subject_of(message: str) -> str:
@@ -257,12 +273,20 @@ def _commit_from_fields(fields: list[str]) -> CommitInfo:
         message=message,
         author_name=an,
         author_email=ae,
-        author_date=datetime.fromisoformat(ad),
+        author_date=_iso_date(ad),
         committer_name=cn,
         committer_email=ce,
-        committer_date=datetime.fromisoformat(cd),
+        committer_date=_iso_date(cd),
         parents=parents.split(),
     )
+
+
+def _iso_date(text: str) -> datetime:
+    # A hand-crafted commit can carry a date git cannot print as ISO: keep the commit.
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return _EPOCH
 
 
 def _log_records(chunks: Iterable[bytes]) -> Iterator[list[str]]:
@@ -284,6 +308,14 @@ def _log_records(chunks: Iterable[bytes]) -> Iterator[list[str]]:
         pending.append(tail)
     if len(pending) == _LOG_FIELDS:
         yield pending
+
+
+_WORD_RE = re.compile(r"\w+")
+_CLOSE_CANDIDATES = 500
+
+
+def _words(text: str) -> list[str]:
+    return _WORD_RE.findall(text)
 
 
 def _as_git_date(value: datetime | str) -> str:
@@ -445,6 +477,10 @@ class GitRepo:
                 f"{self.root}: missing or damaged object {names} (git {args[0]}: {reason})",
                 missing,
             )
+        if any(marker in lower for marker in ("no such path", "there is no path", "has only")):
+            # A path or line range the caller asked about is not there: bad input, not a
+            # broken repository ("file x has only 3 lines", "no such path 'y' in HEAD").
+            return BadInputError(reason)
         if "dubious ownership" in lower:
             return BadRepoError(f"{self.root}: git refuses a repository owned by another user")
         return BadRepoError(f"git {args[0]} failed in {self.root}: {reason}")
@@ -665,10 +701,14 @@ class GitRepo:
             return []
         truncated_quote = wanted.endswith(("...", "…"))
         stem = wanted.rstrip(".… ").casefold()
+        folded = wanted.casefold()
+        wanted_words = set(_words(folded))
         exact: list[str] = []
         loose: list[str] = []
         prefixed: list[str] = []
-        subjects: dict[str, str] = {}
+        # (shared words, subject, sha): only subjects sharing words with the quote reach
+        # difflib, whose ratio over 200,000 subjects would otherwise take seconds.
+        candidates: list[tuple[int, str, str]] = []
         args = ["log", "-z", "--format=%H%x00%s", "--end-of-options", start, "--"]
         stream = self._stream(args)
         pair: list[bytes] = []
@@ -682,19 +722,27 @@ class GitRepo:
                 pair = []
                 if subject == wanted:
                     exact.append(sha)
-                elif subject.casefold() == wanted.casefold():
+                    continue
+                subject_folded = subject.casefold()
+                if subject_folded == folded:
                     loose.append(sha)
-                elif truncated_quote and stem and subject.casefold().startswith(stem):
+                elif truncated_quote and stem and subject_folded.startswith(stem):
                     prefixed.append(sha)
-                elif len(subjects) < 2_000_000:
-                    subjects.setdefault(subject, sha)
+                else:
+                    shared = len(wanted_words.intersection(_words(subject_folded)))
+                    if shared:
+                        candidates.append((shared, subject, sha))
+                        if len(candidates) > 4 * _CLOSE_CANDIDATES:
+                            candidates = heapq.nlargest(_CLOSE_CANDIDATES, candidates)
         finally:
             self._check_stream(stream, args)
         ranked = [*exact, *loose, *prefixed]
-        if len(ranked) < limit:
-            # Close matches by subject text; difflib's quick ratios keep this cheap.
-            close = difflib.get_close_matches(wanted, list(subjects), n=limit, cutoff=0.6)
-            ranked += [subjects[subject] for subject in close]
+        if len(ranked) < limit and candidates:
+            shortlist: dict[str, str] = {}
+            for _, subject, sha in heapq.nlargest(_CLOSE_CANDIDATES, candidates):
+                shortlist.setdefault(subject, sha)
+            close = difflib.get_close_matches(wanted, list(shortlist), n=limit, cutoff=0.6)
+            ranked += [shortlist[subject] for subject in close]
         ranked = list(dict.fromkeys(ranked))[:limit]
         found = self.commits_info(ranked)
         return [found[sha] for sha in ranked if sha in found]
@@ -1155,6 +1203,28 @@ def _parse_line_porcelain(out: bytes) -> list[BlameLine]:
     return lines
 
 
+_CONFIG_KEY_RE = re.compile(r"^[A-Za-z][A-Za-z0-9-]*(\.[^\s=]+)*\.[A-Za-z][A-Za-z0-9-]*$")
+
+
+def git_config_value(key: str) -> str | None:
+    """`key` from the user's own (global) git config, never from a repository's; None when
+    unset. For the auditor's identity and SSH signing key (user.email, user.signingkey)."""
+    if not isinstance(key, str) or not _CONFIG_KEY_RE.match(key):
+        raise BadInputError(f"{key!r} is not a git config key")
+    completed = subprocess.run(
+        [git_executable(), "--no-pager", "config", "--global", "--includes", "--get", key],
+        cwd=tempfile.gettempdir(),
+        env=_safe_env(),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        check=False,
+    )
+    if completed.returncode != 0:
+        return None
+    value = completed.stdout.decode("utf-8", "replace").rstrip("\n")
+    return value or None
+
+
 def open_repo(path: Path | str) -> GitRepo:
     """Open the repository at (or containing) `path`. Not a usable repository: BadRepoError."""
     location = Path(path).expanduser()
@@ -1276,11 +1346,29 @@ def symlink_paths(repo: GitRepo, rev: str, paths: Iterable[str]) -> dict[str, st
     return links
 
 
-def subjects(repo: GitRepo, rev: str) -> list[tuple[str, str]]:
-    """(full SHA, subject) of every commit reachable from `rev`, newest first: one streamed
-    `git log`, so many quoted messages cost one history scan instead of one each."""
+def subjects_matching(
+    repo: GitRepo,
+    rev: str,
+    texts: Sequence[str],
+    *,
+    since: datetime | None = None,
+    all_match: bool = False,
+    limit: int | None = None,
+) -> list[tuple[str, str]]:
+    """(full SHA, subject) of commits reachable from `rev` whose message contains any of
+    `texts` (all of them with `all_match`), ignoring case, newest first. git filters the
+    history itself, so only the matches reach Python; `since` bounds the walk by date."""
+    wanted = [t for t in texts if t and "\0" not in t and "\n" not in t]
+    if not wanted:
+        return []
     sha = repo._commit_id(rev)
-    args = ["log", "-z", "--format=%H%x00%s", "--end-of-options", sha, "--"]
+    args = ["log", "-z", "--format=%H%x00%s", "--fixed-strings", "--regexp-ignore-case"]
+    if all_match:
+        args.append("--all-match")
+    if since is not None:
+        args.append(f"--since={_as_git_date(since)}")
+    args += [f"--grep={text}" for text in wanted]
+    args += ["--end-of-options", sha, "--"]
     stream = repo._stream(args)
     pairs: list[tuple[str, str]] = []
     pair: list[bytes] = []
@@ -1291,23 +1379,27 @@ def subjects(repo: GitRepo, rev: str) -> list[tuple[str, str]]:
                 subject = " ".join(pair[1].decode("utf-8", "replace").split())
                 pairs.append((pair[0].decode("ascii", "replace"), subject))
                 pair = []
+                if limit is not None and len(pairs) >= limit:
+                    stream.kill()
+                    break
     finally:
+        stream.kill_if_output_pending()
         repo._check_stream(stream, args)
     return pairs
 
 
-def ancestors(repo: GitRepo, rev: str) -> set[str]:
-    """Every commit reachable from `rev` (itself included), from one `git rev-list`."""
-    sha = repo._commit_id(rev)
-    _, out, _ = repo._run(["rev-list", sha, "--"])
-    return set(out.decode("ascii", "replace").split())
-
-
-def parent_map(repo: GitRepo, revs: Iterable[str]) -> dict[str, tuple[str, ...]]:
-    """Every commit reachable from any of `revs` with its parents, from one `rev-list`, so
-    the ancestry of several revisions costs one history walk."""
+def parent_map(
+    repo: GitRepo, revs: Iterable[str], since: datetime | None = None
+) -> dict[str, tuple[str, ...]]:
+    """Commits reachable from any of `revs` (committed since `since`, when given) with
+    their parents, from one `rev-list`: the ancestry of several revisions in one walk."""
     shas = list(dict.fromkeys(repo._commit_id(rev) for rev in revs))
-    _, out, _ = repo._run(["rev-list", "--parents", *shas, "--"])
+    if not shas:
+        return {}
+    args = ["rev-list", "--parents"]
+    if since is not None:
+        args.append(f"--since={_as_git_date(since)}")
+    _, out, _ = repo._run([*args, *shas, "--"])
     graph: dict[str, tuple[str, ...]] = {}
     for line in out.decode("ascii", "replace").splitlines():
         parts = line.split()

@@ -4,8 +4,8 @@ The argv is built with ripgrepy's builder, but never with its `run()`: that appe
 pattern as a bare argument (a pattern `--pre=sh` would become an rg option and run a
 program) and holds the whole output in memory. Here the pattern goes after `-e`, options
 end with `--`, rg's own config file is ignored, and the output (NUL after each path) is
-read line by line from one process. At a past revision the same calls delegate to `GitRepo.grep` /
-`GitRepo.grep_count` (git grep), so callers need not care which engine ran.
+read line by line from one process. At a past revision the same calls delegate to
+`GitRepo.grep` / `GitRepo.grep_count` (git grep), so callers need not care which ran.
 """
 
 from __future__ import annotations
@@ -289,8 +289,19 @@ def search(
     rg = _RgProcess(argv, Path(root))
     current = b""
     current_name = ""
+    current_counted = False
     pending: list[SearchHit] = []  # hits of the current file: held until it proves text
     pending_matches = 0
+
+    def release() -> list[SearchHit]:
+        nonlocal pending, pending_matches, current_counted
+        released, stats.hits = pending, stats.hits + pending_matches
+        if pending_matches and not current_counted:
+            stats.files_with_hits += 1
+            current_counted = True
+        pending, pending_matches = [], 0
+        return released
+
     partial = b""
     try:
         for raw in rg.lines(cancel):
@@ -308,19 +319,12 @@ def search(
                     partial = raw  # a path holding a newline: the rest is on the next line
                 continue
             if path != current:
-                if pending:
-                    stats.files_with_hits += 1
-                    stats.hits += pending_matches
-                    yield from pending
-                pending, pending_matches, current = [], 0, path
+                yield from release()
+                current, current_counted = path, False
                 current_name = _relative(path.decode("utf-8", "surrogateescape"))
-                if stats.hits >= max_hits:
-                    stats.capped = True
-                    rg.stop()
-                    break
             head = _LINE_HEAD.match(rest)
-            if head is None or stats.hits + pending_matches >= max_hits:
-                continue  # over the cap inside this file: keep nothing more
+            if head is None:
+                continue
             is_match = head.group(2) == b":"
             column = 0
             body = rest[head.end() :]
@@ -343,17 +347,17 @@ def search(
             )
             if is_match:
                 pending_matches += 1
+                if stats.hits + pending_matches >= max_hits:
+                    # The cap: stop at once rather than read the rest of a huge file.
+                    yield from release()
+                    stats.capped = True
+                    rg.stop()
+                    break
             if len(pending) >= _HOLD_LIMIT:
                 # A file this rich in text hits is text: stream on rather than hold it all.
-                stats.hits += pending_matches
-                yield from pending
-                pending, pending_matches = [], 0
+                yield from release()
         else:
-            if pending:
-                stats.files_with_hits += 1
-                stats.hits += pending_matches
-                yield from pending
-            stats.capped = stats.capped or stats.hits >= max_hits
+            yield from release()
     finally:
         stats.cancelled = bool(cancel is not None and cancel.is_set())
         rg.finish()

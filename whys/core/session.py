@@ -4,7 +4,9 @@ A save writes a temporary file beside the session, fsyncs it, renames it over th
 and fsyncs the folder, so a crash or a kill at any moment leaves either the previous session
 or the new one on disk, never a torn mix. A save that fails (read-only folder, full disk)
 raises SessionError and leaves the old file as it was; the store keeps the change in memory
-(`unsaved` is True) and the next successful save writes it.
+(`unsaved` is True) and the next successful save writes it. When another process saved the
+same file since this store read it, the store keeps that version aside
+(`NAME.superseded-STAMP.json`, listed in `superseded`) before writing its own.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import errno
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 import threading
 from collections.abc import Mapping, Sequence
@@ -34,6 +37,7 @@ from whys.core.models import (
     Verdict,
     VerdictTarget,
 )
+from whys.core.signing import user_git_config
 from whys.core.verdict import latest_verdict, latest_verdicts, make_verdict
 from whys.errors import BadInputError, SessionError, WhysError
 
@@ -211,18 +215,11 @@ def default_session_path(repo_root: Path, analysis_paths: Sequence[Path]) -> Pat
 
 def default_auditor() -> str:
     """git's user.email, else $USER, else "unknown"."""
-    email: str | None = None
     try:
-        from whys.core import repo as git_layer
-
-        config_value = getattr(git_layer, "git_config_value", None)
-        if config_value is not None:
-            email = config_value("user.email")
-    except (ImportError, WhysError):
+        email = user_git_config("user.email")
+    except WhysError:
         email = None
-    if email:
-        return email.strip()
-    return os.environ.get("USER") or os.environ.get("USERNAME") or "unknown"
+    return email or os.environ.get("USER") or os.environ.get("USERNAME") or "unknown"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -240,8 +237,12 @@ class SessionStore:
         self.path = Path(path)
         self._lock = threading.RLock()
         self.unsaved = False
+        # Copies of the file kept aside because another writer had changed it (see save).
+        self.superseded: list[Path] = []
+        self._disk_identity: tuple[int, int, int] | None = None
         if session is None:
             self.session = load_session(self.path)
+            self._disk_identity = self._identity()
         else:
             self.session = session
             self.save()
@@ -280,11 +281,36 @@ class SessionStore:
 
     # -- saving -------------------------------------------------------------------------------
 
+    def _identity(self) -> tuple[int, int, int] | None:
+        try:
+            status = self.path.stat()
+        except OSError:
+            return None
+        return (status.st_ino, status.st_size, status.st_mtime_ns)
+
+    def _keep_other_writers_version(self) -> None:
+        """Another whys (a `whys verdict` while the workbench is open) saved this file since
+        we read it: keep its version beside ours instead of silently overwriting it."""
+        current = self._identity()
+        if self._disk_identity is None or current is None or current == self._disk_identity:
+            return
+        stamp = _now().strftime("%Y%m%dT%H%M%S%fZ")
+        aside = self.path.with_name(f"{self.path.stem}.superseded-{stamp}{self.path.suffix}")
+        try:
+            shutil.copy2(self.path, aside)
+        except OSError as error:
+            raise SessionError(
+                _describe_os_error(error, "keep the other writer's version of", self.path)
+            ) from error
+        self.superseded.append(aside)
+
     def save(self) -> None:
         with self._lock:
             self.session.updated_at = _now()
             self.unsaved = True
+            self._keep_other_writers_version()
             save_session(self.session, self.path)
+            self._disk_identity = self._identity()
             self.unsaved = False
 
     # -- reading ------------------------------------------------------------------------------

@@ -136,7 +136,7 @@ def remove_signatures(path: Path) -> list[Path]:
 # Signing
 
 
-def _git_config(key: str) -> str | None:
+def user_git_config(key: str) -> str | None:
     """A value from the user's git config, through the only module that runs git."""
     from whys.core import repo as git_layer
 
@@ -149,7 +149,7 @@ def _git_config(key: str) -> str | None:
 
 def configured_allowed_signers() -> Path | None:
     """git's gpg.ssh.allowedSignersFile, when set and present."""
-    configured = _git_config("gpg.ssh.allowedSignersFile")
+    configured = user_git_config("gpg.ssh.allowedSignersFile")
     if configured is None:
         return None
     path = Path(os.path.expanduser(configured))
@@ -158,11 +158,10 @@ def configured_allowed_signers() -> Path | None:
 
 def configured_signing_key() -> Path:
     """git's user.signingkey when gpg.format is ssh; SigningError when there is none."""
-    config_value = _git_config
-    if (config_value("gpg.format") or "").strip().lower() != "ssh":
+    if (user_git_config("gpg.format") or "").lower() != "ssh":
         raise SigningError("no signing key given and git's gpg.format is not ssh (use --sign-key)")
-    key = (config_value("user.signingkey") or "").strip()
-    if not key:
+    key = user_git_config("user.signingkey")
+    if key is None:
         raise SigningError("no signing key given and git has no user.signingkey (use --sign-key)")
     if key.startswith("key::"):
         raise SigningError("git's user.signingkey is a literal key; pass its file with --sign-key")
@@ -245,14 +244,18 @@ def _check_one(data: bytes, signature: Path, allowed_signers: Path | None) -> Si
     return SignatureCheck(signature, False, principals, failures[-1])
 
 
-def verify_signatures(path: Path, allowed_signers: Path | None = None) -> list[SignatureCheck]:
+def verify_signatures(
+    path: Path, allowed_signers: Path | None = None, *, data: bytes | None = None
+) -> list[SignatureCheck]:
     """Check every signature of `path` (empty list: unsigned). With `allowed_signers`, each
-    must be by a listed principal for namespace whys-verdict; without, each must be intact."""
+    must be by a listed principal for namespace whys-verdict; without, each must be intact.
+    `data` is the file's content when the caller already read it (so both check one read)."""
     path = Path(path)
     if allowed_signers is not None and not Path(allowed_signers).is_file():
         raise BadInputError(f"no allowed signers file at {allowed_signers}")
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise BadInputError(f"cannot read {path}: {error.strerror or error}") from error
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise BadInputError(f"cannot read {path}: {error.strerror or error}") from error
     return [_check_one(data, signature, allowed_signers) for signature in signature_paths(path)]

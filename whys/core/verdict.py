@@ -281,6 +281,7 @@ class OverrideRecord(Model):
     auditor: str
     at: datetime
     overrode: list[str]
+    in_force: bool = Field(description="false when a later verdict on the target replaced it")
 
 
 class AnalysisResult(Model):
@@ -441,8 +442,9 @@ def _analysis_result(audit: AnalysisAudit) -> AnalysisResult:
             auditor=verdict.auditor,
             at=verdict.at,
             overrode=list(verdict.overrode),
+            in_force=in_force.get((verdict.target, verdict.target_id)) is verdict,
         )
-        for verdict in in_force.values()
+        for verdict in audit.verdicts
         if verdict.override
     ]
     return AnalysisResult(
@@ -616,6 +618,7 @@ def _analysis_section(number: int, analysis: AnalysisResult) -> list[str]:
             lines.append(
                 f"- {target} approved by {override.auditor} on {_when(override.at)} over: "
                 f"{'; '.join(override.overrode)}. Note: {_cell(override.note)}"
+                + ("" if override.in_force else " (since replaced by a later verdict)")
             )
         lines.append("")
     return lines

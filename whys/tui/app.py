@@ -10,9 +10,12 @@ Entry point for the CLI: `run_workbench(store, repo) -> int`.
 
 from __future__ import annotations
 
+import gc
+import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -35,7 +38,7 @@ from textual.widgets import (
 )
 
 from whys import paths
-from whys.core.models import AnalysisAudit, CommitInfo, Evidence, Session
+from whys.core.models import Analysis, AnalysisAudit, CommitInfo, Evidence, Session
 from whys.core.repo import GitRepo
 from whys.core.session import SessionStore, default_auditor
 from whys.core.verdict import approval_blockers
@@ -47,6 +50,7 @@ from whys.tui.screens.commit_view import CommitScreen
 from whys.tui.screens.export import ExportDialog, ExportRequest
 from whys.tui.screens.file_view import FileScreen
 from whys.tui.screens.help import HelpScreen
+from whys.tui.screens.incident import IncidentAnswer, IncidentDialog, show_moment
 from whys.tui.screens.verdict import (
     AnalysisVerdictDialog,
     NoteDialog,
@@ -64,6 +68,7 @@ HIT_BATCH_SECONDS = 0.05
 UI_SAVE_DELAY = 0.4
 HISTORY_LIMIT = 100_000
 MAX_HITS = 1000
+WORKER_NICENESS = 10
 # Actions that act on the main screen; inside a dialog they stay quiet.
 MAIN_SCREEN_ACTIONS = {command.action.split("(")[0] for command in COMMANDS} - {"quit", "help"}
 
@@ -145,6 +150,15 @@ class WhysApp(App[int]):
             self._show_selection(ref)
         if panel in PANELS:
             self._open_panel(str(panel), save=False)
+        if panel == "grep" and self._last_search.get("pattern"):
+            # Hits are not kept in the session (they are re-derivable): run the search again.
+            self.post_message(
+                GrepPanel.Requested(
+                    self._last_search["pattern"],
+                    self._last_search.get("glob", ""),
+                    self._last_search.get("revision", ""),
+                )
+            )
         self.query_one(OutlineTree).focus()
         self.call_after_refresh(self._restored)
 
@@ -304,6 +318,10 @@ class WhysApp(App[int]):
                     detail.append(f": {verdict.note}", style="italic")
             else:
                 detail.append("No verdict yet (a / r / n).", style="dim")
+            for item in evidence[-3:]:
+                detail.append(
+                    f"\n  📎 {item.kind}: {view.one_line(item.summary, 110)}", style="dim"
+                )
         else:
             analysis = audit.analysis
             verdict = view.latest_verdict(audit, "analysis", None)
@@ -315,12 +333,21 @@ class WhysApp(App[int]):
                 detail.append_text(view.decision_mark(verdict))
                 detail.append(f" {view.DECISION_WORD[verdict.decision]}")
                 if verdict.override:
-                    detail.append(" (override)", style="bold yellow")
+                    detail.append(" (override)", style="bold dark_orange3")
+            incident = analysis.incident
+            window = " → ".join(
+                show_moment(moment) for moment in (incident.start, incident.end) if moment
+            )
+            detail.append(
+                f"\n  incident {window or 'not stated'} · deployed "
+                f"{incident.deployed_revision or 'not stated'} (i corrects it)",
+                style="dim",
+            )
             for finding in audit.findings:
-                style = "red" if finding.severity == "error" else "yellow"
+                style = "red3" if finding.severity == "error" else "dark_orange3"
                 detail.append(f"\n  ⚠ {finding.rule}: {finding.message}", style=style)
             if not analysis.whys:
-                detail.append("\n  No why chain was found in this analysis.", style="yellow")
+                detail.append("\n  No why chain was found in this analysis.", style="dark_orange3")
             for warning in analysis.warnings[:3]:
                 detail.append(f"\n  note: {warning}", style="dim")
         self.query_one("#claim-detail", Static).update(detail)
@@ -394,6 +421,9 @@ class WhysApp(App[int]):
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
+        ref = self.selection
+        if ref is not None:
+            self._show_selection(ref)
 
     def action_help(self) -> None:
         rows: list[tuple[str, str, str, str, bool]] = [
@@ -451,7 +481,7 @@ class WhysApp(App[int]):
         ref = self.selection
         if action == "verdict":
             return True if ref is not None and ref.kind in ("why", "claim") else None
-        if action in ("analysis_verdict", "export", "recheck"):
+        if action in ("analysis_verdict", "export", "recheck", "incident"):
             return True if session.analyses else None
         if action == "attach":
             return True if self._attachable() is not None else None
@@ -513,9 +543,9 @@ class WhysApp(App[int]):
         self._end(message.group)
         self.notify(message.error, title=message.group, severity="error", timeout=8)
         if message.group == "grep":
-            self.query_one(GrepPanel).set_status(Text(message.error, style="red"))
+            self.query_one(GrepPanel).set_status(Text(message.error, style="red3"))
         elif message.group == "timeline":
-            self.query_one(TimelinePanel).set_status(Text(message.error, style="red"))
+            self.query_one(TimelinePanel).set_status(Text(message.error, style="red3"))
 
     def action_cancel(self) -> None:
         """Escape: stop running work at once, as far as the screen is concerned. The worker
@@ -536,7 +566,9 @@ class WhysApp(App[int]):
             elif group == "timeline":
                 self._scan_id += 1
                 self.query_one(TimelinePanel).set_status(
-                    Text("scan cancelled; the picture shows the previous scan", style="yellow")
+                    Text(
+                        "scan cancelled; the picture shows the previous scan", style="dark_orange3"
+                    )
                 )
         self.notify("cancelled", timeout=2)
 
@@ -561,6 +593,7 @@ class WhysApp(App[int]):
     ) -> None:
         from whys.core.search import SearchStats, search
 
+        lower_priority()
         stats = SearchStats()
         batch: list[Any] = []
         flushed = time.monotonic()
@@ -691,8 +724,10 @@ class WhysApp(App[int]):
             if not cancel.is_set():
                 self.post_message(messages.WorkProgressed("timeline", text))
 
+        lower_priority()
         try:
-            data, label = build_timeline(self.repo, request, cancel, progress)
+            with collection_paused():
+                data, label = build_timeline(self.repo, request, cancel, progress)
         except WhysError as error:
             self.post_message(messages.WorkFailed("timeline", error.message))
             return
@@ -710,6 +745,9 @@ class WhysApp(App[int]):
         self._end("timeline")
         label = message.label + (" — cancelled" if message.cancelled else "")
         self.query_one(TimelinePanel).show(message.data, label)
+        # Tens of thousands of commits now live for the session: keep the collector from
+        # walking them again on every full collection (a pause the auditor would feel).
+        gc.freeze()
         self._refresh_availability()
 
     @on(TimelinePanel.CommitOpened)
@@ -961,25 +999,61 @@ class WhysApp(App[int]):
             f"{message.summary}\nwrote " + ", ".join(message.paths), title="export", timeout=10
         )
 
+    # -- incident window ----------------------------------------------------------------
+
+    def action_incident(self) -> None:
+        audit = self._audit()
+        ref = self.selection
+        index = ref.analysis if ref is not None else 0
+        if audit is None:
+            return
+
+        def save(answer: IncidentAnswer | None) -> None:
+            if answer is None:
+                return
+            try:
+                self.store.set_incident(
+                    index,
+                    start=answer.start,
+                    end=answer.end,
+                    deployed_revision=answer.deployed_revision,
+                )
+            except WhysError as error:
+                self.notify(error.message, title="incident not saved", severity="error")
+                return
+            self.notify("incident window saved; checking again", timeout=3)
+            self._timeline_loaded = False
+            self.action_recheck()
+
+        self.push_screen(IncidentDialog(audit.analysis.incident), save)
+
     # -- re-check ---------------------------------------------------------------------
 
     def action_recheck(self) -> None:
         cancel = self._begin("checks", "re-running checks…")
-        self._recheck(cancel)
+        session = self.store.session
+        analyses = [audit.analysis.model_copy(deep=True) for audit in session.analyses]
+        self._recheck(analyses, session.revision, cancel)
 
     @work(thread=True, exclusive=True, group="checks", exit_on_error=False)
-    def _recheck(self, cancel: threading.Event) -> None:
-        from whys.core.audit import check_files
+    def _recheck(self, analyses: list[Analysis], revision: str, cancel: threading.Event) -> None:
+        from whys.core.audit import CheckedAnalysis
+        from whys.core.checks import check_analysis
+        from whys.core.reader import read_analysis
 
-        session = self.store.session
+        lower_priority()
+        checked: list[CheckedAnalysis] = []
         try:
-            checked = check_files(
-                [Path(audit.analysis.path) for audit in session.analyses],
-                self.repo,
-                session.revision,
-                cancel=cancel,
-                progress=lambda text: self.post_message(messages.WorkProgressed("checks", text)),
-            )
+            for stored in analyses:
+                if cancel.is_set():
+                    return
+                self.post_message(messages.WorkProgressed("checks", f"checking {stored.path}…"))
+                fresh = read_analysis(Path(stored.path))
+                # An unchanged file keeps the auditor's corrections (incident window); the
+                # checks must see them, or the timeline findings would use the old window.
+                analysis = stored if fresh.sha256 == stored.sha256 else fresh
+                run = check_analysis(analysis, self.repo, revision, cancel=cancel)
+                checked.append(CheckedAnalysis(analysis, run))
         except WhysError as error:
             self.post_message(messages.WorkFailed("checks", error.message))
             return
@@ -987,7 +1061,7 @@ class WhysApp(App[int]):
             self.post_message(messages.WorkFailed("checks", f"checks failed: {error}"))
             return
         if not cancel.is_set():
-            self.post_message(messages.ChecksRerun(list(checked)))
+            self.post_message(messages.ChecksRerun(checked))
 
     @on(messages.ChecksRerun)
     def _rechecked(self, message: messages.ChecksRerun) -> None:
@@ -1013,6 +1087,27 @@ class WhysApp(App[int]):
         for event in self._cancel_events.values():
             event.set()
         self.exit(0)
+
+
+def lower_priority() -> None:
+    """Run this worker thread, and the git or rg it starts, at a lower CPU priority, so a
+    pickaxe over a large history never competes with the screen for the CPU. Linux sets
+    niceness per thread and children inherit it; elsewhere this does nothing."""
+    with suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WORKER_NICENESS)
+
+
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """Loading a history allocates many objects and no cycles; a full collection half way
+    would pause every thread, the screen's too."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @dataclass(frozen=True)

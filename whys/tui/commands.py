@@ -141,6 +141,15 @@ COMMANDS: tuple[Command, ...] = (
         key_display="esc",
     ),
     Command(
+        "analysis.incident",
+        "i",
+        "incident",
+        "incident",
+        "analysis: set incident window",
+        "Correct the incident start, end and deployed revision; the checks run again",
+        show=False,
+    ),
+    Command(
         "checks.rerun",
         "R",
         "recheck",

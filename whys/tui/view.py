@@ -16,11 +16,19 @@ from whys.core.verdict import analysis_result, latest_verdict
 STATUS_MARK = {"verified": "✓", "contradicted": "✗", "unverifiable": "?"}
 # Theme variables would be nicer, but Rich text in a Tree label needs concrete colours;
 # these read on both Textual's dark and light themes.
-STATUS_STYLE = {"verified": "bold green", "contradicted": "bold red", "unverifiable": "yellow"}
+STATUS_STYLE = {
+    "verified": "bold green4",
+    "contradicted": "bold red3",
+    "unverifiable": "bold dark_orange3",
+}
 STATUS_ORDER = {"contradicted": 0, "unverifiable": 1, "verified": 2}
 
 DECISION_MARK = {"approved": "✔", "rejected": "✘", "needs-evidence": "…"}
-DECISION_STYLE = {"approved": "bold green", "rejected": "bold red", "needs-evidence": "yellow"}
+DECISION_STYLE = {
+    "approved": "bold green4",
+    "rejected": "bold red3",
+    "needs-evidence": "bold dark_orange3",
+}
 DECISION_WORD = {"approved": "APPROVED", "rejected": "REJECTED", "needs-evidence": "NEEDS EVIDENCE"}
 
 

@@ -19,7 +19,7 @@ DIFF_LIMIT = 200_000
 def commit_header(detail: Any, refs: tuple[list[str], list[str]]) -> Text:
     info = getattr(detail, "info", detail)
     text = Text()
-    text.append(f"commit {info.sha}\n", style="bold yellow")
+    text.append(f"commit {info.sha}\n", style="bold dark_orange3")
     text.append(f"Author:    {info.author_name} <{info.author_email}>  {info.author_date}\n")
     text.append(
         f"Committer: {info.committer_name} <{info.committer_email}>  {info.committer_date}\n"
@@ -29,12 +29,13 @@ def commit_header(detail: Any, refs: tuple[list[str], list[str]]) -> Text:
         text.append(
             f"author and committer dates are {drift / 86400:.1f} days apart "
             "(rebased or cherry-picked?)\n",
-            style="bold yellow",
+            style="bold dark_orange3",
         )
     branches, tags = refs
     if branches or tags:
         text.append(
-            "In: " + ", ".join([*branches, *(f"tag {t}" for t in tags)]) + "\n", style="cyan"
+            "In: " + ", ".join([*branches, *(f"tag {t}" for t in tags)]) + "\n",
+            style="dodger_blue2",
         )
     text.append("\n")
     message = getattr(detail, "message", "") or info.message or info.subject
@@ -101,9 +102,13 @@ class CommitScreen(ModalScreen[None]):
                 if getattr(self.detail, "truncated", False):
                     diff += "\n… (diff truncated by whys)"
                 yield Static(
-                    Syntax(diff, "diff", theme="ansi_dark", word_wrap=True), id="commit-diff"
+                    Syntax(diff, "diff", theme=self._syntax_theme(), word_wrap=True),
+                    id="commit-diff",
                 )
             yield Footer()
+
+    def _syntax_theme(self) -> str:
+        return "ansi_dark" if self.app.current_theme.dark else "ansi_light"
 
     def on_mount(self) -> None:
         self.query_one("#commit-body", VerticalScroll).focus()

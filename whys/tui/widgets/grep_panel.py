@@ -66,7 +66,7 @@ class GrepPanel(Vertical):
         event.stop()
         pattern = self.query_one("#grep-pattern", Input).value
         if not pattern:
-            self.set_status(Text("Type a pattern first.", style="yellow"))
+            self.set_status(Text("Type a pattern first.", style="dark_orange3"))
             self.focus_pattern()
             return
         self.post_message(

@@ -63,9 +63,17 @@ class Outline(Vertical):
             ref = NodeRef("analysis", index)
             analysis_node = tree.root.add(view.analysis_label(audit), data=ref, expand=True)
             self._ref_nodes[ref] = analysis_node
+            causes = {why.id: why.causes for why in audit.analysis.whys}
             for why in audit.analysis.whys:
+                # A plain chain stays flat; where a why branches into several causes, they
+                # sit under it, so the branches show.
+                branching = len(causes.get(why.parent or "", [])) > 1
+                parent = self._ref_nodes.get(NodeRef("why", index, why.parent or ""))
+                parent = parent if branching else None
                 why_ref = NodeRef("why", index, why.id)
-                why_node = analysis_node.add(view.why_label(audit, why), data=why_ref, expand=True)
+                why_node = (parent or analysis_node).add(
+                    view.why_label(audit, why), data=why_ref, expand=True
+                )
                 self._ref_nodes[why_ref] = why_node
                 self._add_claims(why_node, audit, index, why.id)
             loose = view.claims_of_why(audit, None)

@@ -172,16 +172,16 @@ def draw_timeline(
         )
         deployed_row = Text(" " * start)
         if start == deployed_x:
-            deployed_row.append("▼", style="bold cyan")
-            deployed_row.append(label[1:], style="cyan")
+            deployed_row.append("▼", style="bold dodger_blue2")
+            deployed_row.append(label[1:], style="dodger_blue2")
         else:
-            deployed_row.append(label[1:] + " ", style="cyan")
-            deployed_row.append("▼", style="bold cyan")
+            deployed_row.append(label[1:] + " ", style="dodger_blue2")
+            deployed_row.append("▼", style="bold dodger_blue2")
         deployed_row.truncate(width)
     elif data.deployed_sha:
         deployed_row = Text(
             f"deployed {data.deployed_name or view.short_sha(data.deployed_sha)} is out of view",
-            style="dim cyan",
+            style="dim dodger_blue2",
         )
 
     ticks = Text()
@@ -222,11 +222,11 @@ def draw_timeline(
         notes.append(f"◀ {earlier} cited earlier  ", style="bold")
     if later:
         notes.append(f"{later} cited later ▶  ", style="bold")
-    notes.append("● ", style="green")
+    notes.append("● ", style=view.STATUS_STYLE["verified"])
     notes.append("verified ", style="dim")
-    notes.append("● ", style="red")
+    notes.append("● ", style=view.STATUS_STYLE["contradicted"])
     notes.append("contradicted ", style="dim")
-    notes.append("● ", style="yellow")
+    notes.append("● ", style=view.STATUS_STYLE["unverifiable"])
     notes.append("unverifiable ", style="dim")
     notes.append("│ other commits", style="dim")
     notes.truncate(width)
@@ -380,7 +380,7 @@ class TimelinePanel(Vertical):
             prompt.append(f"{commit.sha[:9]} ", style="bold")
             prompt.append(data.when(commit).strftime("%Y-%m-%d %H:%M "), style="dim")
             if commit.sha == data.deployed_sha:
-                prompt.append(f"[deployed {data.deployed_name or ''}] ", style="cyan")
+                prompt.append(f"[deployed {data.deployed_name or ''}] ", style="dodger_blue2")
             if commit.sha in data.cited:
                 prompt.append(f"[{','.join(data.cited[commit.sha])}] ", style="italic")
             prompt.append(commit.subject)

@@ -10,7 +10,11 @@ from textual.widgets.option_list import Option
 from whys.core.models import AnalysisAudit
 from whys.tui import view
 
-LINE_TINT = {"verified": "on #1f4d2a", "contradicted": "on #5c1f1f", "unverifiable": "on #4d4315"}
+# Backgrounds for claim lines, per theme brightness, so the text on them stays readable.
+LINE_TINT = {
+    True: {"verified": "on #1f4d2a", "contradicted": "on #5c1f1f", "unverifiable": "on #4d4315"},
+    False: {"verified": "on #d4f0da", "contradicted": "on #f6d5d2", "unverifiable": "on #f7ebc6"},
+}
 
 
 class WhyText(OptionList):
@@ -25,6 +29,7 @@ class WhyText(OptionList):
         claims_by_line: dict[int, list[str]] = {}
         for claim in audit.analysis.claims:
             claims_by_line.setdefault(claim.line, []).append(claim.id)
+        tint = LINE_TINT[self.app.current_theme.dark]
         width = len(str(lines[-1][0])) if lines else 1
         options: list[Option] = []
         highlight: int | None = None
@@ -37,7 +42,7 @@ class WhyText(OptionList):
                     (s for s in statuses if s), key=view.STATUS_ORDER.__getitem__, default=None
                 )
                 prompt.append_text(view.status_mark(worst))
-                body = Text(line_text or " ", style=LINE_TINT.get(worst or "", ""))
+                body = Text(line_text or " ", style=tint.get(worst or "", ""))
                 prompt.append(" ")
                 prompt.append_text(body)
                 prompt.append(f"  [{', '.join(claim_ids)}]", style="dim italic")
