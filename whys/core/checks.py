@@ -260,38 +260,57 @@ class _Context:
 
     def lookup_messages(self, messages: Iterable[str]) -> None:
         """Candidate commits for every quoted message, from as few history walks as git can
-        do them in: all messages at once within a window around the incident, the whole
-        history for those not found there, then a word search for the closest."""
+        do them in: all messages at once within a window around the incident; for those
+        not found there, the whole history, and at the same time a word search (in the
+        window) for the closest subject to suggest."""
         wanted = [m for m in dict.fromkeys(messages) if m not in self._candidates]
         if not wanted:
             return
         needles = {m: _grep_text(m) for m in wanted}
         window = self.window_start(MESSAGE_WINDOW)
-        passes = [window, None] if window is not None else [None]
         pending = [m for m in wanted if needles[m]]
-        for since in passes:
-            if not pending:
-                break
-            found = subjects_matching(
-                self.repo, self.revision, sorted({needles[m] for m in pending}), since=since
-            )
-            for message in pending:
-                needle = needles[message].casefold()
-                self._candidates[message] = [p for p in found if needle in p[1].casefold()]
+        if window is not None and pending:
+            self._take(pending, needles, self._grep_messages(pending, needles, window))
             pending = [m for m in pending if not self._has_subject(m)]
-        for message in wanted:
-            if self._has_subject(message):
-                continue
-            words = sorted(set(_WORD.findall(message.casefold())), key=len, reverse=True)
-            words = [w for w in words if len(w) >= 4][:3]
-            close = (
-                subjects_matching(
-                    self.repo, self.revision, words, since=window, limit=CLOSE_CANDIDATES
-                )
-                if words
-                else []
+        missing = [m for m in wanted if m not in pending and not self._has_subject(m)]
+        if not pending and not missing:
+            return
+        words = sorted(
+            {w for m in pending + missing for w in _WORD.findall(m.casefold()) if len(w) >= 4},
+            key=len,
+            reverse=True,
+        )[:6]
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            everywhere = pool.submit(self._grep_messages, pending, needles, None)
+            close = pool.submit(
+                subjects_matching,
+                self.repo,
+                self.revision,
+                words,
+                since=window,
+                limit=CLOSE_CANDIDATES,
             )
-            self._candidates[message] = self._candidates.get(message, []) + close
+        if pending:
+            self._take(pending, needles, everywhere.result())
+        nearby = close.result() if words else []
+        for message in pending + missing:
+            if not self._has_subject(message):
+                self._candidates[message] = self._candidates.get(message, []) + nearby
+
+    def _grep_messages(
+        self, messages: list[str], needles: dict[str, str], since: datetime | None
+    ) -> list[tuple[str, str]]:
+        if not messages:
+            return []
+        texts = sorted({needles[m] for m in messages})
+        return subjects_matching(self.repo, self.revision, texts, since=since)
+
+    def _take(
+        self, messages: list[str], needles: dict[str, str], found: list[tuple[str, str]]
+    ) -> None:
+        for message in messages:
+            needle = needles[message].casefold()
+            self._candidates[message] = [p for p in found if needle in p[1].casefold()]
 
     def _has_subject(self, message: str) -> bool:
         wanted = _normal_subject(message)
@@ -338,6 +357,12 @@ class _Context:
         if jobs:
             self._run_jobs(jobs)
         readable_claims = [c for c in path_claims if c.kind != "file"]
+        if readable_claims:
+            # A failure here resurfaces in the claim that reads the path, as unverifiable.
+            with contextlib.suppress(BadInputError):
+                self._learn_paths(readable_claims)
+
+    def _learn_paths(self, readable_claims: list[Claim]) -> None:
         if readable_claims:
             self.learn_links(
                 path

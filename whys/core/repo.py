@@ -1322,7 +1322,10 @@ def symlink_paths(repo: GitRepo, rev: str, paths: Iterable[str]) -> dict[str, st
     wanted = [p for p in dict.fromkeys(paths) if _normalise_repo_path(p) is not None]
     if not wanted:
         return {}
-    _, out, _ = repo._run(["ls-tree", "-z", "--full-tree", sha, "--", *wanted])
+    # Tree paths can hold pathspec magic (":(exclude)x" is a legal file name): literal only.
+    _, out, _ = repo._run(
+        ["--literal-pathspecs", "ls-tree", "-z", "--full-tree", sha, "--", *wanted]
+    )
     blobs: list[tuple[str, str]] = []
     for record in out.split(b"\0"):
         if not record.startswith(b"120000 "):

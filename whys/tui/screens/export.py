@@ -33,9 +33,14 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
         with Vertical():
             yield Label("Export the verdict file", classes="dialog-title")
             yield Static("verdict file (a .md report is written beside it)", classes="dialog-hint")
-            yield Input(value=self.default_path, id="export-path")
+            yield Input(value=self.default_path, id="export-path", compact=True)
             yield Static("SSH signing key (optional; ssh-keygen -Y sign)", classes="dialog-hint")
-            yield Input(value=self.default_key, placeholder="~/.ssh/id_ed25519", id="export-key")
+            yield Input(
+                value=self.default_key,
+                placeholder="~/.ssh/id_ed25519",
+                id="export-key",
+                compact=True,
+            )
             yield Static("", classes="dialog-error", id="export-error")
             with Horizontal():
                 yield Button("Export", variant="primary", id="export")

@@ -51,11 +51,13 @@ class IncidentDialog(ModalScreen[IncidentAnswer | None]):
             yield Static(
                 "start (YYYY-MM-DD HH:MM, UTC unless a zone is given)", classes="dialog-hint"
             )
-            yield Input(value=show_moment(self.incident.start), id="incident-start")
+            yield Input(value=show_moment(self.incident.start), id="incident-start", compact=True)
             yield Static("end", classes="dialog-hint")
-            yield Input(value=show_moment(self.incident.end), id="incident-end")
+            yield Input(value=show_moment(self.incident.end), id="incident-end", compact=True)
             yield Static("deployed revision (tag, branch or SHA)", classes="dialog-hint")
-            yield Input(value=self.incident.deployed_revision or "", id="incident-deployed")
+            yield Input(
+                value=self.incident.deployed_revision or "", id="incident-deployed", compact=True
+            )
             yield Static("", classes="dialog-error", id="incident-error")
             with Horizontal():
                 yield Button("Save", variant="primary", id="save")

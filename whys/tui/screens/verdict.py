@@ -24,9 +24,13 @@ DIALOG_CSS = """
 {name} .dialog-error {{ color: $error; }}
 {name} .dialog-hint {{ color: $text-muted; }}
 {name} Horizontal {{ height: auto; margin-top: 1; }}
+{name} Input {{ margin: 0; }}
 {name} Button {{ margin-right: 1; }}
 {name} RadioSet {{ width: 100%; }}
 """
+
+
+BLOCKERS_SHOWN = 4
 
 
 @dataclass(frozen=True)
@@ -55,7 +59,10 @@ class NoteDialog(ModalScreen[VerdictAnswer | None]):
                 f"{DECISION_WORD[self.decision]}: {self.target_label}", classes="dialog-title"
             )
             yield Input(
-                value=self.initial_note, placeholder="why? (required; enter saves)", id="note"
+                value=self.initial_note,
+                placeholder="why? (required; enter saves)",
+                id="note",
+                compact=True,
             )
             yield Static("", classes="dialog-error", id="note-error")
             yield Static("enter saves · escape cancels", classes="dialog-hint")
@@ -72,7 +79,9 @@ class NoteDialog(ModalScreen[VerdictAnswer | None]):
 class AnalysisVerdictDialog(ModalScreen[VerdictAnswer | None]):
     """The verdict on a whole analysis: decision, note, and a corrected root cause."""
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="AnalysisVerdictDialog")
+    DEFAULT_CSS = DIALOG_CSS.format(name="AnalysisVerdictDialog") + (
+        "AnalysisVerdictDialog Input { margin-top: 1; }"
+    )
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel")]
 
     def __init__(self, title: str, blockers: list[str], corrected: str | None) -> None:
@@ -89,13 +98,19 @@ class AnalysisVerdictDialog(ModalScreen[VerdictAnswer | None]):
                 yield RadioButton("reject", id="rejected")
                 yield RadioButton("needs evidence", id="needs-evidence")
             if self.blockers:
-                yield Static(
-                    "Approval is blocked by: " + "; ".join(self.blockers),
-                    classes="dialog-error",
-                )
-            yield Input(placeholder="note (required to reject or ask for evidence)", id="note")
+                shown = "; ".join(self.blockers[:BLOCKERS_SHOWN])
+                more = len(self.blockers) - BLOCKERS_SHOWN
+                if more > 0:
+                    shown += f"; and {more} more"
+                yield Static(f"Approval is blocked by: {shown}", classes="dialog-error")
             yield Input(
-                value=self.corrected, placeholder="corrected root cause (optional)", id="corrected"
+                placeholder="note (required to reject or ask for evidence)", id="note", compact=True
+            )
+            yield Input(
+                value=self.corrected,
+                placeholder="corrected root cause (optional)",
+                id="corrected",
+                compact=True,
             )
             yield Static("", classes="dialog-error", id="note-error")
             with Horizontal():
@@ -143,7 +158,12 @@ class OverrideDialog(ModalScreen[VerdictAnswer | None]):
                 "You may approve anyway: the override and its note appear in every report.",
                 classes="dialog-hint",
             )
-            yield Input(value=self.answer.note, placeholder="override note (required)", id="note")
+            yield Input(
+                value=self.answer.note,
+                placeholder="override note (required)",
+                id="note",
+                compact=True,
+            )
             yield Static("", classes="dialog-error", id="note-error")
             with Horizontal():
                 yield Button("Override and approve", variant="warning", id="override")
