@@ -8,10 +8,12 @@ fence is quoted code, not something the author claims.
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from itertools import islice
 
 from whys.core.markdown import fenced_lines
@@ -37,7 +39,14 @@ _PATH_TOKEN = re.compile(
     r"(?:(?::|#L)(?P<start>\d{1,7})(?:[-\u2013]L?(?P<end>\d{1,7}))?)?(?::\d{1,5})?",
 )
 # Maximal runs between delimiters: each character is visited once.
-_TOKEN = re.compile(r"[^\s`'\"()\[\]<>,;|*{}]+")
+_TOKEN_CHAR = r"[^\s`'\"()\[\]<>,;|*{}]"
+_TOKEN = re.compile(_TOKEN_CHAR + "+")
+# The same tokens, only those that could hold a path (a dot, or a `...file` name) ...
+_PATHISH_TOKEN = re.compile(
+    rf"(?<!{_TOKEN_CHAR}){_TOKEN_CHAR}*(?:\.|file){_TOKEN_CHAR}*(?!{_TOKEN_CHAR})"
+)
+# ... or a SHA: 7-40 hex digits, maybe closed by sentence punctuation.
+_HEX_TOKEN = re.compile(rf"(?<!{_TOKEN_CHAR})[0-9a-fA-F]{{7,40}}[.:!?]*(?!{_TOKEN_CHAR})")
 _MORE_NUMBERS = re.compile(r"(?:\s*,\s*\d{1,7}(?:\s*[-\u2013]\s*\d{1,7})?)+")
 _LINE_REF = re.compile(
     r"\b(?:lines?|L)\s*(?P<start>\d{1,7})(?:\s*(?:-|\u2013|to)\s*L?(?P<end>\d{1,7}))?"
@@ -130,6 +139,24 @@ _EXTERNAL = re.compile(
     r"|support\s+contacts?|complaints?|accounts?)\b",
     re.IGNORECASE,
 )
+_DIGIT = re.compile(r"\d")
+# Cheap gates: a pattern runs only on a line holding a word each of its matches must hold
+# (lower case). Most lines of a long analysis hold none, and a plain `in` is far cheaper
+# than a case-insensitive alternation tried at every position.
+_EXTERNAL_WORDS = (
+    "$", "%", "mrr", "arr", "revenue", "churn", "customer", "dashboard", "grafana",
+    "datadog", "sentry", "kibana", "splunk", "cloudwatch", "stackdriver", "relic",
+    "zendesk", "pagerduty", "opsgenie", "log", "error", "p9", "uptime", "status", "user",
+    "order", "ticket", "merchant", "contact", "complaint", "account",
+)  # fmt: skip
+_BEFORE_AFTER_WORDS = ("before", "after", "prior", "ahead")
+_REVISION_WORDS = ("revision", "release", "tag", "build", "version", "image", "deploy")
+_DEPLOYED_IN_WORDS = ("deploy", "rel") + tuple(f"v{digit}" for digit in range(10))
+_COUNT_WORDS = (
+    "file", "reference", "occurrence", "match", "usage", "uses", "call", "place", "import",
+    "instance", "line", "commit",
+)  # fmt: skip
+_DATE_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
 _BULLET = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+")
 # How far back a line reference looks for the file it is about ("Lines 59-85 handle X").
@@ -171,6 +198,7 @@ def extract_claims(lines: list[str], whys: list[Why]) -> list[Claim]:
     # The last commit named in prose: "That commit landed on 2026-02-24" is about it.
     anchor: tuple[int, dict[str, object]] | None = None
     lead_in = ""  # the last non-bullet prose line: gives bullets their subject and role
+    why_of = _InnermostWhy(whys)
     for index, full_line in enumerate(lines):
         number = index + 1
         raw = full_line[:MAX_SCAN]
@@ -183,19 +211,20 @@ def extract_claims(lines: list[str], whys: list[Why]) -> list[Claim]:
             context_path = _context_path(recent_paths, index)
             is_bullet = bool(_BULLET.match(raw))
             recent = anchor[1] if anchor and index - anchor[0] <= ANCHOR_LOOKBACK else None
-            found = _prose_claims(raw, context_path, lead_in if is_bullet else "", recent)
+            paths = _path_refs(raw)
+            found = _prose_claims(raw, paths, context_path, lead_in if is_bullet else "", recent)
             named = [f for f in found if f.kind in {"commit", "message"}]
             if named:
                 first = named[0].fields
                 anchor = (index, {"sha": first.get("sha"), "message": first.get("message")})
-            for ref in _path_refs(raw):
+            for ref in paths:
                 recent_paths.append((index, ref.path))
             if raw.strip() and not is_bullet:
                 lead_in = raw
         if not found:
             continue
         text = _claim_text(raw)
-        why = _why_of(number, whys)
+        why = why_of(number)
         for item in sorted(found, key=lambda f: f.column):
             claims.append(
                 Claim(
@@ -216,15 +245,26 @@ def _claim_text(raw: str) -> str:
     return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "\u2026"
 
 
-def _why_of(line: int, whys: list[Why]) -> str | None:
-    """The innermost why holding the line (branching whys may nest)."""
-    best: Why | None = None
-    for why in whys:
-        if why.line <= line <= why.end_line and (
-            best is None or why.end_line - why.line < best.end_line - best.line
-        ):
-            best = why
-    return best.id if best else None
+class _InnermostWhy:
+    """The innermost why holding a line (branching whys may nest; on a tie, the first
+    listed). Asked with non-decreasing lines, so one sweep serves the whole document: a
+    heap of the whys open so far, smallest span on top, closed ones dropped as they surface.
+    """
+
+    def __init__(self, whys: list[Why]) -> None:
+        self._pending = sorted(range(len(whys)), key=lambda i: whys[i].line, reverse=True)
+        self._whys = whys
+        self._open: list[tuple[int, int]] = []  # (span, position in `whys`)
+
+    def __call__(self, line: int) -> str | None:
+        whys = self._whys
+        while self._pending and whys[self._pending[-1]].line <= line:
+            position = self._pending.pop()
+            why = whys[position]
+            heapq.heappush(self._open, (why.end_line - why.line, position))
+        while self._open and whys[self._open[0][1]].end_line < line:
+            heapq.heappop(self._open)
+        return whys[self._open[0][1]].id if self._open else None
 
 
 def _context_path(recent_paths: list[tuple[int, str]], index: int) -> str | None:
@@ -236,11 +276,20 @@ def _context_path(recent_paths: list[tuple[int, str]], index: int) -> str | None
 # --- paths and line ranges -------------------------------------------------------------
 
 
+def _could_be_path(text: str) -> bool:
+    """Every path has an extension's dot or ends in a `...file` name (Dockerfile)."""
+    return "." in text or "file" in text
+
+
 def _path_refs(line: str) -> list[_PathRef]:
     refs: list[_PathRef] = []
-    for token in _TOKEN.finditer(line):
+    if not _could_be_path(line):
+        return refs
+    for token in _PATHISH_TOKEN.finditer(line):
         raw = token.group(0)
         stripped = raw.rstrip(".:!?")
+        if not _could_be_path(stripped):
+            continue
         if "://" in stripped or "@" in stripped.split("/")[0] and "." in stripped.split("@")[-1]:
             continue
         match = _PATH_TOKEN.fullmatch(stripped)
@@ -409,6 +458,7 @@ def _quoted_code(line: str, paths: list[_PathRef]) -> str | None:
 
 def _prose_claims(
     line: str,
+    paths: list[_PathRef],
     context_path: str | None,
     lead_in: str,
     recent_commit: dict[str, object] | None = None,
@@ -416,19 +466,27 @@ def _prose_claims(
     if not line.strip():
         return []
     found: list[_Found] = []
-    paths = _path_refs(line)
-    symbols = _symbols(line, paths)
+    # Line numbers, counts, SHAs and dates all need a digit; most prose lines have none,
+    # and skipping their patterns is what keeps a 30 MB analysis fast.
+    has_digit = _DIGIT.search(line) is not None
     used_paths: set[int] = set()
 
-    line_matches = [
-        m
-        for m in _first(_LINE_REF.finditer(line))
-        if _is_line_reference(line, m) and not any(p.start <= m.start() < p.end for p in paths)
-    ]
+    line_matches = (
+        [
+            m
+            for m in _first(_LINE_REF.finditer(line))
+            if _is_line_reference(line, m) and not any(p.start <= m.start() < p.end for p in paths)
+        ]
+        if has_digit
+        else []
+    )
     spans = [(p.start, p.end) for p in paths if p.line_start is not None]
     spans += [(m.start(), m.end()) for m in line_matches]
+    may_count = has_digit and _mentions(line, _COUNT_WORDS)
+    # Names only become claims next to a path, a line reference or a count.
+    symbols = _symbols(line, paths) if paths or spans or may_count else []
     nearest = _assign_symbols(symbols, spans)
-    quoted = _quoted_code(line, paths)
+    quoted = _quoted_code(line, paths) if spans else None
     for ref in paths:
         if ref.line_start is not None:
             used_paths.add(ref.start)
@@ -443,7 +501,7 @@ def _prose_claims(
         symbol = _symbol_for(nearest, symbols, (match.start(), match.end()), lead_in)
         found.append(_Found(match.start(), "lines", _lines_fields(path, ref, symbol, quoted)))
 
-    counts = _count_claims(line, symbols)
+    counts = _count_claims(line, symbols) if may_count else []
     found.extend(counts)
     named = {f.fields.get("symbol") for f in found} | {f.fields.get("pattern") for f in found}
 
@@ -468,16 +526,29 @@ def _prose_claims(
         if ref.start not in used_paths:
             found.append(_Found(ref.start, "file", {"path": ref.path}))
 
-    commits = _commit_claims(line, lead_in)
+    commits = _commit_claims(line, lead_in) if has_digit else []
     found.extend(commits)
     quoted_taken = {c.fields.get("message") for c in commits}
-    messages = _message_claims(line, quoted_taken, lead_in)
+    has_quote = '"' in line or "\u201c" in line
+    messages = _message_claims(line, quoted_taken, lead_in) if has_quote else []
     found.extend(messages)
-    found.extend(_time_claims(line, commits, messages, recent_commit))
-    external = _EXTERNAL.search(line)
+    found.extend(_time_claims(line, commits, messages, recent_commit, has_digit))
+    external = _EXTERNAL.search(line) if _mentions(line, _EXTERNAL_WORDS) else None
     if external:
         found.append(_Found(external.start(), "external", {}))
     return found
+
+
+def _mentions(line: str, words: tuple[str, ...]) -> bool:
+    """Whether a case-insensitive pattern needing one of `words` could match the line. Only
+    decided for ASCII: with IGNORECASE, `re` lets a few other letters (ſ, ı, K) match too."""
+    lowered = _ascii_lowered(line)
+    return lowered is None or any(word in lowered for word in words)
+
+
+@lru_cache(maxsize=8)
+def _ascii_lowered(line: str) -> str | None:
+    return line.lower() if line.isascii() else None
 
 
 def _is_line_reference(line: str, match: re.Match[str]) -> bool:
@@ -526,8 +597,14 @@ def _symbol_for(
         return mine[0][1]
     if symbols:
         return None  # the line names things, just not for this reference
-    inherited = _symbols(lead_in, _path_refs(lead_in)) if lead_in else []
-    return inherited[-1][1] if inherited else None
+    return _last_symbol(lead_in) if lead_in else None
+
+
+@lru_cache(maxsize=16)
+def _last_symbol(line: str) -> str | None:
+    """The last name a lead-in line gives: every bullet under it may inherit it."""
+    named = _symbols(line, _path_refs(line))
+    return named[-1][1] if named else None
 
 
 _TIE_WORDS = re.compile(
@@ -617,12 +694,12 @@ def _count_pattern(
 
 def _commit_claims(line: str, lead_in: str) -> list[_Found]:
     found: list[_Found] = []
-    spans = {m.start(1): m.group(1).strip() for m in _first(_CODE_SPAN.finditer(line))}
+    spans: dict[int, str] | None = None
     seen: set[str] = set()
-    for token in _TOKEN.finditer(line):
+    for token in _HEX_TOKEN.finditer(line):
         text = token.group(0).rstrip(".:!?")
-        if not _HEX.fullmatch(text):
-            continue
+        if spans is None:
+            spans = {m.start(1): m.group(1).strip() for m in _first(_CODE_SPAN.finditer(line))}
         in_backticks = spans.get(token.start()) == text
         before = line[max(0, token.start() - 24) : token.start()]
         next_to_word = bool(_COMMIT_WORD.search(before))
@@ -760,11 +837,12 @@ def _time_claims(
     commits: list[_Found],
     messages: list[_Found],
     recent_commit: dict[str, object] | None,
+    has_digit: bool = True,
 ) -> list[_Found]:
     """Dates and orderings, each anchored to the commit it is about: on the line, else the
     commit named just before ("That commit landed on ...")."""
-    found = _time_relations(line, commits)
-    if commits:
+    found = _time_relations(line, commits, has_digit)
+    if commits or not found:
         return found
     if messages:
         anchor: dict[str, object] = {"sha": None, "message": messages[0].fields["message"]}
@@ -779,15 +857,17 @@ def _time_claims(
     return found
 
 
-def _time_relations(line: str, commits: list[_Found]) -> list[_Found]:
+def _time_relations(line: str, commits: list[_Found], has_digit: bool = True) -> list[_Found]:
     found: list[_Found] = []
     anchor = commits[0].fields.get("sha") if commits else None
-    for match in _first(_BEFORE_AFTER.finditer(line)):
+    for match in (
+        _first(_BEFORE_AFTER.finditer(line)) if _mentions(line, _BEFORE_AFTER_WORDS) else ()
+    ):
         relation: TimeRelation = (
             "after-incident" if match.group("rel").lower() == "after" else "before-incident"
         )
         found.append(_Found(match.start(), "time", {"relation": relation, "sha": anchor}))
-    for match in _first(_IN_REVISION.finditer(line)):
+    for match in _first(_IN_REVISION.finditer(line)) if _mentions(line, _REVISION_WORDS) else ():
         revision = (match.group("rev") or "").rstrip(".,;:") or None
         deployed = bool(match.group("deployed"))
         if revision and revision.lower() in {"is", "was", "and", "the", "that", "which", "of"}:
@@ -800,7 +880,11 @@ def _time_relations(line: str, commits: list[_Found]) -> list[_Found]:
                 match.start(), "time", {"relation": relation, "sha": anchor, "revision": revision}
             )
         )
-    if not any(str(f.fields.get("relation", "")).endswith("in-revision") for f in found):
+    if not has_digit:
+        return found  # the rest names versions, dates or clock times
+    if not any(
+        str(f.fields.get("relation", "")).endswith("in-revision") for f in found
+    ) and _mentions(line, _DEPLOYED_IN_WORDS):
         for match in _first(_DEPLOYED_IN.finditer(line)):
             found.append(
                 _Found(
@@ -813,7 +897,8 @@ def _time_relations(line: str, commits: list[_Found]) -> list[_Found]:
                     },
                 )
             )
-    for match in _first(_ON_DATE.finditer(line)):
+    has_date = _DATE_SHAPE.search(line) is not None
+    for match in _first(_ON_DATE.finditer(line)) if has_date else ():
         found.append(
             _Found(
                 match.start(),
@@ -821,14 +906,14 @@ def _time_relations(line: str, commits: list[_Found]) -> list[_Found]:
                 {"relation": "on-date", "sha": anchor, "when": parse_when(match.group("date"))},
             )
         )
-    if commits and not any(f.fields.get("relation") == "on-date" for f in found):
+    if has_date and commits and not any(f.fields.get("relation") == "on-date" for f in found):
         dated = _ANY_DATE.search(line)
         if dated:
             when = parse_when(dated.group(0))
             found.append(
                 _Found(dated.start(), "time", {"relation": "on-date", "sha": anchor, "when": when})
             )
-    if not any(f.fields.get("relation") == "on-date" for f in found):
+    if ":" in line and not any(f.fields.get("relation") == "on-date" for f in found):
         match = _TIME_OF_DAY.search(line)
         if match and (anchor or _FIX_WORDS.search(line) or _CAUSE_WORDS.search(line)):
             found.append(_Found(match.start(), "time", {"relation": "on-date", "sha": anchor}))

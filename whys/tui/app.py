@@ -37,7 +37,6 @@ from textual.widgets import (
     Tree,
 )
 
-from whys import paths
 from whys.core.models import Analysis, AnalysisAudit, CommitInfo, Evidence, Session
 from whys.core.repo import GitRepo
 from whys.core.session import SessionStore, default_auditor
@@ -745,9 +744,6 @@ class WhysApp(App[int]):
         self._end("timeline")
         label = message.label + (" — cancelled" if message.cancelled else "")
         self.query_one(TimelinePanel).show(message.data, label)
-        # Tens of thousands of commits now live for the session: keep the collector from
-        # walking them again on every full collection (a pause the auditor would feel).
-        gc.freeze()
         self._refresh_availability()
 
     @on(TimelinePanel.CommitOpened)
@@ -1099,13 +1095,16 @@ def lower_priority() -> None:
 
 @contextmanager
 def collection_paused() -> Iterator[None]:
-    """Loading a history allocates many objects and no cycles; a full collection half way
-    would pause every thread, the screen's too."""
+    """Loading a history allocates many objects and no cycles. A full collection walking
+    them (during the load, or at the first allocation after it) would pause every thread,
+    the screen's too; so collect nothing meanwhile, then move what exists out of the
+    collector's sight (gc.freeze) before turning it back on."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         if was_enabled:
             gc.enable()
 
@@ -1197,7 +1196,3 @@ def run_workbench(store: SessionStore, repo: GitRepo, *, auditor: str | None = N
     app = WhysApp(store, repo, auditor=auditor)
     result = app.run()
     return int(result or 0)
-
-
-def config_path() -> Path:
-    return paths.config_dir()

@@ -376,7 +376,7 @@ class TimelinePanel(Vertical):
                 status = data.cited_status.get(commit.sha, "unverifiable")
                 prompt.append("● ", style=view.STATUS_STYLE[status])
             else:
-                prompt.append("│ ", style="dim")
+                prompt.append("  ")  # ASCII: measuring a plain row is much cheaper
             prompt.append(f"{commit.sha[:9]} ", style="bold")
             prompt.append(data.when(commit).strftime("%Y-%m-%d %H:%M "), style="dim")
             if commit.sha == data.deployed_sha:
