@@ -33,3 +33,11 @@ def test_modules_import_cleanly(module: str) -> None:
         [sys.executable, "-c", f"import {module}"], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_check_command_offers_every_report_format() -> None:
+    # The command keeps its own list so `whys --help` starts without the core.
+    from whys.commands.check import FORMATS as command_formats
+    from whys.core.report import FORMATS as report_formats
+
+    assert tuple(command_formats) == tuple(report_formats)

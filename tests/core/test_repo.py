@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -490,3 +491,21 @@ def test_git_config_value_reads_the_users_config_only(
     assert git_config_value("user.signingkey") is None
     with pytest.raises(BadInputError):
         git_config_value("--output=/tmp/x")
+
+
+def test_cancel_stops_a_pickaxe_that_has_printed_nothing_yet(tmp_path: Path) -> None:
+    # A pickaxe for text that never appears keeps git silent for the whole walk; escape in
+    # the workbench must still end it instead of waiting for git to finish.
+    path = make_repo(tmp_path)
+    add_many_commits(path, 20_000)
+    repo = open_repo(path)
+    started = time.monotonic()
+    assert list(repo.iter_log(pickaxe="text that is nowhere")) == []
+    full_walk = time.monotonic() - started
+
+    cancel = threading.Event()
+    threading.Timer(0.05, cancel.set).start()
+    started = time.monotonic()
+    assert list(repo.iter_log(pickaxe="text that is nowhere", cancel=cancel)) == []
+    cancelled_walk = time.monotonic() - started
+    assert cancelled_walk < full_walk / 2, (cancelled_walk, full_walk)

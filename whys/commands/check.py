@@ -11,10 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from whys.core.audit import CheckedAnalysis, check_files, record_in_session
-from whys.core.repo import open_repo
-from whys.core.report import FORMATS, render_many
-from whys.core.session import SessionStore
+FORMATS = ("text", "json", "markdown", "sarif")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -40,13 +37,23 @@ def _progress(message: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here so that `whys --help` and the other commands start without the core.
+    from whys.core.audit import check_files, record_in_session
+    from whys.core.repo import open_repo
+    from whys.core.report import render_many
+    from whys.core.session import SessionStore
+
     repo = open_repo(args.repo)
-    checked: list[CheckedAnalysis] = check_files(args.analyses, repo, args.rev, progress=_progress)
+    store = None
     if args.session is not None:
-        revision_sha = checked[0].run.revision if checked else None
         store = SessionStore.open_or_create(
-            args.session, repo=str(repo.root), revision=args.rev, revision_sha=revision_sha
+            args.session,
+            repo=str(repo.root),
+            revision=args.rev,
+            revision_sha=repo.resolve_revision(args.rev),
         )
+    checked = check_files(args.analyses, repo, args.rev, store=store, progress=_progress)
+    if store is not None:
         record_in_session(store, checked)
     color = args.fmt == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     output = render_many([(item.analysis, item.run) for item in checked], args.fmt, color=color)

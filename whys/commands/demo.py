@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from whys import paths
+from whys.commands.check import FORMATS
 from whys.errors import BadInputError
 
 DEMO_CASE = "checkout"
@@ -32,7 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--format",
         dest="fmt",
         default="text",
-        choices=("text", "json", "markdown", "sarif"),
+        choices=FORMATS,
         help="output format with --check (default: text)",
     )
     parser.add_argument(

@@ -10,8 +10,6 @@ import json
 import sys
 from pathlib import Path
 
-from whys.core.session import load_session
-from whys.core.verdict import verdict_file_schema, write_export
 from whys.errors import BadInputError
 
 
@@ -40,6 +38,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from whys.core.session import load_session
+    from whys.core.verdict import verdict_file_schema, write_export
+
     if args.schema:
         print(json.dumps(verdict_file_schema(), indent=2, sort_keys=True))
         return 0

@@ -8,8 +8,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from whys.core.signing import sign_file
-from whys.core.verdict import parse_verdict_file
 from whys.errors import BadInputError
 
 
@@ -31,6 +29,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from whys.core.signing import sign_file
+    from whys.core.verdict import parse_verdict_file
+
     path: Path = args.verdict_file
     try:
         data = path.read_bytes()

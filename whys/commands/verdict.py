@@ -9,9 +9,12 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from whys.core.session import SessionStore
 from whys.errors import BadInputError
+
+if TYPE_CHECKING:
+    from whys.core.session import SessionStore
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -100,6 +103,8 @@ def select_analysis(store: SessionStore, index: int | None, analysis_file: str |
 
 
 def run(args: argparse.Namespace) -> int:
+    from whys.core.session import SessionStore
+
     target = "analysis" if args.analysis else "why" if args.why else "claim" if args.claim else None
     if target is None and args.decision is not None:
         raise BadInputError("say what the verdict is on: --analysis, --why N or --claim ID")

@@ -13,12 +13,13 @@ import json
 import sys
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from whys.core.drift import DriftItem, check_drift
-from whys.core.repo import open_repo
-from whys.core.signing import SignatureCheck, configured_allowed_signers, verify_signatures
-from whys.core.verdict import parse_verdict_file
 from whys.errors import BadInputError, WhysError
+
+if TYPE_CHECKING:
+    from whys.core.drift import DriftItem
+    from whys.core.signing import SignatureCheck
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -64,6 +65,11 @@ def _drift_line(item: DriftItem) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from whys.core.drift import check_drift
+    from whys.core.repo import open_repo
+    from whys.core.signing import configured_allowed_signers, verify_signatures
+    from whys.core.verdict import parse_verdict_file
+
     path: Path = args.verdict_file
     if not path.is_file():
         raise BadInputError(f"no verdict file at {path}")

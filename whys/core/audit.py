@@ -31,14 +31,21 @@ def check_files(
     repo: GitRepo,
     rev: str = "HEAD",
     *,
+    store: SessionStore | None = None,
     cancel: threading.Event | None = None,
     progress: Progress | None = None,
 ) -> list[CheckedAnalysis]:
     """Read and check every analysis at `rev`; the reader never raises for content, only
-    for files it cannot open, so one bad path stops the run before any work is done."""
-    analyses = [read_analysis(Path(path)) for path in analysis_paths]
+    for files it cannot open, so one bad path stops the run before any work is done.
+
+    With a session, an analysis it already holds keeps the auditor's corrections to its
+    incident window: checking the file's own window again would bring back findings the
+    auditor has already set right."""
+    analyses = [read_analysis(Path(path).resolve()) for path in analysis_paths]
     checked: list[CheckedAnalysis] = []
     for analysis in analyses:
+        if store is not None:
+            analysis = store.with_auditor_corrections(analysis)
         if progress:
             progress(f"checking {analysis.path} ({len(analysis.claims)} claims)")
         checked.append(
@@ -66,5 +73,7 @@ def open_audit(
     repo = open_repo(Path(repo_path))
     target = session_path or default_session_path(repo.root, [Path(p) for p in analysis_paths])
     store = SessionStore.open(target, repo=str(repo.root), revision=rev)
-    record_in_session(store, check_files(analysis_paths, repo, rev, progress=progress))
+    record_in_session(
+        store, check_files(analysis_paths, repo, rev, store=store, progress=progress)
+    )
     return store, repo

@@ -202,6 +202,8 @@ def extract_claims(lines: list[str], whys: list[Why]) -> list[Claim]:
     for index, full_line in enumerate(lines):
         number = index + 1
         raw = full_line[:MAX_SCAN]
+        if not raw.strip():
+            continue  # a blank line holds no claim and changes no context
         if fenced[index]:
             found = _fence_claims(raw)
         else:

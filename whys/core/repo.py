@@ -368,6 +368,10 @@ class _Stream:
 
     def chunks(self, cancel: threading.Event | None = None) -> Iterator[bytes]:
         assert self.process.stdout is not None
+        if cancel is not None:
+            # A quiet git (a pickaxe with no hit yet) blocks the read below for as long as it
+            # runs; the watcher kills it on cancel so the read returns at once.
+            threading.Thread(target=self._kill_on, args=(cancel,), daemon=True).start()
         while True:
             if cancel is not None and cancel.is_set():
                 self.kill()
@@ -377,6 +381,12 @@ class _Stream:
                 self.eof = True
                 return
             yield chunk
+
+    def _kill_on(self, cancel: threading.Event) -> None:
+        while self.process.poll() is None:
+            if cancel.wait(0.05):
+                self.kill()
+                return
 
     def kill(self) -> None:
         if self.process.poll() is None:

@@ -332,6 +332,14 @@ class SessionStore:
                 return index
         return None
 
+    def with_auditor_corrections(self, analysis: Analysis) -> Analysis:
+        """`analysis` as re-read from its file, with what the auditor corrected in the
+        session's copy (the incident window) carried over."""
+        index = self.index_of(analysis.path)
+        if index is None:
+            return analysis
+        return _keep_auditor_incident(self.audit(index).analysis, analysis)
+
     def latest_verdict(
         self, analysis_index: int, target: VerdictTarget, target_id: str | None = None
     ) -> Verdict | None:
