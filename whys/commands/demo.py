@@ -66,10 +66,10 @@ def run(args: argparse.Namespace) -> int:
             "'whys demo' opens a terminal UI and needs a terminal; "
             "try 'whys demo --check' for the headless check"
         )
-    from whys.core.audit import open_audit
+    from whys.core.audit import open_session
 
     session_path = paths.sessions_dir() / "demo.json"
-    store, repo = open_audit(analyses, repo_dir, "HEAD", session_path)
+    store, repo = open_session(analyses, repo_dir, "HEAD", session_path)
     from whys.tui.app import run_workbench
 
     code = run_workbench(store, repo)

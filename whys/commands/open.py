@@ -48,15 +48,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from whys.core.audit import open_audit
+    from whys.core.audit import open_session
 
-    store, repo = open_audit(
-        args.analyses,
-        args.repo,
-        args.rev,
-        args.session,
-        progress=lambda text: print(f"whys: {text}", file=sys.stderr),
-    )
+    # Read and resume only: the checks run inside the workbench, so it opens at once.
+    store, repo = open_session(args.analyses, args.repo, args.rev, args.session)
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         raise BadInputError(
             f"'whys open' needs a terminal (the session is saved in {store.path}); "

@@ -42,7 +42,11 @@ from whys.core.models import (
 )
 from whys.core.repo import (
     GitRepo,
-    parent_map,
+    HistoryWalk,
+    branches_and_tags,
+    history_walk,
+    missing_history_objects,
+    ref_commits,
     resolve_prefixes,
     subjects_matching,
     symlink_paths,
@@ -75,6 +79,10 @@ CLOSE_CANDIDATES = 5000
 PARALLEL_QUERIES = 4
 # Quoted messages compare with at most this many subjects in full (after a word filter).
 SUBJECT_CANDIDATES = 3
+# Beyond this many quoted messages git searches the window's subjects in one pass.
+MANY_MESSAGES = 32
+# The history walk also starts from every branch and tag when there are at most this many.
+MAX_REF_TIPS = 100
 _WORD = re.compile(r"\w+")
 
 
@@ -178,7 +186,10 @@ class _Context:
         self.infos: dict[str, CommitInfo] = {}
         self.subject_hits: dict[str, list[CommitInfo]] = {}
         self._candidates: dict[str, list[tuple[str, str]]] = {}
-        self._graph: dict[str, tuple[str, ...]] | None = None
+        self._history: HistoryWalk | None = None
+        self._edges: dict[str, set[str]] = {}
+        self._searched: set[str] = set()
+        self._refs: list[tuple[str, str | None, int]] | None = None
         self._since: datetime | None = None
         self._tip_dates: dict[str, datetime] = {}
         self._reachable: dict[str, set[str]] = {}
@@ -186,6 +197,9 @@ class _Context:
         self._queries: dict[str, tuple[str, str, str]] = {}
         self._working_tree: bool | None = None
         self._contained: dict[str, bool] = {}
+        self._history_damage: list[str] | None | bool = False  # False: not asked yet
+        self._named_revisions: dict[str, str | None] = {}
+        self.closest_paths: dict[str, list[str]] = {}  # by path as written
 
     # -- tree ----------------------------------------------------------------------------
 
@@ -259,51 +273,61 @@ class _Context:
         return self._counts[key]
 
     def lookup_messages(self, messages: Iterable[str]) -> None:
-        """Candidate commits for every quoted message, from as few history walks as git can
-        do them in: all messages at once within a window around the incident; for those
-        not found there, the whole history, and at the same time a word search (in the
-        window) for the closest subject to suggest."""
+        """Candidate commits for every quoted message: first the subjects, within a window
+        around the incident, of the history walk the ancestry questions share; for a message
+        not found there, git searches the history beyond; for a message still without its
+        subject, the window's subjects holding its longest words, to suggest the closest."""
         wanted = [m for m in dict.fromkeys(messages) if m not in self._candidates]
         if not wanted:
             return
         needles = {m: _grep_text(m) for m in wanted}
         window = self.window_start(MESSAGE_WINDOW)
+        walk = self._history
+        if walk is None or not (walk.since is None or (window and walk.since <= window)):
+            walk = self._walk_history(for_messages=True)
+        reach = self._reach(self.revision)
+        cutoff = window.timestamp() if window is not None else None
+
+        def recent(sha: str) -> bool:
+            return cutoff is None or walk.committed(sha) >= cutoff
+
         pending = [m for m in wanted if needles[m]]
-        if window is not None and pending:
-            self._take(pending, needles, self._grep_messages(pending, needles, window))
-            pending = [m for m in pending if not self._has_subject(m)]
+        texts = sorted({needles[m] for m in pending})
+        if len(texts) > MANY_MESSAGES and window is not None:
+            # git matches many fixed strings in one pass; Python would scan once per text.
+            hits = [sha for sha, _subject in self._grep_messages(texts, [self.revision], window)]
+        else:
+            hits = [sha for sha in walk.shas_with(texts) if sha in reach]
+        subjects = {sha: walk.subject(sha) for sha in hits if sha in walk.lines}
+        inside = [(sha, subjects[sha]) for sha in hits if sha in subjects and recent(sha)]
+        self._take(pending, needles, inside)
+        pending = [m for m in pending if not self._has_subject(m)]
         missing = [m for m in wanted if m not in pending and not self._has_subject(m)]
         if not pending and not missing:
             return
+        if pending:
+            texts = sorted({needles[m] for m in pending})
+            older = [(sha, subjects[sha]) for sha in hits if sha in subjects]
+            edge = self._edges.get(self.revision, set())
+            self._take(pending, needles, older + self._grep_messages(texts, sorted(edge)))
         words = sorted(
             {w for m in pending + missing for w in _WORD.findall(m.casefold()) if len(w) >= 4},
             key=len,
             reverse=True,
         )[:6]
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            everywhere = pool.submit(self._grep_messages, pending, needles, None)
-            close = pool.submit(
-                subjects_matching,
-                self.repo,
-                self.revision,
-                words,
-                since=window,
-                limit=CLOSE_CANDIDATES,
-            )
-        if pending:
-            self._take(pending, needles, everywhere.result())
-        nearby = close.result() if words else []
+        near = [sha for sha in walk.shas_with(words) if sha in reach and recent(sha)]
+        nearby = [(sha, walk.subject(sha)) for sha in near[:CLOSE_CANDIDATES]]
         for message in pending + missing:
             if not self._has_subject(message):
                 self._candidates[message] = self._candidates.get(message, []) + nearby
 
     def _grep_messages(
-        self, messages: list[str], needles: dict[str, str], since: datetime | None
+        self, texts: list[str], starts: list[str], since: datetime | None = None
     ) -> list[tuple[str, str]]:
-        if not messages:
+        """(sha, subject) of commits reachable from `starts` whose message holds a text."""
+        if not texts or not starts:
             return []
-        texts = sorted({needles[m] for m in messages})
-        return subjects_matching(self.repo, self.revision, texts, since=since)
+        return subjects_matching(self.repo, starts, texts, since=since)
 
     def _take(
         self, messages: list[str], needles: dict[str, str], found: list[tuple[str, str]]
@@ -347,10 +371,8 @@ class _Context:
             unit = "matches" if "matches" in wanted else "files"
             jobs[("count", pattern, unit)] = partial(self._measure, pattern, unit)
         messages = [c.message for c in claims if c.message and self._needs_subjects(c)]
-        if messages:
-            jobs["messages"] = partial(self.lookup_messages, messages)
-        if self.infos:
-            jobs["graph"] = self._walk_ancestry
+        if messages or self.infos:
+            jobs["history"] = partial(self._prefetch_history, messages)
         path_claims = [c for c in claims if c.path and c.kind in {"lines", "symbol", "file"}]
         if path_claims:
             jobs["files"] = partial(self.repo.list_files, self.revision)
@@ -378,8 +400,8 @@ class _Context:
                 result = future.result()
             except BadInputError:
                 continue  # the claim's own check meets the same error and reports it
-            if key in ("messages", "graph"):
-                continue  # these fill their caches themselves
+            if key == "history":
+                continue  # it fills its caches itself
             if key == "files":
                 self._files = result
             elif key[0] == "count":
@@ -420,23 +442,43 @@ class _Context:
             self.subject_hits[message] = [infos[sha] for sha in shas if sha in infos]
         return self.subject_hits[message]
 
-    def _walk_ancestry(self) -> None:
+    def _prefetch_history(self, messages: list[str]) -> None:
+        self._walk_history(for_messages=bool(messages))
+        if messages:
+            self.lookup_messages(messages)
+
+    def _walk_history(self, *, for_messages: bool) -> HistoryWalk:
         """One date-bounded walk from every revision and commit the checks will ask about
         (the checked and deployed revisions, revisions the claims name, the cited commits),
-        kept as a parent map: ancestry questions about recent history need no more git."""
+        kept with its subjects: ancestry questions about recent history and quoted messages
+        in the window around the incident need no more git."""
         tips = {self.revision, *self.infos}
         deployed = self.deployed()
         if deployed:
             tips.add(deployed)
         for claim in self.analysis.claims:
             if claim.kind == "time" and claim.revision:
-                with contextlib.suppress(BadRevisionError):
-                    tips.add(self.repo.resolve_revision(claim.revision))
+                named = self.named_revision(claim.revision)
+                if named:
+                    tips.add(named)
         self._tip_dates = {
             sha: info.committer_date for sha, info in self.repo.commits_info(tips).items()
         }
-        self._since = self.ancestry_since(list(self._tip_dates.values()))
-        self._graph = parent_map(self.repo, tips, self._since)
+        since = self.ancestry_since(list(self._tip_dates.values())) if self.infos else None
+        if deployed and self.infos:
+            # Which branches hold a commit unreachable from the deployed revision: the
+            # walk answers it too when it also starts from every ref (a few, not thousands).
+            self._refs = ref_commits(self.repo)
+            if len(self._refs) <= MAX_REF_TIPS:
+                tips.update(sha for _name, sha, _when in self._refs if sha)
+        if for_messages:
+            window = self.window_start(MESSAGE_WINDOW)
+            since = None if window is None else min(window, since or window)
+        self._since = since
+        self._history = history_walk(self.repo, tips, since)
+        self._reachable = {}
+        self._edges = {}
+        return self._history
 
     def ancestry_since(self, dates: list[datetime]) -> datetime | None:
         """Where the ancestry walk stops: just before the oldest commit it must reach, so
@@ -450,37 +492,115 @@ class _Context:
         key = (ancestor, descendant)
         if key in self._ancestry:
             return self._ancestry[key]
-        if self._graph is None and self.infos:
-            self._walk_ancestry()
+        if self._history is None and self.infos:
+            self._walk_history(for_messages=False)
         answer: bool | None = None
-        if self._graph is not None and descendant in self._graph:
-            if ancestor in self._reach(descendant):
+        if self._history is not None and descendant in self._history.lines:
+            landed = self._tip_dates.get(ancestor) or (
+                self.infos[ancestor].committer_date if ancestor in self.infos else None
+            )
+            if self._reaches(descendant, ancestor, landed):
                 answer = True
-            else:
-                landed = self._tip_dates.get(ancestor) or (
-                    self.infos[ancestor].committer_date if ancestor in self.infos else None
-                )
-                if landed is not None and (
-                    self._since is None or landed >= self._since + ANCESTRY_SLACK
-                ):
-                    answer = False
+            elif landed is not None and (
+                self._since is None or landed >= self._since + ANCESTRY_SLACK
+            ):
+                answer = False
         if answer is None:
             answer = self.repo.is_ancestor(ancestor, descendant)
         self._ancestry[key] = answer
         return answer
 
+    def _reaches(self, descendant: str, ancestor: str, landed: datetime | None) -> bool:
+        """Whether the walk leads from `descendant` to `ancestor`. A reach already followed
+        that holds the descendant holds all its ancestors too. A first question about a
+        descendant is a search that stops at the ancestor and, when its date is known, does
+        not go below it (less the slack the walk itself trusts), so a "no" about a recent
+        commit costs a few steps; a descendant asked about again gets its whole reach."""
+        if ancestor == descendant:
+            return True
+        if descendant in self._reachable:
+            return ancestor in self._reachable[descendant]
+        if any(descendant in seen and ancestor not in seen for seen in self._reachable.values()):
+            return False
+        if descendant in self._searched:
+            return ancestor in self._reach(descendant)
+        self._searched.add(descendant)
+        floor = (landed - ANCESTRY_SLACK).timestamp() if landed is not None else None
+        return self._follow(descendant, ancestor, floor)
+
     def _reach(self, start: str) -> set[str]:
         if start not in self._reachable:
-            graph = self._graph or {}
-            seen = {start}
-            stack = [start]
-            while stack:
-                for parent in graph.get(stack.pop(), ()):
-                    if parent not in seen and parent in graph:
-                        seen.add(parent)
-                        stack.append(parent)
-            self._reachable[start] = seen
+            self._follow(start)
         return self._reachable[start]
+
+    def _follow(self, start: str, target: str | None = None, floor: float | None = None) -> bool:
+        """Parents from `start` inside the walk, first parents first, not below `floor`
+        (a committer time): True on meeting `target`. A whole reach (no target met, no
+        floor) is kept for next time, with its edge: the parents older than the walk."""
+        walk = self._history
+        if walk is None:
+            return False
+        lines, width = walk.lines, walk.width
+        if start not in lines:  # older than the walk: all of its history lies beyond
+            self._reachable[start], self._edges[start] = set(), {start}
+            return False
+        seen = {start}
+        edge: set[str] = set()
+        stack = [start]
+        while stack:
+            line = lines[stack.pop()]
+            for parent in reversed(line[width + 1 : line.find("\0")].split()):
+                if parent == target:
+                    return True
+                if parent in seen:
+                    continue
+                if parent not in lines:
+                    edge.add(parent)
+                elif floor is None or walk.committed(parent) >= floor:
+                    seen.add(parent)
+                    stack.append(parent)
+        if floor is None:
+            self._reachable[start] = seen
+            self._edges[start] = edge
+        return False
+
+    def containing_refs(self, sha: str) -> tuple[list[str], list[str]]:
+        """(branches, tags) holding the commit, from the walk when it settles every ref: a
+        ref the walk started from holds it when it reaches it; a ref committed well before
+        the commit cannot hold it. Otherwise git answers."""
+        walk = self._history
+        landed = self._tip_dates.get(sha) or (
+            self.infos[sha].committer_date if sha in self.infos else None
+        )
+        if walk is None or landed is None or self._refs is None:
+            return self.repo.containing_refs(sha)
+        floor = (landed - ANCESTRY_SLACK).timestamp()
+        holding: list[str] = []
+        for name, commit, when in self._refs:
+            if commit is not None and when < floor:
+                continue
+            if commit is None or commit not in walk.lines:
+                return self.repo.containing_refs(sha)
+            if self.is_ancestor(sha, commit):
+                holding.append(name)
+        return branches_and_tags(holding)
+
+    def named_revision(self, written: str) -> str | None:
+        """Full SHA of a revision the analysis names (None when it does not resolve), asked
+        of git once per name: a long analysis names the same release hundreds of times."""
+        if written not in self._named_revisions:
+            try:
+                self._named_revisions[written] = self.repo.resolve_revision(written)
+            except BadRevisionError:
+                self._named_revisions[written] = None
+        return self._named_revisions[written]
+
+    def history_damage(self) -> list[str] | None:
+        """Objects the history lacks (None when whole): asked once, and only when a cited
+        commit is about to be called absent, since a walk of a big history is not free."""
+        if self._history_damage is False:
+            self._history_damage = missing_history_objects(self.repo)
+        return self._history_damage  # type: ignore[return-value]
 
     def contains(self, sha: str) -> bool:
         if sha not in self._contained:
@@ -665,7 +785,26 @@ def resolve_path(written: str, files: list[str], by_name: dict[str, list[str]]) 
     return resolved
 
 
+def _entry_above(context: _Context, written: str) -> str | None:
+    """The tree entry that is not a folder yet holds the path (`vendor/sub` for
+    `vendor/sub/lib/x.py`): a submodule or a symlink, whose insides this tree cannot show."""
+    parts = posixpath.normpath(written.strip().replace("\\", "/")).split("/")
+    for end in range(1, len(parts)):
+        entry = "/".join(parts[:end])
+        if entry in context.file_set:
+            return entry
+    return None
+
+
 def _closest_paths(written: str, context: _Context) -> list[str]:
+    """Files a wrong path may have meant; once per path as written, since each answer is a
+    pass over every file of the tree and a long analysis repeats its wrong paths."""
+    if written not in context.closest_paths:
+        context.closest_paths[written] = _close_paths(written, context)
+    return context.closest_paths[written]
+
+
+def _close_paths(written: str, context: _Context) -> list[str]:
     name = posixpath.basename(written.replace("\\", "/"))
     lowered = [f for f in context.files if posixpath.basename(f).lower() == name.lower()]
     if lowered:
@@ -699,6 +838,14 @@ def _paths_for(context: _Context, claim: Claim) -> tuple[_Resolved | None, Claim
     if resolved.problem:
         return None, _result(claim, "unverifiable", f"`{claim.path}`: {resolved.problem}")
     if not resolved.matches:
+        entry = _entry_above(context, claim.path)
+        if entry:
+            return None, _result(
+                claim,
+                "unverifiable",
+                f"`{claim.path}` lies under `{entry}`, a submodule or symlink the check does "
+                "not enter; not read",
+            )
         close = _closest_paths(claim.path, context)
         suggestion = ("did you mean " + ", ".join(f"`{p}`" for p in close)) if close else None
         return None, _result(
@@ -1085,6 +1232,17 @@ def _check_commit(context: _Context, claim: Claim) -> ClaimCheck:
             "unverifiable",
             f"no commit {prefix} in this shallow clone: it may be beyond the clone's history",
         )
+    damage = context.history_damage()
+    if damage is not None:
+        named = [sha for sha in damage if sha.startswith(prefix)]
+        if named:
+            detail = f"commit {named[0][:12]} is missing from the repository (damaged clone)"
+        else:
+            detail = (
+                f"no commit {prefix} readable, but the history is damaged (missing "
+                f"{', '.join(d[:12] for d in damage[:MAX_LISTED])}): it may be lost there"
+            )
+        return _result(claim, "unverifiable", detail)
     suggestion = None
     if claim.message:
         close = context.subjects(claim.message)
@@ -1275,10 +1433,7 @@ def _named_revision(context: _Context, claim: Claim) -> tuple[str | None, str]:
     written = claim.revision or context.analysis.incident.deployed_revision
     if not written:
         return None, ""
-    try:
-        return context.repo.resolve_revision(written), written
-    except BadRevisionError:
-        return None, written
+    return context.named_revision(written), written
 
 
 def _time_in_revision(context: _Context, claim: Claim, info: CommitInfo) -> ClaimCheck:
@@ -1529,7 +1684,7 @@ def _revision_findings(context: _Context, cited: dict[str, _Cited]) -> list[Find
             continue
         if context.is_ancestor(deployed, entry.info.sha):
             continue
-        branches, tags = context.repo.containing_refs(entry.info.sha)
+        branches, tags = context.containing_refs(entry.info.sha)
         on = ", ".join(branches[:3]) if branches else "no branch"
         findings.append(
             Finding(

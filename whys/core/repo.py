@@ -24,6 +24,7 @@ import subprocess
 import tempfile
 import threading
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from functools import cached_property
 from pathlib import Path
@@ -455,6 +456,24 @@ class GitRepo:
             raise self._error(args, stderr)
         return completed.returncode, completed.stdout, stderr
 
+    def _run_spooled(self, args: Sequence[str]) -> bytes:
+        """`_run` for a large output: git writes it to a temporary file, read back at once,
+        which costs a fraction of the CPU of draining a pipe 64 KiB at a time."""
+        with tempfile.TemporaryFile() as spool:
+            completed = subprocess.run(
+                _git_argv(args),
+                cwd=self.root,
+                env=_safe_env(),
+                stdin=subprocess.DEVNULL,
+                stdout=spool,
+                stderr=subprocess.PIPE,
+                check=False,
+            )
+            if completed.returncode != 0:
+                raise self._error(args, completed.stderr.decode("utf-8", "replace"))
+            spool.seek(0)
+            return spool.read()
+
     def _stream(self, args: Sequence[str], stdin: bytes | None = None) -> _Stream:
         return _Stream(_git_argv(args), self.root, stdin)
 
@@ -814,16 +833,7 @@ class GitRepo:
                 "refs/tags",
             ]
         )
-        branches: list[str] = []
-        tags: list[str] = []
-        for ref in out.decode("utf-8", "replace").splitlines():
-            if ref.startswith("refs/heads/"):
-                branches.append(ref.removeprefix("refs/heads/"))
-            elif ref.startswith("refs/remotes/") and not ref.endswith("/HEAD"):
-                branches.append(ref.removeprefix("refs/remotes/"))
-            elif ref.startswith("refs/tags/"):
-                tags.append(ref.removeprefix("refs/tags/"))
-        return sorted(branches), sorted(tags)
+        return branches_and_tags(out.decode("utf-8", "replace").splitlines())
 
     # -- blame, line history, detail ---------------------------------------------------
 
@@ -1030,7 +1040,7 @@ class GitRepo:
         finally:
             stream.kill_if_output_pending()
             code, stderr = stream.finish()
-        if code not in (0, 1) and not stream.killed:
+        if not stream.killed and (code not in (0, 1) or _grep_skipped_objects(stderr)):
             raise self._grep_error(args, stderr)
 
     def _grep_error(self, args: Sequence[str], stderr: str) -> BadInputError:
@@ -1092,7 +1102,7 @@ class GitRepo:
         finally:
             stream.kill_if_output_pending()
             code, stderr = stream.finish()
-        if code not in (0, 1) and not stream.killed:
+        if not stream.killed and (code not in (0, 1) or _grep_skipped_objects(stderr)):
             raise self._grep_error(args, stderr)
         return SearchCount(
             unit=unit,
@@ -1102,6 +1112,12 @@ class GitRepo:
             cancelled=stream.killed,
             revision=sha,
         )
+
+
+def _grep_skipped_objects(stderr: str) -> bool:
+    """git grep skips a blob it cannot read with an error line but exits 0 or 1 as if the
+    search were whole: a count or "no match" from a damaged tree would silently be wrong."""
+    return "unable to read" in stderr.lower()
 
 
 def _grep_records(chunks: Iterable[bytes], sha: str) -> Iterator[bytes]:
@@ -1325,6 +1341,16 @@ def resolve_prefixes(repo: GitRepo, prefixes: Iterable[str]) -> dict[str, list[s
     return resolved
 
 
+def missing_history_objects(repo: GitRepo) -> list[str] | None:
+    """None when every commit reachable from a ref can be read; otherwise the object ids git
+    reported missing (a damaged or partial clone). One quiet `rev-list` over commits only."""
+    try:
+        repo._run(["rev-list", "--quiet", "--all"])
+    except MissingObjectError as error:
+        return error.missing or ["(unnamed)"]
+    return None
+
+
 def symlink_paths(repo: GitRepo, rev: str, paths: Iterable[str]) -> dict[str, str]:
     """Which of `paths` are symlinks in the tree of `rev`: path -> the link target as stored
     (never followed). One `ls-tree` for the paths asked about, one `cat-file` for targets."""
@@ -1361,27 +1387,28 @@ def symlink_paths(repo: GitRepo, rev: str, paths: Iterable[str]) -> dict[str, st
 
 def subjects_matching(
     repo: GitRepo,
-    rev: str,
+    rev: str | Sequence[str],
     texts: Sequence[str],
     *,
     since: datetime | None = None,
     all_match: bool = False,
     limit: int | None = None,
 ) -> list[tuple[str, str]]:
-    """(full SHA, subject) of commits reachable from `rev` whose message contains any of
-    `texts` (all of them with `all_match`), ignoring case, newest first. git filters the
-    history itself, so only the matches reach Python; `since` bounds the walk by date."""
+    """(full SHA, subject) of commits reachable from `rev` (or any of several) whose message
+    contains any of `texts` (all of them with `all_match`), ignoring case, newest first. git
+    filters the history itself, so only the matches reach Python; `since` bounds the walk."""
     wanted = [t for t in texts if t and "\0" not in t and "\n" not in t]
-    if not wanted:
+    starts = [rev] if isinstance(rev, str) else list(rev)
+    if not wanted or not starts:
         return []
-    sha = repo._commit_id(rev)
+    shas = list(dict.fromkeys(repo._commit_id(start) for start in starts))
     args = ["log", "-z", "--format=%H%x00%s", "--fixed-strings", "--regexp-ignore-case"]
     if all_match:
         args.append("--all-match")
     if since is not None:
         args.append(f"--since={_as_git_date(since)}")
     args += [f"--grep={text}" for text in wanted]
-    args += ["--end-of-options", sha, "--"]
+    args += ["--end-of-options", *shas, "--"]
     stream = repo._stream(args)
     pairs: list[tuple[str, str]] = []
     pair: list[bytes] = []
@@ -1401,21 +1428,96 @@ def subjects_matching(
     return pairs
 
 
-def parent_map(
-    repo: GitRepo, revs: Iterable[str], since: datetime | None = None
-) -> dict[str, tuple[str, ...]]:
-    """Commits reachable from any of `revs` (committed since `since`, when given) with
-    their parents, from one `rev-list`: the ancestry of several revisions in one walk."""
+def branches_and_tags(refs: Iterable[str]) -> tuple[list[str], list[str]]:
+    """Full ref names as (branches, tags), sorted; remote branches as `origin/x`."""
+    branches: list[str] = []
+    tags: list[str] = []
+    for ref in refs:
+        if ref.startswith("refs/heads/"):
+            branches.append(ref.removeprefix("refs/heads/"))
+        elif ref.startswith("refs/remotes/") and not ref.endswith("/HEAD"):
+            branches.append(ref.removeprefix("refs/remotes/"))
+        elif ref.startswith("refs/tags/"):
+            tags.append(ref.removeprefix("refs/tags/"))
+    return sorted(branches), sorted(tags)
+
+
+def ref_commits(repo: GitRepo) -> list[tuple[str, str | None, int]]:
+    """(ref name, the commit it names, that commit's committer time) for every branch,
+    remote branch and tag, from one `for-each-ref`. The commit is None when the ref names
+    something else (a tree, a blob, a tag of a tag), which this listing does not follow."""
+    fields = "%(refname)%00%(objecttype)%00%(objectname)%00%(committerdate:unix)"
+    peeled = "%00%(*objecttype)%00%(*objectname)%00%(*committerdate:unix)"
+    _, out, _ = repo._run(
+        ["for-each-ref", f"--format={fields}{peeled}", "refs/heads", "refs/remotes", "refs/tags"]
+    )
+    refs: list[tuple[str, str | None, int]] = []
+    for line in out.decode("utf-8", "replace").splitlines():
+        name, kind, sha, when, inner_kind, inner_sha, inner_when = (line.split("\0") + [""] * 7)[:7]
+        if kind == "tag":
+            kind, sha, when = inner_kind, inner_sha, inner_when
+        if kind == "commit" and when.strip().isdigit():
+            refs.append((name, sha, int(when)))
+        else:
+            refs.append((name, None, 0))
+    return refs
+
+
+@dataclass
+class HistoryWalk:
+    """Commits reachable from some revisions (committed since `since`, when given), kept as
+    git printed them, newest first, one line each: "<sha> <parents>\\0<committer time>
+    <subject>". Lines are split only for the commits a question reaches."""
+
+    since: datetime | None
+    text: str
+    lines: dict[str, str]
+    width: int = 40  # hex digits of an object id (64 in a SHA-256 repository)
+    _casefolded: str | None = None
+
+    def parents(self, sha: str) -> list[str]:
+        line = self.lines.get(sha, "")
+        return line[self.width + 1 : line.find("\0")].split()
+
+    def committed(self, sha: str) -> int:
+        line = self.lines[sha]
+        return int(line[line.find("\0") + 1 :].partition(" ")[0])
+
+    def subject(self, sha: str) -> str:
+        line = self.lines[sha]
+        return " ".join(line[line.find("\0") + 1 :].partition(" ")[2].split())
+
+    def shas_with(self, texts: Iterable[str]) -> list[str]:
+        """Commits whose subject contains any of `texts`, ignoring case, in walk order."""
+        folded = self._folded()
+        found: set[str] = set()
+        for text in {t.casefold() for t in texts if t and "\n" not in t and "\0" not in t}:
+            position = folded.find(text)
+            while position != -1:
+                start = folded.rfind("\n", 0, position) + 1
+                # Only the subject part counts, not the SHA and parents before the NUL.
+                if folded.find("\0", start, position) != -1:
+                    found.add(folded[start : start + self.width])
+                position = folded.find(text, position + 1)
+        return [sha for sha in self.lines if sha in found] if found else []
+
+    def _folded(self) -> str:
+        if self._casefolded is None:
+            self._casefolded = self.text.casefold()
+        return self._casefolded
+
+
+def history_walk(repo: GitRepo, revs: Iterable[str], since: datetime | None = None) -> HistoryWalk:
+    """One `git log` for the ancestry of several revisions and the subjects of their
+    history: ancestry questions and subject searches share a single walk."""
     shas = list(dict.fromkeys(repo._commit_id(rev) for rev in revs))
     if not shas:
-        return {}
-    args = ["rev-list", "--parents"]
+        return HistoryWalk(since, "", {})
+    args = ["log", "--format=%H %P%x00%ct %s"]
     if since is not None:
         args.append(f"--since={_as_git_date(since)}")
-    _, out, _ = repo._run([*args, *shas, "--"])
-    graph: dict[str, tuple[str, ...]] = {}
-    for line in out.decode("ascii", "replace").splitlines():
-        parts = line.split()
-        if parts:
-            graph[parts[0]] = tuple(parts[1:])
-    return graph
+    out = repo._run_spooled([*args, "--end-of-options", *shas, "--"])
+    text = out.decode("utf-8", "replace")
+    width = text.find(" ") if text else 40
+    lines = {line[:width]: line for line in text.split("\n") if len(line) > width}
+    return HistoryWalk(since, text, lines, width)

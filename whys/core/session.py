@@ -156,7 +156,8 @@ def load_session(path: Path) -> Session:
         raise SessionError(_describe_os_error(error, "read session", path)) from error
     try:
         document = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as error:
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
+        # RecursionError: JSON nested thousands deep, which no session is.
         raise SessionError(f"{path} is not a whys session (not valid JSON)") from error
     if not isinstance(document, dict):
         raise SessionError(f"{path} is not a whys session (not a JSON object)")

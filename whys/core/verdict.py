@@ -510,7 +510,8 @@ def parse_verdict_file(data: bytes, source: str = "<verdict file>") -> VerdictFi
     """A verdict file from its bytes; BadInputError (one line) when it is not one."""
     try:
         document = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as error:
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
+        # RecursionError: JSON nested thousands deep, which no verdict file is.
         raise BadInputError(f"{source} is not a verdict file (not valid UTF-8 JSON)") from error
     if not isinstance(document, dict) or document.get("type") != VERDICT_FILE_TYPE:
         raise BadInputError(f"{source} is not a whys verdict file")

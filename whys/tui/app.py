@@ -14,7 +14,7 @@ import gc
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,9 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import actions, on, work
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal
+from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import (
     DataTable,
@@ -46,6 +47,7 @@ from whys.tui import messages, view
 from whys.tui.commands import COMMANDS, WhysCommands, bindings
 from whys.tui.keymap import keymap_files, load_keymap
 from whys.tui.screens.commit_view import CommitScreen
+from whys.tui.screens.evidence import EvidenceScreen
 from whys.tui.screens.export import ExportDialog, ExportRequest
 from whys.tui.screens.file_view import FileScreen
 from whys.tui.screens.help import HelpScreen
@@ -67,6 +69,7 @@ HIT_BATCH_SECONDS = 0.05
 UI_SAVE_DELAY = 0.4
 HISTORY_LIMIT = 100_000
 MAX_HITS = 1000
+EVIDENCE_SHOWN = 3
 WORKER_NICENESS = 10
 # Actions that act on the main screen; inside a dialog they stay quiet.
 MAIN_SCREEN_ACTIONS = {command.action.split("(")[0] for command in COMMANDS} - {"quit", "help"}
@@ -80,11 +83,22 @@ class WhysApp(App[int]):
     COMMANDS = App.COMMANDS | {WhysCommands}
     COMMAND_PALETTE_BINDING = "ctrl+p"
 
-    def __init__(self, store: SessionStore, repo: GitRepo, *, auditor: str | None = None) -> None:
+    def __init__(
+        self,
+        store: SessionStore,
+        repo: GitRepo,
+        *,
+        auditor: str | None = None,
+        check_on_open: bool = False,
+    ) -> None:
+        """`check_on_open`: the session was opened without checks (whys.core.audit.
+        open_session); run them in a worker once the screen is up."""
         super().__init__()
         self.store = store
         self.repo = repo
         self.auditor = auditor or default_auditor()
+        self.check_on_open = check_on_open
+        self._superseded_shown = len(store.superseded)
         self._cancel_events: dict[str, threading.Event] = {}
         self._busy: dict[str, str] = {}  # group -> progress text
         self._search_id = 0
@@ -92,7 +106,9 @@ class WhysApp(App[int]):
         self._last_search: dict[str, str] = {}
         self._file_lines: dict[int, list[str] | None] = {}
         self._ui_save_timer: Any = None
-        self._timeline_loaded = False
+        # The analysis whose history the timeline shows (or is scanning); None: not yet.
+        self._timeline_analysis: int | None = None
+        self._scan_analysis: int | None = None
         self._restoring = True
         known = {command.binding_id for command in COMMANDS}
         known |= {b.id for b in (*ClaimsTable.BINDINGS, *TimelinePanel.BINDINGS) if b.id}  # type: ignore[union-attr]
@@ -128,6 +144,8 @@ class WhysApp(App[int]):
         self._show_status()
         # The tree places its rows on the first refresh; the cursor can move only then.
         self.call_after_refresh(self._restore_ui, dict(session.ui))
+        if self.check_on_open:
+            self._start_checks("checking the analyses…")
 
     def _restore_ui(self, state: dict[str, Any]) -> None:
         self._restoring = True
@@ -136,6 +154,9 @@ class WhysApp(App[int]):
             ref = NodeRef("analysis", 0) if self.store.session.analyses else None
             if ref is not None:
                 self.query_one(Outline).select(ref)
+                # The selection is what the cursor shows, so every action acts on the row
+                # the auditor sees (written with the next save).
+                self.store.session.ui = {**self.store.session.ui, **ref.as_state()}
         grep_state = state.get("grep")
         if isinstance(grep_state, dict):
             self.query_one(GrepPanel).fill(
@@ -172,7 +193,12 @@ class WhysApp(App[int]):
 
     @property
     def selection(self) -> NodeRef | None:
-        return NodeRef.from_state(self.store.session.ui)
+        """The outline row the actions act on, as the session keeps it; None when it names
+        an analysis the session does not hold."""
+        ref = NodeRef.from_state(self.store.session.ui)
+        if ref is None or not 0 <= ref.analysis < len(self.store.session.analyses):
+            return None
+        return ref
 
     @property
     def current_panel(self) -> str:
@@ -202,6 +228,24 @@ class WhysApp(App[int]):
             self.store.set_ui_state(self.store.session.ui)
         except WhysError as error:
             self.notify(error.message, title="session not saved", severity="error")
+        self._after_save()
+
+    def _after_save(self) -> None:
+        """When another process (a `whys verdict`, a second workbench) saved this session
+        while it was open, the store kept that version aside before writing ours: say
+        where, once per copy, and keep it in the status line."""
+        kept = self.store.superseded[self._superseded_shown :]
+        self._superseded_shown = len(self.store.superseded)
+        for path in kept:
+            self.notify(
+                f"Another process saved this session while it was open. Your work is "
+                f"saved; their version is kept at {path}",
+                title="session changed elsewhere",
+                severity="warning",
+                timeout=20,
+            )
+        if kept:
+            self._show_status()
 
     def _audit(self, index: int | None = None) -> AnalysisAudit | None:
         if index is None:
@@ -301,9 +345,13 @@ class WhysApp(App[int]):
             if claim is not None:
                 detail.append_text(view.status_mark(check.status if check else None))
                 detail.append(f" {claim.id} · line {claim.line} · {claim.kind} · ", style="bold")
-                detail.append(check.detail if check else "not checked")
+                detail.append(check.detail if check else self._not_checked(audit))
                 if check and check.suggestion:
                     detail.append(f"\n  suggestion: {check.suggestion}", style="italic")
+                verdict = view.latest_verdict(audit, "claim", claim.id)
+                if verdict:
+                    detail.append("\n  ")
+                    detail.append_text(view.verdict_line(verdict))
         elif ref.kind == "why":
             verdict = view.latest_verdict(audit, "why", ref.item)
             claims = view.claims_of_why(audit, ref.item)
@@ -311,28 +359,34 @@ class WhysApp(App[int]):
             detail.append(f"Why {ref.item}: ", style="bold")
             detail.append(f"{len(claims)} claims, {len(evidence)} evidence items. ")
             if verdict:
-                detail.append_text(view.decision_mark(verdict))
-                detail.append(f" {view.DECISION_WORD[verdict.decision]} by {verdict.auditor}")
-                if verdict.note:
-                    detail.append(f": {verdict.note}", style="italic")
+                detail.append_text(view.verdict_line(verdict))
             else:
                 detail.append("No verdict yet (a / r / n).", style="dim")
-            for item in evidence[-3:]:
+            for claim in claims:
+                claim_verdict = view.latest_verdict(audit, "claim", claim.id)
+                if claim_verdict is not None and claim_verdict.override:
+                    detail.append(f"\n  {claim.id}: ")
+                    detail.append_text(view.verdict_line(claim_verdict))
+            shown = evidence[-EVIDENCE_SHOWN:]
+            for item in shown:
                 detail.append(
                     f"\n  📎 {item.kind}: {view.one_line(item.summary, 110)}", style="dim"
                 )
+            if evidence:
+                more = len(evidence) - len(shown)
+                lead = f"{more} more; " if more > 0 else ""
+                detail.append(f"\n  ({lead}E lists all and detaches)", style="dim italic")
         else:
             analysis = audit.analysis
             verdict = view.latest_verdict(audit, "analysis", None)
             detail.append(Path(analysis.path).name, style="bold")
             detail.append(f"  {len(analysis.whys)} whys, {len(analysis.claims)} claims  ")
             detail.append(view.status_counts(audit))
+            if checking := self._not_checked(audit, quiet=True):
+                detail.append(f"  {checking}", style="italic")
             if verdict:
-                detail.append("  ")
-                detail.append_text(view.decision_mark(verdict))
-                detail.append(f" {view.DECISION_WORD[verdict.decision]}")
-                if verdict.override:
-                    detail.append(" (override)", style="bold dark_orange3")
+                detail.append("\n  ")
+                detail.append_text(view.verdict_line(verdict))
             incident = analysis.incident
             window = " → ".join(
                 show_moment(moment) for moment in (incident.start, incident.end) if moment
@@ -350,6 +404,16 @@ class WhysApp(App[int]):
             for warning in analysis.warnings[:3]:
                 detail.append(f"\n  note: {warning}", style="dim")
         self.query_one("#claim-detail", Static).update(detail)
+
+    def _not_checked(self, audit: AnalysisAudit, *, quiet: bool = False) -> str:
+        """What to say where a check result would be: running, not run, or (quiet) nothing."""
+        from whys.core.audit import needs_checks
+
+        if not needs_checks(audit, self.store.session.revision_sha):
+            return "" if quiet else "not checked"
+        if "checks" in self._busy:
+            return "checks running…"
+        return "not checked at this revision (R runs the checks)"
 
     @on(OptionList.OptionSelected, "#why-text")
     def _why_line_opened(self, event: OptionList.OptionSelected) -> None:
@@ -380,19 +444,28 @@ class WhysApp(App[int]):
 
     def _open_panel(self, panel: str, *, save: bool = True) -> None:
         self.query_one(TabbedContent).active = panel
-        if panel == "timeline" and not self._timeline_loaded:
-            self._timeline_loaded = True
-            self._start_timeline_scan("", "")
+        if panel == "timeline":
+            self._load_timeline()
         if save:
             self._save_ui()
         self._refresh_availability()
 
+    def _load_timeline(self) -> None:
+        """Scan the selected analysis's history unless the picture already shows it or a
+        scan of it is running."""
+        ref = self.selection
+        index = ref.analysis if ref is not None else 0
+        if self._timeline_analysis == index:
+            return
+        if "timeline" in self._busy and self._scan_analysis == index:
+            return
+        self._start_timeline_scan("", "")
+
     @on(TabbedContent.TabActivated, "#panels")
     def _tab_changed(self, event: TabbedContent.TabActivated) -> None:
         panel = event.pane.id or "why"
-        if panel == "timeline" and not self._timeline_loaded:
-            self._timeline_loaded = True
-            self._start_timeline_scan("", "")
+        if panel == "timeline":
+            self._load_timeline()
         if self.store.session.ui.get("panel") != panel:
             self._save_ui()
         self._refresh_availability()
@@ -425,22 +498,23 @@ class WhysApp(App[int]):
             self._show_selection(ref)
 
     def action_help(self) -> None:
-        rows: list[tuple[str, str, str, str, bool]] = [
-            ("↑ ↓", "move", "", "Move in the outline, the why text, tables and lists", True),
+        rows: list[tuple[str, str, str, str, str]] = [
+            ("↑ ↓", "move", "", "Move in the outline, the why text, tables and lists", ""),
             (
                 "enter",
                 "open",
                 "",
                 "Open the selected why or claim; run a search; open a hit or commit",
-                True,
+                "",
             ),
-            ("tab", "next panel", "", "Move focus between the outline and the panels", True),
-            ("ctrl+p", "palette", "", "Every action as 'group: action'", True),
+            ("tab", "next panel", "", "Move focus between the outline and the panels", ""),
+            ("ctrl+p", "palette", "", "Every action as 'group: action'", ""),
         ]
         for command in COMMANDS:
             key = self._user_keymap.get(command.binding_id, command.key_display or command.key)
-            enabled = self.can_run(command.action)
-            rows.append((key, command.footer, command.binding_id, command.tooltip, enabled))
+            _namespace, name, parameters = actions.parse(command.action)
+            reason = self.unavailable_reason(name, parameters) or ""
+            rows.append((key, command.footer, command.binding_id, command.tooltip, reason))
         for binding in (*ClaimsTable.BINDINGS, *TimelinePanel.BINDINGS):
             key = self._user_keymap.get(binding.id or "", binding.key)  # type: ignore[union-attr]
             rows.append(
@@ -449,7 +523,7 @@ class WhysApp(App[int]):
                     binding.description,
                     binding.id or "",  # type: ignore[union-attr]
                     binding.tooltip,
-                    True,
+                    "",
                 )
             )  # type: ignore[union-attr]
         files = " or ".join(str(path) for path in keymap_files())
@@ -467,8 +541,8 @@ class WhysApp(App[int]):
             self.refresh_bindings()
 
     def can_run(self, action: str) -> bool:
-        name = action.split("(")[0]
-        return bool(self.check_action(name, ()))
+        _namespace, name, parameters = actions.parse(action)
+        return bool(self.check_action(name, parameters))
 
     def run_palette_action(self, action: str) -> None:
         self.call_later(self.run_action, action)
@@ -476,15 +550,68 @@ class WhysApp(App[int]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in MAIN_SCREEN_ACTIONS and isinstance(self.screen, ModalScreen):
             return False
+        return None if self.unavailable_reason(action, parameters) else True
+
+    def unavailable_reason(self, action: str, parameters: tuple[object, ...] = ()) -> str | None:
+        """Why an action does not apply right now (its binding is greyed out); None when it
+        does. Pressing a greyed-out key shows this as a notification."""
         session = self.store.session
         ref = self.selection
+        needs_analysis = ("analysis_verdict", "export", "recheck", "incident", "evidence")
+        if action in needs_analysis and not session.analyses:
+            return "The session holds no analysis."
         if action == "verdict":
-            return True if ref is not None and ref.kind in ("why", "claim") else None
-        if action in ("analysis_verdict", "export", "recheck", "incident"):
-            return True if session.analyses else None
-        if action == "attach":
-            return True if self._attachable() is not None else None
-        return True
+            if ref is None or ref.kind not in ("why", "claim"):
+                return "Select a why or a claim in the outline first; A judges the analysis."
+            if parameters[:1] == ("approved",):
+                return self._unchecked_reason(ref.analysis, "Approval")
+        if action == "analysis_verdict":
+            return self._unchecked_reason(ref.analysis if ref else 0, "The analysis verdict")
+        if action == "export":
+            unchecked = [
+                index for index in range(len(session.analyses)) if self._unchecked_reason(index, "")
+            ]
+            if unchecked:
+                return self._unchecked_reason(unchecked[0], "Export")
+        if action == "attach" and self._attachable() is None:
+            return "Nothing to attach: highlight a grep hit (/) or a timeline commit (t) first."
+        if action == "evidence":
+            why = self._current_why()
+            if why is None:
+                return "Select a why (or one of its claims) to list its evidence."
+            audit = self._audit()
+            if audit is None or not any(item.why == why for item in audit.evidence):
+                return f"Why {why} has no evidence yet: attach a grep hit or a commit with x."
+        return None
+
+    def _unchecked_reason(self, index: int, what: str) -> str | None:
+        from whys.core.audit import needs_checks
+
+        audit = self._audit(index)
+        if audit is None or not needs_checks(audit, self.store.session.revision_sha):
+            return None
+        name = Path(audit.analysis.path).name
+        if "checks" in self._busy:
+            return f"{what} waits for the checks of {name}, still running."
+        return f"{what} needs the checks of {name}, which have not run: R runs them."
+
+    async def run_action(
+        self,
+        action: str | actions.ActionParseResult,
+        default_namespace: DOMNode | None = None,
+        namespaces: Mapping[str, DOMNode] | None = None,
+    ) -> bool:
+        """A greyed-out workbench key, pressed, says why it does not apply instead of
+        doing nothing."""
+        target, name, parameters = self._parse_action(
+            action, self if default_namespace is None else default_namespace, namespaces
+        )
+        if target is self and self.check_action(name, parameters) is None:
+            reason = self.unavailable_reason(name, parameters)
+            if reason:
+                self.notify(reason, title="not available", severity="warning", timeout=5)
+                return True
+        return await super().run_action(action, default_namespace, namespaces)
 
     def _attachable(self) -> tuple[str, Any] | None:
         if not self.store.session.analyses:
@@ -529,6 +656,11 @@ class WhysApp(App[int]):
                 f"auditor {self.auditor} · saved to {self.store.path.name}",
                 style="dim",
             )
+            if self.store.superseded:
+                line.append(
+                    f" · other writer's copy: {self.store.superseded[-1].name}",
+                    style="bold dark_orange3",
+                )
         status.update(line)
 
     @on(messages.WorkProgressed)
@@ -555,7 +687,8 @@ class WhysApp(App[int]):
             return
         for event in self._cancel_events.values():
             event.set()
-        for group in list(self._busy):
+        cancelled = list(self._busy)
+        for group in cancelled:
             self.workers.cancel_group(self, group)
             self._end(group)
             if group == "grep":
@@ -569,7 +702,14 @@ class WhysApp(App[int]):
                         "scan cancelled; the picture shows the previous scan", style="dark_orange3"
                     )
                 )
-        self.notify("cancelled", timeout=2)
+        if "checks" in cancelled:
+            self.notify(
+                "checks cancelled: the marks are those on record; R runs the checks again",
+                timeout=6,
+            )
+            self._refresh_availability()
+        else:
+            self.notify("cancelled", timeout=2)
 
     # -- grep -------------------------------------------------------------------------
 
@@ -691,7 +831,12 @@ class WhysApp(App[int]):
     def _start_timeline_scan(self, pickaxe: str, path: str) -> None:
         audit = self._audit()
         if audit is None:
+            self.query_one(TimelinePanel).set_status(
+                Text("Select an analysis in the outline first.", style="dark_orange3")
+            )
             return
+        ref = self.selection
+        self._scan_analysis = ref.analysis if ref is not None else 0
         self._scan_id += 1
         what = f"pickaxe -S {pickaxe!r}" if pickaxe else "history"
         cancel = self._begin("timeline", f"scanning {what}…")
@@ -742,7 +887,12 @@ class WhysApp(App[int]):
         if message.scan_id != self._scan_id:
             return
         self._end("timeline")
-        label = message.label + (" — cancelled" if message.cancelled else "")
+        self._timeline_analysis = self._scan_analysis
+        label = message.label
+        audit = self._audit(self._scan_analysis)
+        if audit is not None:
+            label += f" of {Path(audit.analysis.path).name}"
+        label += " — cancelled" if message.cancelled else ""
         self.query_one(TimelinePanel).show(message.data, label)
         self._refresh_availability()
 
@@ -853,12 +1003,53 @@ class WhysApp(App[int]):
         except WhysError as error:
             self.notify(error.message, title="not attached", severity="error")
             return
+        self._after_save()
         where = f"why {evidence.why}" if evidence.why else "the analysis"
         self.notify(f"attached to {where}: {evidence.summary}", title="evidence", timeout=4)
+        self._refresh_availability()
         ref = self.selection
         audit = self._audit()
         if ref is not None and audit is not None:
             self._show_detail(audit, ref)
+
+    def _evidence_of(self, index: int, why: str) -> list[Evidence]:
+        audit = self._audit(index)
+        return [item for item in audit.evidence if item.why == why] if audit else []
+
+    def action_evidence(self) -> None:
+        ref = self.selection
+        why = self._current_why()
+        if ref is None or why is None:
+            return
+        self.push_screen(EvidenceScreen(ref.analysis, why, self._evidence_of(ref.analysis, why)))
+
+    @on(EvidenceScreen.DetachRequested)
+    def _detach_requested(self, message: EvidenceScreen.DetachRequested) -> None:
+        audit = self._audit(message.analysis_index)
+        item = (
+            next((e for e in audit.evidence if e.id == message.evidence_id), None)
+            if audit
+            else None
+        )
+        try:
+            self.store.detach_evidence(message.analysis_index, message.evidence_id)
+        except WhysError as error:
+            self.notify(error.message, title="not detached", severity="error")
+            return
+        self._after_save()
+        if item is not None:
+            self.notify(
+                f"detached from why {item.why}: {view.one_line(item.summary, 80)}",
+                title="evidence",
+                timeout=4,
+            )
+        screen = self.screen
+        if isinstance(screen, EvidenceScreen):
+            screen.show(self._evidence_of(screen.analysis_index, screen.why))
+        ref = self.selection
+        if ref is not None and self._audit() is not None:
+            self._show_detail(self._audit(), ref)  # type: ignore[arg-type]
+        self._refresh_availability()
 
     # -- verdicts ---------------------------------------------------------------------
 
@@ -938,6 +1129,7 @@ class WhysApp(App[int]):
         self._refresh_marks()
 
     def _refresh_marks(self) -> None:
+        self._after_save()
         self.query_one(Outline).refresh_marks(self.store.session)
         ref = self.selection
         audit = self._audit()
@@ -1017,39 +1209,51 @@ class WhysApp(App[int]):
             except WhysError as error:
                 self.notify(error.message, title="incident not saved", severity="error")
                 return
+            self._after_save()
             self.notify("incident window saved; checking again", timeout=3)
-            self._timeline_loaded = False
+            self._timeline_analysis = None
             self.action_recheck()
 
         self.push_screen(IncidentDialog(audit.analysis.incident), save)
 
-    # -- re-check ---------------------------------------------------------------------
+    # -- checks -----------------------------------------------------------------------
 
     def action_recheck(self) -> None:
-        cancel = self._begin("checks", "re-running checks…")
+        self._start_checks("re-running checks…")
+
+    def _start_checks(self, text: str) -> None:
+        """Check every analysis of the session in a worker; the outline fills in the marks
+        when the results arrive. Until then the screen is live, approval waits."""
+        if not self.store.session.analyses:
+            return
+        cancel = self._begin("checks", text)
         session = self.store.session
         analyses = [audit.analysis.model_copy(deep=True) for audit in session.analyses]
-        self._recheck(analyses, session.revision, cancel)
+        self._check(analyses, session.revision_sha or session.revision, cancel)
 
     @work(thread=True, exclusive=True, group="checks", exit_on_error=False)
-    def _recheck(self, analyses: list[Analysis], revision: str, cancel: threading.Event) -> None:
-        from whys.core.audit import CheckedAnalysis
-        from whys.core.checks import check_analysis
+    def _check(self, analyses: list[Analysis], revision: str, cancel: threading.Event) -> None:
+        from whys.core.audit import check_analyses
         from whys.core.reader import read_analysis
 
+        def progress(text: str) -> None:
+            if not cancel.is_set():
+                self.post_message(messages.WorkProgressed("checks", text + "…"))
+
         lower_priority()
-        checked: list[CheckedAnalysis] = []
-        try:
-            for stored in analyses:
-                if cancel.is_set():
-                    return
-                self.post_message(messages.WorkProgressed("checks", f"checking {stored.path}…"))
+        current: list[Analysis] = []
+        for stored in analyses:
+            try:
                 fresh = read_analysis(Path(stored.path))
-                # An unchanged file keeps the auditor's corrections (incident window); the
-                # checks must see them, or the timeline findings would use the old window.
-                analysis = stored if fresh.sha256 == stored.sha256 else fresh
-                run = check_analysis(analysis, self.repo, revision, cancel=cancel)
-                checked.append(CheckedAnalysis(analysis, run))
+            except WhysError:
+                fresh = stored  # the file is gone: check what the session holds
+            # An unchanged file keeps the auditor's corrections (incident window); the
+            # checks must see them, or the timeline findings would use the old window.
+            current.append(stored if fresh.sha256 == stored.sha256 else fresh)
+        try:
+            checked = check_analyses(
+                current, self.repo, revision, store=self.store, cancel=cancel, progress=progress
+            )
         except WhysError as error:
             self.post_message(messages.WorkFailed("checks", error.message))
             return
@@ -1057,22 +1261,61 @@ class WhysApp(App[int]):
             self.post_message(messages.WorkFailed("checks", f"checks failed: {error}"))
             return
         if not cancel.is_set():
-            self.post_message(messages.ChecksRerun(checked))
+            self.post_message(messages.ChecksFinished(checked))
 
-    @on(messages.ChecksRerun)
-    def _rechecked(self, message: messages.ChecksRerun) -> None:
+    @on(messages.ChecksFinished)
+    def _checks_finished(self, message: messages.ChecksFinished) -> None:
         from whys.core.audit import record_in_session
 
         self._end("checks")
+        before = [self._outline_shape(audit) for audit in self.store.session.analyses]
         try:
             record_in_session(self.store, message.checked)
         except WhysError as error:
-            self.notify(error.message, severity="error")
+            self.notify(error.message, title="checks not saved", severity="error")
             return
         self._file_lines.clear()
-        self.query_one(Outline).show(self.store.session)
-        self._restore_ui(self.store.session.ui)
-        self.notify("checks re-run", timeout=3)
+        session = self.store.session
+        outline = self.query_one(Outline)
+        if before == [self._outline_shape(audit) for audit in session.analyses]:
+            outline.refresh_marks(session)
+        else:
+            # An analysis changed on disk: its whys and claims are new. Rebuild, keep the
+            # cursor where it was when that row still exists, leave the focus alone.
+            self._restoring = True
+            outline.show(session)
+            ref = self.selection
+            if ref is None or not outline.select(ref):
+                ref = NodeRef("analysis", ref.analysis if ref else 0)
+                if not outline.select(ref):
+                    ref = NodeRef("analysis", 0)
+                    outline.select(ref)
+                self.store.session.ui = {**session.ui, **ref.as_state()}
+            self.call_after_refresh(self._restored)
+            self._timeline_analysis = None
+        ref = self.selection
+        if ref is not None:
+            self.query_one(ClaimsTable)._shown_analysis = None  # type: ignore[attr-defined]
+            self._show_selection(ref)
+        if self._timeline_analysis is not None:
+            audit = self._audit(self._timeline_analysis)
+            if audit is not None:
+                statuses = {check.claim_id: check.status for check in audit.checks}
+                self.query_one(TimelinePanel).recolour(statuses)
+        self._after_save()
+        self._refresh_availability()
+        counts = "; ".join(
+            f"{Path(audit.analysis.path).name} {view.status_counts(audit) or 'no claims'}"
+            for audit in session.analyses
+        )
+        self.notify(f"checks done: {counts}", title="checks", timeout=4)
+
+    @staticmethod
+    def _outline_shape(audit: AnalysisAudit) -> tuple[object, ...]:
+        return (
+            tuple((why.id, why.parent) for why in audit.analysis.whys),
+            tuple((claim.id, claim.why) for claim in audit.analysis.claims),
+        )
 
     # -- leaving ----------------------------------------------------------------------
 
@@ -1172,10 +1415,11 @@ def build_timeline(
     # drawn, so the picture never hides what the analysis cites.
     for sha, info in cited_info.items():
         commits.setdefault(sha, info)
-    statuses: dict[str, str] = {}
-    for sha, claim_ids in cited.items():
-        known = [request.claim_status[c] for c in claim_ids if c in request.claim_status]
-        statuses[sha] = min(known, key=view.STATUS_ORDER.__getitem__, default="unverifiable")
+    statuses = {
+        sha: view.worst_status(request.claim_status.get(claim) for claim in claim_ids)
+        or "unverifiable"
+        for sha, claim_ids in cited.items()
+    }
     data = TimelineData(
         commits=list(commits.values()),
         cited=cited,
@@ -1189,10 +1433,11 @@ def build_timeline(
 
 
 def run_workbench(store: SessionStore, repo: GitRepo, *, auditor: str | None = None) -> int:
-    """Run the workbench on an opened session until the auditor quits; returns an exit code.
+    """Run the workbench on a session opened by `whys.core.audit.open_session` until the
+    auditor quits; the checks run in a worker once the screen is up. Returns an exit code.
 
     The session is already saved on every change, so leaving never loses work.
     """
-    app = WhysApp(store, repo, auditor=auditor)
+    app = WhysApp(store, repo, auditor=auditor, check_on_open=True)
     result = app.run()
     return int(result or 0)

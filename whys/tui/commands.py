@@ -95,6 +95,15 @@ COMMANDS: tuple[Command, ...] = (
         "Attach the selected grep hit or commit as evidence to the current why",
     ),
     Command(
+        "evidence.list",
+        "E",
+        "evidence",
+        "evidence",
+        "evidence: list and detach",
+        "List every evidence item of the current why, with its content; d detaches one",
+        show=False,
+    ),
+    Command(
         "session.export",
         "e",
         "export",

@@ -75,8 +75,8 @@ class FileLoaded(Message):
 
 
 @dataclass
-class ChecksRerun(Message):
-    """A re-check finished; `checked` is what `whys.core.audit.check_files` returned."""
+class ChecksFinished(Message):
+    """Checks ran to the end; `checked` is what `whys.core.audit.check_analyses` returned."""
 
     checked: list[Any]
 

@@ -7,6 +7,7 @@ spelling of each mark.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 
 from rich.text import Text
 
@@ -30,6 +31,12 @@ DECISION_STYLE = {
     "needs-evidence": "bold dark_orange3",
 }
 DECISION_WORD = {"approved": "APPROVED", "rejected": "REJECTED", "needs-evidence": "NEEDS EVIDENCE"}
+
+
+def worst_status(statuses: Iterable[str | None]) -> str | None:
+    """The status that matters most among several claims: contradicted, then unverifiable,
+    then verified; None when none was checked."""
+    return min((s for s in statuses if s), key=STATUS_ORDER.__getitem__, default=None)
 
 
 def check_for(audit: AnalysisAudit, claim_id: str) -> ClaimCheck | None:
@@ -86,10 +93,7 @@ def analysis_label(audit: AnalysisAudit) -> Text:
 
 def why_label(audit: AnalysisAudit, why: Why) -> Text:
     verdict = latest_verdict(audit, "why", why.id)
-    statuses = [claim_status(audit, claim.id) for claim in claims_of_why(audit, why.id)]
-    worst = min(
-        (status for status in statuses if status), key=STATUS_ORDER.__getitem__, default=None
-    )
+    worst = worst_status(claim_status(audit, claim.id) for claim in claims_of_why(audit, why.id))
     label = Text.assemble(decision_mark(verdict), " ", status_mark(worst), " ")
     label.append(f"Why {why.id}", style="bold")
     question = why.question or why.answer
@@ -121,3 +125,16 @@ def one_line(text: str, limit: int) -> str:
 
 def short_sha(sha: str | None) -> str:
     return (sha or "")[:9]
+
+
+def verdict_line(verdict: Verdict) -> Text:
+    """Mark, decision, who, the note; an override also says what it approved over."""
+    line = Text.assemble(decision_mark(verdict), " ")
+    line.append(DECISION_WORD[verdict.decision], style=DECISION_STYLE[verdict.decision])
+    line.append(f" by {verdict.auditor}")
+    if verdict.note:
+        line.append(f": {verdict.note}", style="italic")
+    if verdict.override:
+        over = "; ".join(verdict.overrode) or "the rules"
+        line.append(f"  OVERRIDE over {over}", style="bold dark_orange3")
+    return line

@@ -25,7 +25,9 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,question_mark,q", "dismiss(None)", "Close", id="help.close"),
     ]
 
-    def __init__(self, rows: list[tuple[str, str, str, str, bool]], keymap_note: str) -> None:
+    def __init__(self, rows: list[tuple[str, str, str, str, str]], keymap_note: str) -> None:
+        """`rows`: key, action, binding id, what it does, and why it does not apply right
+        now (empty when it does)."""
         super().__init__()
         self.rows = rows
         self.keymap_note = keymap_note
@@ -39,12 +41,15 @@ class HelpScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_columns("key", "action", "id", "what it does")
-        for key, description, binding_id, tooltip, enabled in self.rows:
-            style = "" if enabled else "dim"
+        for key, description, binding_id, tooltip, unavailable in self.rows:
+            style = "dim" if unavailable else ""
+            what = Text(tooltip, style=style)
+            if unavailable:
+                what.append(f"  (now: {unavailable})", style="italic dark_orange3")
             table.add_row(
                 Text(key, style="bold " + style),
                 Text(description, style=style),
                 Text(binding_id, style="dim"),
-                Text(tooltip + ("" if enabled else "  (not available here)"), style=style),
+                what,
             )
         table.focus()

@@ -356,6 +356,19 @@ class TimelinePanel(Vertical):
         self._scan_label = label
         self._fill_list()
 
+    def recolour(self, claim_status: dict[str, str]) -> None:
+        """New check results for the same analysis: the cited commits take their colours
+        from them; the history scanned stays."""
+        picture = self.picture
+        data = picture.data
+        data.cited_status = {
+            sha: view.worst_status(claim_status.get(claim) for claim in claim_ids) or "unverifiable"
+            for sha, claim_ids in data.cited.items()
+        }
+        picture.data = data
+        if getattr(self, "_scan_label", None) is not None:
+            self._fill_list()
+
     def _fill_list(self) -> None:
         picture = self.picture
         data = picture.data

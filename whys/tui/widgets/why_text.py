@@ -37,10 +37,7 @@ class WhyText(OptionList):
             prompt = Text(f"{number:>{width}} ", style="dim")
             claim_ids = claims_by_line.get(number, [])
             if claim_ids:
-                statuses = [view.claim_status(audit, claim_id) for claim_id in claim_ids]
-                worst = min(
-                    (s for s in statuses if s), key=view.STATUS_ORDER.__getitem__, default=None
-                )
+                worst = view.worst_status(view.claim_status(audit, c) for c in claim_ids)
                 prompt.append_text(view.status_mark(worst))
                 body = Text(line_text or " ", style=tint.get(worst or "", ""))
                 prompt.append(" ")
