@@ -26,10 +26,7 @@ SENTINEL = "s3ntinel-outside-value"
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     """main(argv) with its output; fails the test on anything a user should never see."""
-    try:
-        code = main(argv)
-    except SystemExit as exit_:  # argparse usage errors exit by themselves
-        code = int(exit_.code or 0)
+    code = main(argv)
     out, err = capsys.readouterr()
     assert "Traceback" not in err and "internal error" not in err, err
     assert code in (0, 1, 2), (code, err)

@@ -41,3 +41,11 @@ def test_check_command_offers_every_report_format() -> None:
     from whys.core.report import FORMATS as report_formats
 
     assert tuple(command_formats) == tuple(report_formats)
+
+
+def test_usage_errors_return_exit_2_instead_of_raising(capsys: pytest.CaptureFixture[str]) -> None:
+    from whys.cli import main
+
+    assert main(["check"]) == 2
+    assert main(["no-such-command"]) == 2
+    assert "usage" in capsys.readouterr().err

@@ -32,12 +32,8 @@ COMMANDS: tuple[str, ...] = (
 log = logging.getLogger("whys")
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse exits 2 on usage errors already; keep its message to one line plus usage."""
-
-
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = argparse.ArgumentParser(
         prog="whys",
         description="Audit Five Whys root-cause analyses against the code and git history "
         "they cite.",
@@ -65,7 +61,12 @@ def _report_unexpected(error: BaseException) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    try:
+        args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    except SystemExit as exit_request:
+        # argparse has printed its usage line (or --help / --version); callers of main()
+        # get the code back instead of an exception.
+        return exit_request.code if isinstance(exit_request.code, int) else 2
     if not getattr(args, "command", None):
         parser.print_help(sys.stderr)
         return 2

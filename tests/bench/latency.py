@@ -1,16 +1,21 @@
-"""TUI input latency while a history scan runs: the workbench, headless, on a big history.
+"""The workbench, headless, on a big history: how soon it opens, and input latency while
+slow work runs in its workers.
 
     .venv/bin/python -m tests.bench.latency REPO ANALYSIS PICKAXE PRESSES
 
-Opens the analysis the way `whys open` does (read, check, session), starts the app with
-`run_test`, then, while a scan runs in the app's worker, presses up/down in the outline and
-times each press from the key event entering the app's queue until the app's selection has
-moved (the handler ran; the repaint follows from it). Two scans: the plain history listing
-that opening the timeline panel starts (`t`,
-Python parsing every commit: the GIL-heavy case) and a pickaxe typed into the timeline's
-pickaxe field (git works, Python waits). Prints one JSON line; exit 3 when the workbench is
-not built yet. Run by tests.bench.run in its own process, so Textual stays out of the
-benchmark's other measurements.
+Opens the analysis the way `whys open` does (read and resume the session, then the screen;
+the checks run in the app's worker) and times the first screen (`open_s`: the outline drawn,
+its cursor on a row) and the checks arriving (`checks_s`). Then, while slow work runs in a
+worker, presses up/down in the outline and times each press from the key event entering the
+app's queue until the app's selection has moved (the handler ran; the repaint follows from
+it). Three kinds of work: the checks of the opening (the presses start at once), the plain
+history listing that opening the timeline panel starts (`t`, Python parsing every commit:
+the GIL-heavy case) and a pickaxe typed into the timeline's pickaxe field (git works,
+Python waits); the same keys on the idle workbench are the reference. Last, escape during
+the pickaxe: how long until the screen shows it cancelled (`escape_ms`).
+
+Prints one JSON line; exit 3 when the workbench is not built yet. Run by tests.bench.run in
+its own process, so Textual stays out of the benchmark's other measurements.
 """
 
 from __future__ import annotations
@@ -41,13 +46,15 @@ async def _press_and_wait(app, key: str) -> float:
     return (time.perf_counter() - began) * 1000
 
 
-def _scanning(app) -> bool:
-    return "timeline" in getattr(app, "_busy", {})
+def _scanning(app, group: str = "timeline") -> bool:
+    return group in getattr(app, "_busy", {})
 
 
-async def _presses_during_scan(app, pilot, presses: int) -> tuple[list[float], bool, bool]:
-    """Timings of up/down presses in the outline; whether the scan ran through all of
-    them; whether the slowest press is the one during which the scan ended (its results
+async def _presses_during_scan(
+    app, pilot, presses: int, group: str = "timeline"
+) -> tuple[list[float], bool, bool]:
+    """Timings of up/down presses in the outline; whether the work of `group` ran through
+    all of them; whether the slowest press is the one during which it ended (its results
     being handed to the screen)."""
     from whys.tui.widgets.outline import OutlineTree
 
@@ -56,12 +63,12 @@ async def _presses_during_scan(app, pilot, presses: int) -> tuple[list[float], b
     ended_during: list[bool] = []
     scan_running = True
     for number in range(presses):
-        before = _scanning(app)
+        before = _scanning(app, group)
         scan_running = scan_running and before
         timings.append(await _press_and_wait(app, "down" if number % 2 == 0 else "up"))
-        ended_during.append(before and not _scanning(app))
+        ended_during.append(before and not _scanning(app, group))
         await asyncio.sleep(PRESS_GAP)
-    scan_running = scan_running and _scanning(app)
+    scan_running = scan_running and _scanning(app, group)
     worst = timings.index(max(timings))
     return timings, scan_running, ended_during[worst]
 
@@ -83,9 +90,11 @@ async def _wait_for_scan(app, scans_before: int, timeout: float = 5.0) -> bool:
 def _summary(
     name: str, timings: list[float], scan_running: bool, worst_at_end: bool = False
 ) -> dict[str, object]:
+    ordered = sorted(timings)
     return {
         "name": name,
         "p50_ms": statistics.median(timings),
+        "p95_ms": ordered[min(int(len(ordered) * 0.95), len(ordered) - 1)],
         "max_ms": max(timings),
         "presses": len(timings),
         "scan_running": scan_running,
@@ -93,34 +102,59 @@ def _summary(
     }
 
 
+async def _until(condition, what: str, timeout: float = 600.0) -> float:
+    """Seconds until `condition()` holds, polled without blocking the app."""
+    began = time.perf_counter()
+    while not condition():
+        if time.perf_counter() - began > timeout:
+            raise TimeoutError(f"{what} did not happen within {timeout:.0f} s")
+        await asyncio.sleep(0.002)
+    return time.perf_counter() - began
+
+
 async def measure(repo_path: Path, analysis: Path, pickaxe: str, presses: int) -> dict:
     from textual.widgets import Input
 
-    from whys.core.audit import open_audit
+    from whys.core.audit import open_session
     from whys.tui.app import WhysApp
+    from whys.tui.widgets.outline import OutlineTree
+    from whys.tui.widgets.timeline import TimelinePanel
 
     results: dict[str, object] = {}
     with tempfile.TemporaryDirectory() as scratch:
         began = time.perf_counter()
-        store, repo = open_audit([analysis], repo_path, "HEAD", Path(scratch) / "session.json")
-        app = WhysApp(store, repo, auditor="bench")
+        store, repo = open_session([analysis], repo_path, "HEAD", Path(scratch) / "session.json")
+        app = WhysApp(store, repo, auditor="bench", check_on_open=True)
         async with app.run_test(size=(120, 40)) as pilot:
-            await pilot.pause()
+            # Not pilot.pause: it would wait for the checks' worker. The first screen is
+            # there once the outline's cursor sits on a row (placed after the first refresh).
+            tree = app.query_one(OutlineTree)
+            await _until(lambda: tree.cursor_node is not None, "the first screen")
             results["open_s"] = time.perf_counter() - began
-            if presses == 0:  # the opening time alone
-                return results
             rows = []
+            if presses:
+                # While the checks of the opening run: the auditor starts at once.
+                running = _scanning(app, "checks")
+                timings, still, at_end = await _presses_during_scan(app, pilot, presses, "checks")
+                rows.append(_summary("check run", timings, running and still, at_end))
+            await _until(lambda: not _scanning(app, "checks"), "the checks")
+            results["checks_s"] = time.perf_counter() - began
+            if presses == 0:  # the opening alone
+                return results
 
-            # Select the first why: with nothing selected the timeline has no analysis to
-            # draw and scans nothing. The same keys on the idle workbench are the reference.
-            await pilot.press("down")
+            await pilot.pause()
             idle, _, _ = await _presses_during_scan(app, pilot, presses)
             results["idle"] = _summary("idle", idle, False)
             scans = app._scan_id
+            scan_began = time.perf_counter()
             await pilot.press("t")  # the timeline panel starts a history scan
             started = await _wait_for_scan(app, scans)
             timings, running, at_end = await _presses_during_scan(app, pilot, presses)
-            rows.append(_summary("history scan", timings, started and running, at_end))
+            history = _summary("history scan", timings, started and running, at_end)
+            await _until(lambda: not _scanning(app), "the history scan")
+            history["scan_s"] = time.perf_counter() - scan_began
+            history["commits_loaded"] = len(app.query_one(TimelinePanel).picture.data.commits)
+            rows.append(history)
 
             # As an auditor would: escape, t (timeline), s (its -S field), the text, enter.
             await pilot.press("escape", "t", "s")
@@ -134,7 +168,16 @@ async def measure(repo_path: Path, analysis: Path, pickaxe: str, presses: int) -
             timings, running, at_end = await _presses_during_scan(app, pilot, presses)
             rows.append(_summary("pickaxe scan", timings, started and running, at_end))
 
-            await pilot.press("escape")  # cancels the scan, so the app can close at once
+            # Escape while a pickaxe runs: the screen drops it at once (the git process
+            # itself stops when its stream next yields).
+            await _until(lambda: not _scanning(app), "the pickaxe")
+            scans = app._scan_id
+            app._start_timeline_scan(pickaxe, "")
+            await _wait_for_scan(app, scans)
+            cancel_began = time.perf_counter()
+            await pilot.press("escape")
+            await _until(lambda: not _scanning(app), "the cancel")
+            results["escape_ms"] = (time.perf_counter() - cancel_began) * 1000
             await pilot.pause()
             results["rows"] = rows
     return results

@@ -168,6 +168,9 @@ def run(args: argparse.Namespace) -> int:
         notes.append(f"stopped at {args.max} hits (--max)")
     if stats.binary_files_skipped:
         notes.append(f"{stats.binary_files_skipped} binary file(s) skipped")
+    if not stats.hits:
+        where = f"at {revision[:12]}" if revision else "in the working tree"
+        notes.append(f"no match for {pattern!r} {where} ({engine})")
     if notes:
         print(f"whys: {'; '.join(notes)}", file=sys.stderr)
     return 0 if stats.hits else 1

@@ -163,4 +163,7 @@ def run(args: argparse.Namespace) -> int:
         )
     if mode != "log":
         print(f"whys: {found} commit(s) found with {mode}", file=sys.stderr)
+    elif not found:
+        reason = "the repository has no commits yet" if repo.is_empty else "no commit matches"
+        print(f"whys: {reason}", file=sys.stderr)
     return 0 if found else 1

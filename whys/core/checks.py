@@ -182,6 +182,7 @@ class _Context:
         self._deployed: str | None = None
         self._texts: dict[str, list[str] | None] = {}
         self._counts: dict[tuple[str, str], search.SearchCount] = {}
+        self._pinned: dict[tuple[str, str], search.SearchCount] = {}
         self.commits: dict[str, _Commit] = {}
         self.infos: dict[str, CommitInfo] = {}
         self.subject_hits: dict[str, list[CommitInfo]] = {}
@@ -262,9 +263,22 @@ class _Context:
             return search.count(
                 self.repo.root, pattern, unit=rg_unit, fixed_strings=True, cancel=self.cancel
             )
-        return self.repo.grep_count(
-            self.revision, pattern, unit=rg_unit, fixed_strings=True, cancel=self.cancel
-        )
+        return self.pinned_count(pattern, unit)
+
+    def pinned_count(self, pattern: str, unit: str) -> search.SearchCount:
+        """The count `git grep` gives at the revision: what a count's evidence re-runs. One
+        search of matches also counts their files (`-I` skips binary files either way)."""
+        key = (pattern, unit)
+        if key not in self._pinned:
+            rg_unit: Literal["files", "matches"] = "files" if unit == "files" else "matches"
+            counted = self.repo.grep_count(
+                self.revision, pattern, unit=rg_unit, fixed_strings=True, cancel=self.cancel
+            )
+            self._pinned[key] = counted
+            if unit == "matches" and not counted.cancelled:
+                update = {"unit": "files", "count": counted.files, "matches": None}
+                self._pinned[(pattern, "files")] = counted.model_copy(update=update)
+        return self._pinned[key]
 
     def count(self, pattern: str, unit: str) -> search.SearchCount:
         key = (pattern, unit)
@@ -362,14 +376,13 @@ class _Context:
             if claim.kind == "count" and claim.pattern and claim.count_unit != "commits":
                 unit = "files" if claim.count_unit in (None, "files") else "matches"
                 units.setdefault(claim.pattern, set()).add(unit)
-                if self.on_working_tree:
-                    query = _count_query(claim.pattern, unit)
-                    key = ("query", canonical_query(query))
-                    jobs[key] = partial(run_query, self.repo, query, self.revision)
         for pattern, wanted in units.items():
-            # A count of matches also counts the files they are in: one search serves both.
+            # A count of matches also counts the files they are in: one search serves both,
+            # in the working tree (rg) and, for the evidence, at the revision (git grep).
             unit = "matches" if "matches" in wanted else "files"
-            jobs[("count", pattern, unit)] = partial(self._measure, pattern, unit)
+            jobs[("pinned", pattern, unit)] = partial(self.pinned_count, pattern, unit)
+            if self.on_working_tree:
+                jobs[("count", pattern, unit)] = partial(self._measure, pattern, unit)
         messages = [c.message for c in claims if c.message and self._needs_subjects(c)]
         if messages or self.infos:
             jobs["history"] = partial(self._prefetch_history, messages)
@@ -400,8 +413,8 @@ class _Context:
                 result = future.result()
             except BadInputError:
                 continue  # the claim's own check meets the same error and reports it
-            if key == "history":
-                continue  # it fills its caches itself
+            if key == "history" or key[0] == "pinned":
+                continue  # these fill their caches themselves
             if key == "files":
                 self._files = result
             elif key[0] == "count":
@@ -806,11 +819,24 @@ def _closest_paths(written: str, context: _Context) -> list[str]:
 
 def _close_paths(written: str, context: _Context) -> list[str]:
     name = posixpath.basename(written.replace("\\", "/"))
-    lowered = [f for f in context.files if posixpath.basename(f).lower() == name.lower()]
-    if lowered:
-        return lowered[:MAX_LISTED]
-    close = difflib.get_close_matches(name, list(context.by_name), n=3, cutoff=0.75)
+    folded = {other for other in context.by_name if other.lower() == name.lower()}
+    if folded:
+        return [f for f in context.files if posixpath.basename(f) in folded][:MAX_LISTED]
+    close = _similar_names(name, context.by_name)
     return [path for other in close for path in context.by_name[other]][:MAX_LISTED]
+
+
+def _similar_names(name: str, names: Iterable[str]) -> list[str]:
+    """`difflib.get_close_matches(name, names, 3, 0.75)` over a shortlist: a name with too
+    few characters in common to reach the cutoff (an upper bound of difflib's own quick
+    ratio, counted by `str.translate` in C) cannot be among the matches."""
+    ours = dict.fromkeys(map(ord, set(name)))
+    shortlist = [
+        other
+        for other in names
+        if 2 * (len(other) - len(other.translate(ours))) >= 0.75 * (len(name) + len(other))
+    ]
+    return difflib.get_close_matches(name, shortlist, n=3, cutoff=0.75)
 
 
 def _readable(context: _Context, path: str) -> tuple[str | None, str | None]:
@@ -862,9 +888,14 @@ def _check_file(context: _Context, claim: Claim) -> ClaimCheck:
     resolved, failed = _paths_for(context, claim)
     if failed or resolved is None:
         return failed  # type: ignore[return-value]
-    note = f" ({resolved.note})" if resolved.note else ""
+    at = context.revision[:12]
     if len(resolved.matches) == 1:
-        detail = f"`{claim.path}` is `{resolved.matches[0]}`{note}"
+        found = resolved.matches[0]
+        if found == claim.path:
+            detail = f"`{found}` exists at {at}"
+        else:
+            how = f" ({resolved.note})" if resolved.note else ""
+            detail = f"`{claim.path}` resolves to `{found}`{how}, which exists at {at}"
     else:
         listed = ", ".join(f"`{m}`" for m in resolved.matches[:MAX_LISTED])
         detail = f"`{claim.path}` is ambiguous: {len(resolved.matches)} files match ({listed})"
@@ -985,8 +1016,9 @@ def _lines_in(context: _Context, claim: Claim, path: str) -> _FileVerdict:
         return _FileVerdict(
             path,
             "verified",
-            f"`{path}` has {_span(claim)} ({len(lines)} lines); the claim names nothing to "
-            f"look for there; line {start}: {preview!r}",
+            f"`{path}` has {len(lines)} lines, so {_span(claim)} "
+            f"{'exists' if _span(claim).startswith('line ') else 'exist'}; the claim names no "
+            f"code to look for there (line {start} reads {preview!r})",
         )
     hits = _hits(lines, claim)
     wanted = claim.line_numbers or list(range(start, end + 1))
@@ -1019,9 +1051,10 @@ def _lines_in(context: _Context, claim: Claim, path: str) -> _FileVerdict:
             f"{path}: {where}",
         )
     if inside:
-        return _FileVerdict(
-            path, "verified", f"{shown_target} is at line {inside[0]} of `{path}` ({_span(claim)})"
-        )
+        found = f"{shown_target} is at line {inside[0]} of `{path}`"
+        if _span(claim) != f"line {inside[0]}":
+            found += f", within the claimed {_span(claim)}"
+        return _FileVerdict(path, "verified", found)
     where = _where(lines, target, hits)
     return _FileVerdict(
         path,
@@ -1182,10 +1215,16 @@ def _check_commit(context: _Context, claim: Claim) -> ClaimCheck:
             exact = claim.message is None or _normal_subject(claim.message) == _normal_subject(
                 info.subject
             )
-            how = "" if exact else " (close to the quoted message)"
+            if claim.message is None:
+                said = f'commit {info.sha[:10]} exists: "{info.subject}"'
+            elif exact:
+                said = f'commit {info.sha[:10]} has the quoted message "{info.subject}"'
+            else:
+                said = f'commit {info.sha[:10]} has "{info.subject}", close to the quoted message'
+            said += f" (committed {_fmt(info.committer_date)})"
             if not context.contains(info.sha):
-                how += f"; not in the checked revision {context.revision[:12]}"
-            return _result(claim, "verified", f"commit {_short(info)}{how}", evidence=evidence)
+                said += f"; it is not in the checked revision {context.revision[:12]}"
+            return _result(claim, "verified", said, evidence=evidence)
         matching = [
             c for c in context.subjects(claim.message) if _same_subject(claim.message, c.subject)
         ]
@@ -1264,12 +1303,19 @@ def _check_message(context: _Context, claim: Claim) -> ClaimCheck:
     exact = [c for c in hits if _normal_subject(c.subject) == _normal_subject(message)]
     if exact:
         more = f" (and {len(exact) - 1} more)" if len(exact) > 1 else ""
-        detail = f"commit {_short(exact[0])}{more}"
+        found = exact[0]
+        detail = (
+            f'commit {found.sha[:10]} has the subject "{found.subject}" '
+            f"(committed {_fmt(found.committer_date)}){more}"
+        )
         evidence = context.commit_evidence(claim, exact[0].sha, exact[0])
         return _result(claim, "verified", detail, evidence=evidence)
     close = [c for c in hits if _same_subject(message, c.subject)]
     if close:
-        detail = f"close to commit {_short(close[0])}"
+        detail = (
+            f'commit {close[0].sha[:10]} has a subject close to it: "{close[0].subject}" '
+            f"(committed {_fmt(close[0].committer_date)})"
+        )
         evidence = context.commit_evidence(claim, close[0].sha, close[0])
         return _result(claim, "verified", detail, evidence=evidence)
     suggestion = f"closest: commit {_short(hits[0])}" if hits else None
@@ -1308,29 +1354,22 @@ def _check_count(context: _Context, claim: Claim) -> ClaimCheck:
         how = f"git grep -F {claim.pattern!r} at {context.revision[:12]}"
     noun = "files" if unit == "files" else "matches"
     real = measured.count
+    found = f"{real} {({'files': 'file', 'matches': 'match'}[noun]) if real == 1 else noun}"
     claimed = f"{claim.count}{'+' if claim.at_least else ''}"
+    # The evidence is git grep at the commit (what `whys verify` re-runs), also when rg
+    # counted the working tree.
+    pinned = context.pinned_count(claim.pattern, noun)
+    said = "file(s) contain" if noun == "files" else "matching line(s) for"
+    summary = f"{pinned.count} {said} {claim.pattern!r} at {context.revision[:12]}"
     query = _count_query(claim.pattern, noun)
-    if context.on_working_tree:
-        # rg saw the working tree; the pinned evidence is git grep at the commit.
-        evidence = context.collect(claim, query)
-    else:
-        said = "file(s) contain" if noun == "files" else "matching line(s) for"
-        summary = f"{real} {said} {claim.pattern!r} at {context.revision[:12]}"
-        evidence = context.pin(claim, "count", summary, query, f"{real} {noun}")
+    evidence = context.pin(claim, "count", summary, query, f"{pinned.count} {noun}")
     holds = real >= claim.count if claim.at_least else real == claim.count
-    if measured.cancelled:
+    if measured.cancelled or pinned.cancelled:
         return _result(claim, "unverifiable", f"count cancelled ({how})")
     if holds:
-        return _result(
-            claim, "verified", f"{real} {noun} ({how}; claimed {claimed})", None, evidence
-        )
-    return _result(
-        claim,
-        "contradicted",
-        f"{real} {noun}, not {claimed} ({how})",
-        f"{real} {noun}",
-        evidence,
-    )
+        agrees = f"at least the {claim.count} claimed" if claim.at_least else "as claimed"
+        return _result(claim, "verified", f"{found}, {agrees} ({how})", None, evidence)
+    return _result(claim, "contradicted", f"{found}, not {claimed} ({how})", found, evidence)
 
 
 def _count_query(pattern: str, unit: str) -> dict[str, Any]:
@@ -1346,7 +1385,8 @@ def _count_commits(context: _Context, claim: Claim) -> ClaimCheck:
     how = f"git log --grep {pattern!r} from {context.revision[:12]}"
     holds = real >= (claim.count or 0) if claim.at_least else real == claim.count
     if holds:
-        return _result(claim, "verified", f"{real} commits ({how}; claimed {claimed})")
+        agrees = f"at least the {claim.count} claimed" if claim.at_least else "as claimed"
+        return _result(claim, "verified", f"{real} commits, {agrees} ({how})")
     return _result(
         claim, "contradicted", f"{real} commits, not {claimed} ({how})", f"{real} commits"
     )

@@ -458,19 +458,13 @@ def _quoted_code(line: str, paths: list[_PathRef]) -> str | None:
 # --- prose -----------------------------------------------------------------------------
 
 
-def _prose_claims(
-    line: str,
-    paths: list[_PathRef],
-    context_path: str | None,
-    lead_in: str,
-    recent_commit: dict[str, object] | None = None,
+def _located_claims(
+    line: str, paths: list[_PathRef], has_digit: bool, context_path: str | None, lead_in: str
 ) -> list[_Found]:
-    if not line.strip():
-        return []
+    """Files, line ranges, symbols and counts: each needs a path or a number on the line."""
     found: list[_Found] = []
-    # Line numbers, counts, SHAs and dates all need a digit; most prose lines have none,
-    # and skipping their patterns is what keeps a 30 MB analysis fast.
-    has_digit = _DIGIT.search(line) is not None
+    if not paths and not has_digit:
+        return found
     used_paths: set[int] = set()
 
     line_matches = (
@@ -527,6 +521,23 @@ def _prose_claims(
     for ref in paths:
         if ref.start not in used_paths:
             found.append(_Found(ref.start, "file", {"path": ref.path}))
+
+    return found
+
+
+def _prose_claims(
+    line: str,
+    paths: list[_PathRef],
+    context_path: str | None,
+    lead_in: str,
+    recent_commit: dict[str, object] | None = None,
+) -> list[_Found]:
+    if not line.strip():
+        return []
+    # Line numbers, counts, SHAs and dates all need a digit; most prose lines have none,
+    # and skipping their patterns is what keeps a 30 MB analysis fast.
+    has_digit = _DIGIT.search(line) is not None
+    found = _located_claims(line, paths, has_digit, context_path, lead_in)
 
     commits = _commit_claims(line, lead_in) if has_digit else []
     found.extend(commits)

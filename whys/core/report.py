@@ -178,7 +178,8 @@ def _markdown(analysis: Analysis, run: CheckRun) -> str:
         f"## whys check: {analysis.title or analysis.path}",
         "",
         f"{verdict} \u00b7 {counts['verified']} verified \u00b7 "
-        f"{counts['unverifiable']} unverifiable \u00b7 {len(run.findings)} timeline findings",
+        f"{counts['unverifiable']} unverifiable \u00b7 {len(run.findings)} timeline "
+        f"finding{'' if len(run.findings) == 1 else 's'}",
         "",
         f"Analysis `{analysis.path}` checked at `{run.revision}` (checks v{CHECKS_VERSION}).",
     ]

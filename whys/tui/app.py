@@ -14,6 +14,7 @@ import gc
 import os
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -101,6 +102,7 @@ class WhysApp(App[int]):
         self._superseded_shown = len(store.superseded)
         self._cancel_events: dict[str, threading.Event] = {}
         self._busy: dict[str, str] = {}  # group -> progress text
+        self._busy_since: dict[str, float] = {}
         self._search_id = 0
         self._scan_id = 0
         self._last_search: dict[str, str] = {}
@@ -142,6 +144,8 @@ class WhysApp(App[int]):
         outline = self.query_one(Outline)
         outline.show(session)
         self._show_status()
+        # Long work shows its running time, so a quiet pickaxe still looks alive.
+        self.set_interval(1.0, self._tick)
         # The tree places its rows on the first refresh; the cursor can move only then.
         self.call_after_refresh(self._restore_ui, dict(session.ui))
         if self.check_on_open:
@@ -299,7 +303,7 @@ class WhysApp(App[int]):
         self.query_one(WhyText).show(audit, lines, claim_id)
         claims = self.query_one(ClaimsTable)
         if getattr(claims, "_shown_analysis", None) != (ref.analysis, id(audit)):
-            claims.show(audit, claim_id)
+            claims.show(audit, claim_id, self._not_checked(audit) or "not checked")
             claims._shown_analysis = (ref.analysis, id(audit))  # type: ignore[attr-defined]
         else:
             claims.select_claim(claim_id)
@@ -637,11 +641,13 @@ class WhysApp(App[int]):
         cancel = threading.Event()
         self._cancel_events[group] = cancel
         self._busy[group] = text
+        self._busy_since[group] = time.monotonic()
         self._show_status()
         return cancel
 
     def _end(self, group: str) -> None:
         self._busy.pop(group, None)
+        self._busy_since.pop(group, None)
         self._cancel_events.pop(group, None)
         self._show_status()
 
@@ -650,6 +656,10 @@ class WhysApp(App[int]):
         if self._busy:
             line = Text("⏳ ", style="bold")
             line.append(" · ".join(self._busy.values()))
+            started = min(self._busy_since.get(group, 0.0) for group in self._busy)
+            elapsed = time.monotonic() - started
+            if elapsed >= 1:
+                line.append(f" {elapsed:.0f}s", style="dim")
             line.append("  (esc cancels)", style="dim")
         else:
             line = Text(
@@ -662,6 +672,10 @@ class WhysApp(App[int]):
                     style="bold dark_orange3",
                 )
         status.update(line)
+
+    def _tick(self) -> None:
+        if self._busy:
+            self._show_status()
 
     @on(messages.WorkProgressed)
     def _progressed(self, message: messages.WorkProgressed) -> None:
@@ -1304,11 +1318,14 @@ class WhysApp(App[int]):
                 self.query_one(TimelinePanel).recolour(statuses)
         self._after_save()
         self._refresh_availability()
-        counts = "; ".join(
-            f"{Path(audit.analysis.path).name} {view.status_counts(audit) or 'no claims'}"
-            for audit in session.analyses
+        totals = Counter(check.status for audit in session.analyses for check in audit.checks)
+        counts = "  ".join(
+            f"{view.STATUS_MARK[status]}{totals[status]}" for status in view.STATUS_ORDER
         )
-        self.notify(f"checks done: {counts}", title="checks", timeout=4)
+        many = len(session.analyses)
+        self.notify(
+            f"checks done: {counts} over {many} analys{'es' if many != 1 else 'is'}", timeout=3
+        )
 
     @staticmethod
     def _outline_shape(audit: AnalysisAudit) -> tuple[object, ...]:

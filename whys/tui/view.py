@@ -30,6 +30,7 @@ DECISION_STYLE = {
     "rejected": "bold red3",
     "needs-evidence": "bold dark_orange3",
 }
+OVERRODE_SHOWN = 2
 DECISION_WORD = {"approved": "APPROVED", "rejected": "REJECTED", "needs-evidence": "NEEDS EVIDENCE"}
 
 
@@ -135,6 +136,9 @@ def verdict_line(verdict: Verdict) -> Text:
     if verdict.note:
         line.append(f": {verdict.note}", style="italic")
     if verdict.override:
-        over = "; ".join(verdict.overrode) or "the rules"
+        # The detail pane is a few lines high; the full list is in every report.
+        over = "; ".join(verdict.overrode[:OVERRODE_SHOWN]) or "the rules"
+        if len(verdict.overrode) > OVERRODE_SHOWN:
+            over += f"; and {len(verdict.overrode) - OVERRODE_SHOWN} more"
         line.append(f"  OVERRIDE over {over}", style="bold dark_orange3")
     return line

@@ -33,12 +33,15 @@ class ClaimsTable(DataTable):
         self.add_column("detail", key="detail")
         self._sorted_by_status = False
 
-    def show(self, audit: AnalysisAudit, selected_claim: str | None) -> None:
+    def show(
+        self, audit: AnalysisAudit, selected_claim: str | None, unchecked: str = "not checked"
+    ) -> None:
+        """`unchecked`: what a claim without a check result says (checks running, not run)."""
         self.clear()
         for claim in audit.analysis.claims:
             check = view.check_for(audit, claim.id)
             status = check.status if check else None
-            detail = check.detail if check else "not checked"
+            detail = check.detail if check else unchecked
             if check and check.suggestion:
                 detail = f"{detail} → {check.suggestion}"
             self.add_row(
