@@ -133,8 +133,11 @@ async def measure(repo_path: Path, analysis: Path, pickaxe: str, presses: int) -
             results["open_s"] = time.perf_counter() - began
             rows = []
             if presses:
-                # While the checks of the opening run: the auditor starts at once.
+                # While the checks of the opening run: the auditor starts at once. First
+                # onto why 1, so the presses move between rows where the same keys apply
+                # (a change in what applies redraws the footer: a cost of its own).
                 running = _scanning(app, "checks")
+                await _press_and_wait(app, "down")
                 timings, still, at_end = await _presses_during_scan(app, pilot, presses, "checks")
                 rows.append(_summary("check run", timings, running and still, at_end))
             await _until(lambda: not _scanning(app, "checks"), "the checks")

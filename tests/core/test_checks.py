@@ -119,6 +119,11 @@ def test_paths_resolve_by_suffix_and_report_ambiguity(built: tuple[Path, dict[st
     analysis, result = run(repo, text)
     files = by_line(analysis, result, "file")
     assert files[7].status == "verified" and "app/payments/client.py" in files[7].detail
+    # What was established, not "`x` is `x`": the suffix resolves to a path that exists.
+    head_sha = result.revision[:12]
+    assert files[7].detail == (
+        f"`payments/client.py` resolves to `app/payments/client.py`, which exists at {head_sha}"
+    )
     assert files[8].status == "verified" and "ambiguous" in files[8].detail
     assert "lib/utils.py" in files[8].detail and "tools/utils.py" in files[8].detail
     assert files[9].status == "verified" and "app/payments/client.py" in files[9].detail
@@ -225,8 +230,8 @@ def test_counts_exact_at_least_and_off(built: tuple[Path, dict[str, str]]) -> No
     )
     analysis, result = run(repo, text)
     counts = by_line(analysis, result, "count")
-    assert counts[7].status == "verified"
-    assert counts[8].status == "verified"
+    assert counts[7].status == "verified" and "as claimed" in counts[7].detail
+    assert counts[8].status == "verified" and "at least the 1 claimed" in counts[8].detail
     assert counts[9].status == "contradicted"
     assert counts[9].detail.startswith("2 files, not 684")
     assert "rg -F" in counts[9].detail and "working tree" in counts[9].detail
@@ -298,6 +303,45 @@ def test_timeline_findings_name_their_claims(built: tuple[Path, dict[str, str]])
     assert {ids[7], ids[8]} <= named["fix-before-cause"]
     assert named["unreachable-from-deployed"] == {ids[11]}  # later commits descend from it
     assert ids[10] in named["dates-diverge"]
+    [unreachable] = [f for f in result.findings if f.rule == "unreachable-from-deployed"]
+    assert unreachable.message.endswith("it is on side")  # the branch that holds it
+
+
+def test_ancestry_comes_from_one_history_walk(
+    built: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo, shas = built
+    text = HEADER + "\n".join(
+        [
+            f"- the bug was introduced by `{shas['side'][:9]}`",
+            f"- fix `{shas['fix'][:9]}` is in the deployed revision",
+            f"- commit `{shas['feat'][:9]}` is in v1.4.2",
+            '- Commit message "wip: never merged"',
+        ]
+    )
+    analysis = read_analysis_text(text, "a.md")
+    calls: list[list[str]] = []
+    original = GitRepo._run
+
+    def spy(self: GitRepo, args: list[str], **kwargs: object) -> object:
+        calls.append(list(args))
+        return original(self, args, **kwargs)  # type: ignore[arg-type]
+
+    # Spy only (the real git still runs): no merge-base or --contains per commit and ref.
+    monkeypatch.setattr(GitRepo, "_run", spy)
+    result = check_analysis(analysis, open_repo(repo))
+    asked = [c[0] for c in calls]
+    assert "merge-base" not in asked
+    assert not [c for c in calls if any(a.startswith("--contains") for a in c)]
+    statuses = {c.claim_id: c.status for c in result.checks}
+    kinds = {c.id: c.kind for c in analysis.claims}
+    in_revision = [statuses[i] for i, k in kinds.items() if k == "time"]
+    assert in_revision == ["contradicted", "verified"]  # fix after v1.4.2; feat before it
+    # The subject exists only on the unmerged branch: not reachable from HEAD.
+    [message] = [statuses[i] for i, k in kinds.items() if k == "message"]
+    assert message == "contradicted"
+    [finding] = [f for f in result.findings if f.rule == "unreachable-from-deployed"]
+    assert finding.message.endswith("it is on side")
 
 
 def test_fix_not_in_the_revision_said_to_carry_it(built: tuple[Path, dict[str, str]]) -> None:

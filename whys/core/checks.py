@@ -4,7 +4,8 @@ Every claim gets exactly one ClaimCheck, in claim order: `verified`, `contradict
 real value in the detail and, for a near miss, a suggestion) or `unverifiable` (with the
 reason). Nothing is skipped silently. Queries are batched where a claim count would
 otherwise mean a git process each: one `cat-file` for every cited SHA, one tree listing per
-revision, one search per distinct count.
+revision, one search per distinct count (and one `git grep` for its evidence), one history
+walk for every ancestry question and quoted message.
 """
 
 from __future__ import annotations
@@ -307,9 +308,10 @@ class _Context:
 
         pending = [m for m in wanted if needles[m]]
         texts = sorted({needles[m] for m in pending})
-        if len(texts) > MANY_MESSAGES and window is not None:
+        if len(texts) > MANY_MESSAGES:
             # git matches many fixed strings in one pass; Python would scan once per text.
-            hits = [sha for sha, _subject in self._grep_messages(texts, [self.revision], window)]
+            found = self._grep_messages(texts, [self.revision], walk.since)
+            hits = [sha for sha, _subject in found]
         else:
             hits = [sha for sha in walk.shas_with(texts) if sha in reach]
         subjects = {sha: walk.subject(sha) for sha in hits if sha in walk.lines}

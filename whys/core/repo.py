@@ -1475,10 +1475,6 @@ class HistoryWalk:
     width: int = 40  # hex digits of an object id (64 in a SHA-256 repository)
     _casefolded: str | None = None
 
-    def parents(self, sha: str) -> list[str]:
-        line = self.lines.get(sha, "")
-        return line[self.width + 1 : line.find("\0")].split()
-
     def committed(self, sha: str) -> int:
         line = self.lines[sha]
         return int(line[line.find("\0") + 1 :].partition(" ")[0])
