@@ -74,6 +74,7 @@ async def test_the_timeline_follows_the_selected_analysis(review: Any) -> None:
         # Another analysis: its own cited commits.
         app.query_one(Outline).select(NodeRef("analysis", 1))
         await settle(app, pilot)
+        assert app.selection == NodeRef("analysis", 1)
         await pilot.press("t")
         await settle(app, pilot)
         assert set(panel.picture.data.cited) == cited_shas(review, 1)

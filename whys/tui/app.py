@@ -25,6 +25,7 @@ from typing import Any
 from rich.text import Text
 from textual import actions, on, work
 from textual.app import App, ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.dom import DOMNode
 from textual.screen import ModalScreen
@@ -372,9 +373,11 @@ class WhysApp(App[int]):
                     detail.append(f"\n  {claim.id}: ")
                     detail.append_text(view.verdict_line(claim_verdict))
             shown = evidence[-EVIDENCE_SHOWN:]
+            # One row each, so the pane (a few rows high) still has room for the hint.
+            room = max(self.query_one("#claim-detail", Static).size.width - 16, 30)
             for item in shown:
                 detail.append(
-                    f"\n  📎 {item.kind}: {view.one_line(item.summary, 110)}", style="dim"
+                    f"\n  📎 {item.kind}: {view.one_line(item.summary, room)}", style="dim"
                 )
             if evidence:
                 more = len(evidence) - len(shown)
@@ -521,6 +524,7 @@ class WhysApp(App[int]):
             rows.append((key, command.footer, command.binding_id, command.tooltip, reason))
         for binding in (*ClaimsTable.BINDINGS, *TimelinePanel.BINDINGS):
             key = self._user_keymap.get(binding.id or "", binding.key)  # type: ignore[union-attr]
+            key = self.get_key_display(Binding(key.split(",")[0], ""))
             rows.append(
                 (
                     key,
@@ -905,7 +909,7 @@ class WhysApp(App[int]):
         label = message.label
         audit = self._audit(self._scan_analysis)
         if audit is not None:
-            label += f" of {Path(audit.analysis.path).name}"
+            label += f" of {view.one_line(Path(audit.analysis.path).stem, 24)}"
         label += " — cancelled" if message.cancelled else ""
         self.query_one(TimelinePanel).show(message.data, label)
         self._refresh_availability()
@@ -1319,9 +1323,7 @@ class WhysApp(App[int]):
         self._after_save()
         self._refresh_availability()
         totals = Counter(check.status for audit in session.analyses for check in audit.checks)
-        counts = "  ".join(
-            f"{view.STATUS_MARK[status]}{totals[status]}" for status in view.STATUS_ORDER
-        )
+        counts = "  ".join(f"{mark}{totals[status]}" for status, mark in view.STATUS_MARK.items())
         many = len(session.analyses)
         self.notify(
             f"checks done: {counts} over {many} analys{'es' if many != 1 else 'is'}", timeout=3

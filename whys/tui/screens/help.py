@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -20,6 +21,8 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen Label { text-style: bold; }
     HelpScreen DataTable { height: 1fr; }
     HelpScreen Static { color: $text-muted; }
+    HelpScreen #help-row { color: $text; height: auto; min-height: 2;
+        border-top: hkey $primary 30%; }
     """
     BINDINGS = [
         Binding("escape,question_mark,q", "dismiss(None)", "Close", id="help.close"),
@@ -36,6 +39,7 @@ class HelpScreen(ModalScreen[None]):
         with Vertical():
             yield Label("whys workbench: bindings")
             yield DataTable(id="help-table", cursor_type="row", zebra_stripes=True)
+            yield Static(id="help-row")
             yield Static(self.keymap_note)
 
     def on_mount(self) -> None:
@@ -53,3 +57,13 @@ class HelpScreen(ModalScreen[None]):
                 what,
             )
         table.focus()
+
+    @on(DataTable.RowHighlighted, "#help-table")
+    def _show_row(self, event: DataTable.RowHighlighted) -> None:
+        """The highlighted binding in full: a narrow terminal cuts the table's last column."""
+        key, description, _binding_id, tooltip, unavailable = self.rows[event.cursor_row]
+        line = Text(f"{key}  ", style="bold")
+        line.append(tooltip)
+        if unavailable:
+            line.append(f"\nNot available now: {unavailable}", style="italic dark_orange3")
+        self.query_one("#help-row", Static).update(line)
