@@ -194,41 +194,11 @@ def test_verdict_asks_which_analysis_when_there_are_several(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     store = SessionStore(tmp_path / "three.json", make_session(analyses=3))
-    session = str(store.path)
-    assert main(["verdict", session, "--why", "1", "--approve", "--auditor", "a"]) == 2
+    approve = ["verdict", str(store.path), "--why", "1", "--approve", "--auditor", "a"]
+    assert main(approve) == 2
     assert "choose one with --analysis-index" in one_error_line(capsys)
-    assert (
-        main(
-            [
-                "verdict",
-                session,
-                "--why",
-                "1",
-                "--approve",
-                "--auditor",
-                "a",
-                "--analysis-file",
-                "ANALYSIS_2.md",
-            ]
-        )
-        == 0
-    )
-    assert (
-        main(
-            [
-                "verdict",
-                session,
-                "--why",
-                "1",
-                "--approve",
-                "--auditor",
-                "a",
-                "--analysis-index",
-                "3",
-            ]
-        )
-        == 0
-    )
+    assert main([*approve, "--analysis-file", "ANALYSIS_2.md"]) == 0
+    assert main([*approve, "--analysis-index", "3"]) == 0
     decided = [len(a.verdicts) for a in load_session(store.path).analyses]
     assert decided == [0, 1, 1]
 

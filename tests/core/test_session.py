@@ -325,3 +325,14 @@ def test_new_session_records_the_resolved_repo(tmp_path: Path) -> None:
     session = new_session(tmp_path / "." / "repo", "v1.2", None)
     assert session.repo == str((tmp_path / "repo").resolve())
     assert session.revision == "v1.2"
+
+
+def test_the_default_auditor_is_the_login_name_when_git_has_no_email(monkeypatch) -> None:
+    import getpass
+
+    from whys.core.session import default_auditor
+
+    monkeypatch.delenv("USER", raising=False)
+    monkeypatch.delenv("USERNAME", raising=False)
+    # The autouse fixture points git at an empty global config: no user.email.
+    assert default_auditor() == getpass.getuser() != "unknown"

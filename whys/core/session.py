@@ -12,6 +12,7 @@ same file since this store read it, the store keeps that version aside
 from __future__ import annotations
 
 import errno
+import getpass
 import hashlib
 import json
 import os
@@ -215,12 +216,18 @@ def default_session_path(repo_root: Path, analysis_paths: Sequence[Path]) -> Pat
 
 
 def default_auditor() -> str:
-    """git's user.email, else $USER, else "unknown"."""
+    """git's user.email, else the login name, else "unknown"."""
     try:
         email = user_git_config("user.email")
     except WhysError:
         email = None
-    return email or os.environ.get("USER") or os.environ.get("USERNAME") or "unknown"
+    if email:
+        return email
+    try:
+        # getpass looks past an unset $USER (tmux, cron) to the password database.
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -687,6 +687,21 @@ class WhysApp(App[int]):
             self._busy[message.group] = message.text
             self._show_status()
 
+    @contextmanager
+    def _failure_reported(self, group: str, failure: str) -> Iterator[WorkerOutcome]:
+        """Around a thread worker's call into the core: an error becomes a WorkFailed
+        message (its own text for a WhysError, `failure` for anything unforeseen), because
+        a worker must never take the screen down. The worker returns when `failed`."""
+        outcome = WorkerOutcome()
+        try:
+            yield outcome
+        except WhysError as error:
+            self.post_message(messages.WorkFailed(group, error.message))
+            outcome.failed = True
+        except Exception as error:  # noqa: BLE001 - a worker must never take the screen down
+            self.post_message(messages.WorkFailed(group, f"{failure}: {error}"))
+            outcome.failed = True
+
     @on(messages.WorkFailed)
     def _failed(self, message: messages.WorkFailed) -> None:
         self._end(message.group)
@@ -754,7 +769,7 @@ class WhysApp(App[int]):
         stats = SearchStats()
         batch: list[Any] = []
         flushed = time.monotonic()
-        try:
+        with self._failure_reported("grep", "search failed") as outcome:
             hits = search(
                 self.repo.root,
                 pattern,
@@ -770,11 +785,7 @@ class WhysApp(App[int]):
                 if time.monotonic() - flushed > HIT_BATCH_SECONDS:
                     self.post_message(messages.SearchHitsFound(search_id, batch))
                     batch, flushed = [], time.monotonic()
-        except WhysError as error:
-            self.post_message(messages.WorkFailed("grep", error.message))
-            return
-        except Exception as error:  # noqa: BLE001 - a worker must never take the screen down
-            self.post_message(messages.WorkFailed("grep", f"search failed: {error}"))
+        if outcome.failed:
             return
         if batch:
             self.post_message(messages.SearchHitsFound(search_id, batch))
@@ -887,14 +898,12 @@ class WhysApp(App[int]):
                 self.post_message(messages.WorkProgressed("timeline", text))
 
         lower_priority()
-        try:
-            with collection_paused():
-                data, label = build_timeline(self.repo, request, cancel, progress)
-        except WhysError as error:
-            self.post_message(messages.WorkFailed("timeline", error.message))
-            return
-        except Exception as error:  # noqa: BLE001 - a worker must never take the screen down
-            self.post_message(messages.WorkFailed("timeline", f"history scan failed: {error}"))
+        with (
+            self._failure_reported("timeline", "history scan failed") as outcome,
+            collection_paused(),
+        ):
+            data, label = build_timeline(self.repo, request, cancel, progress)
+        if outcome.failed:
             return
         self.post_message(
             messages.TimelineLoaded(request.scan_id, data, label, cancelled=cancel.is_set())
@@ -996,15 +1005,11 @@ class WhysApp(App[int]):
         from whys.core.evidence import collect
 
         index, why, claim = target
-        try:
+        with self._failure_reported("attach", "could not pin it") as outcome:
             evidence = collect(
                 self.repo, query, revision, why=why, claim=claim, created_by=self.auditor
             )
-        except WhysError as error:
-            self.post_message(messages.WorkFailed("attach", error.message))
-            return
-        except Exception as error:  # noqa: BLE001 - a worker must never take the screen down
-            self.post_message(messages.WorkFailed("attach", f"could not pin it: {error}"))
+        if outcome.failed:
             return
         if label:
             evidence = evidence.model_copy(update={"summary": f"{label} ({evidence.summary})"})
@@ -1184,13 +1189,9 @@ class WhysApp(App[int]):
         from whys.core.verdict import summary_line, write_export
 
         key = Path(request.sign_key).expanduser() if request.sign_key else None
-        try:
+        with self._failure_reported("export", "export failed") as outcome:
             result = write_export(session, Path(request.path).expanduser(), sign_key=key)
-        except WhysError as error:
-            self.post_message(messages.WorkFailed("export", error.message))
-            return
-        except Exception as error:  # noqa: BLE001 - a worker must never take the screen down
-            self.post_message(messages.WorkFailed("export", f"export failed: {error}"))
+        if outcome.failed:
             return
         self.post_message(
             messages.ExportFinished(
@@ -1268,15 +1269,11 @@ class WhysApp(App[int]):
             # An unchanged file keeps the auditor's corrections (incident window); the
             # checks must see them, or the timeline findings would use the old window.
             current.append(stored if fresh.sha256 == stored.sha256 else fresh)
-        try:
+        with self._failure_reported("checks", "checks failed") as outcome:
             checked = check_analyses(
                 current, self.repo, revision, store=self.store, cancel=cancel, progress=progress
             )
-        except WhysError as error:
-            self.post_message(messages.WorkFailed("checks", error.message))
-            return
-        except Exception as error:  # noqa: BLE001 - a worker must never take the screen down
-            self.post_message(messages.WorkFailed("checks", f"checks failed: {error}"))
+        if outcome.failed:
             return
         if not cancel.is_set():
             self.post_message(messages.ChecksFinished(checked))
@@ -1369,6 +1366,11 @@ def collection_paused() -> Iterator[None]:
         gc.freeze()
         if was_enabled:
             gc.enable()
+
+
+@dataclass
+class WorkerOutcome:
+    failed: bool = False
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,10 @@ from dataclasses import dataclass
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from whys.tui.screens.verdict import DIALOG_CSS
+from whys.tui.screens.verdict import DIALOG_CSS, Dialog
 
 
 @dataclass(frozen=True)
@@ -20,9 +18,8 @@ class ExportRequest:
     sign_key: str | None
 
 
-class ExportDialog(ModalScreen[ExportRequest | None]):
+class ExportDialog(Dialog[ExportRequest]):
     DEFAULT_CSS = DIALOG_CSS.format(name="ExportDialog")
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel")]
 
     def __init__(self, default_path: str, default_key: str = "") -> None:
         super().__init__()
@@ -55,7 +52,3 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
             return
         key = self.query_one("#export-key", Input).value.strip() or None
         self.dismiss(ExportRequest(path, key))
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel(self) -> None:
-        self.dismiss(None)

@@ -7,13 +7,11 @@ from datetime import UTC, datetime
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from whys.core.models import IncidentWindow
-from whys.tui.screens.verdict import DIALOG_CSS
+from whys.tui.screens.verdict import DIALOG_CSS, Dialog
 
 
 @dataclass(frozen=True)
@@ -37,9 +35,8 @@ def show_moment(moment: datetime | None) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if moment else ""
 
 
-class IncidentDialog(ModalScreen[IncidentAnswer | None]):
+class IncidentDialog(Dialog[IncidentAnswer]):
     DEFAULT_CSS = DIALOG_CSS.format(name="IncidentDialog")
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel")]
 
     def __init__(self, incident: IncidentWindow) -> None:
         super().__init__()
@@ -77,7 +74,3 @@ class IncidentDialog(ModalScreen[IncidentAnswer | None]):
             return
         deployed = self.query_one("#incident-deployed", Input).value.strip() or None
         self.dismiss(IncidentAnswer(start, end, deployed))
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel(self) -> None:
-        self.dismiss(None)

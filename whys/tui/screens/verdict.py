@@ -4,6 +4,7 @@ core, which enforces the rules."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -29,6 +30,18 @@ DIALOG_CSS = """
 {name} RadioSet {{ width: 100%; }}
 """
 
+Answer = TypeVar("Answer")
+
+
+class Dialog(ModalScreen[Answer | None]):
+    """A form that escape, or its Cancel button, closes without an answer."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel")]
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
 
 BLOCKERS_SHOWN = 4
 
@@ -41,11 +54,10 @@ class VerdictAnswer:
     corrected_root_cause: str | None = None
 
 
-class NoteDialog(ModalScreen[VerdictAnswer | None]):
+class NoteDialog(Dialog[VerdictAnswer]):
     """Reject or needs-evidence on a why or claim: a note is required; enter saves it."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="NoteDialog")
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel")]
 
     def __init__(self, decision: str, target_label: str, note: str = "") -> None:
         super().__init__()
@@ -76,13 +88,12 @@ class NoteDialog(ModalScreen[VerdictAnswer | None]):
         self.dismiss(VerdictAnswer(self.decision, note))
 
 
-class AnalysisVerdictDialog(ModalScreen[VerdictAnswer | None]):
+class AnalysisVerdictDialog(Dialog[VerdictAnswer]):
     """The verdict on a whole analysis: decision, note, and a corrected root cause."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="AnalysisVerdictDialog") + (
         "AnalysisVerdictDialog Input { margin-top: 1; }"
     )
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel")]
 
     def __init__(self, title: str, blockers: list[str], corrected: str | None) -> None:
         super().__init__()
@@ -134,16 +145,11 @@ class AnalysisVerdictDialog(ModalScreen[VerdictAnswer | None]):
         corrected = self.query_one("#corrected", Input).value.strip() or None
         self.dismiss(VerdictAnswer(decision, note, corrected_root_cause=corrected))
 
-    @on(Button.Pressed, "#cancel")
-    def _cancel(self) -> None:
-        self.dismiss(None)
 
-
-class OverrideDialog(ModalScreen[VerdictAnswer | None]):
+class OverrideDialog(Dialog[VerdictAnswer]):
     """A refused approval: say why, and offer to approve anyway with a recorded note."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="OverrideDialog")
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel")]
 
     def __init__(self, reason: str, answer: VerdictAnswer) -> None:
         super().__init__()
@@ -177,7 +183,3 @@ class OverrideDialog(ModalScreen[VerdictAnswer | None]):
             self.query_one("#note-error", Static).update("An override needs a note.")
             return
         self.dismiss(VerdictAnswer("approved", note, True, self.answer.corrected_root_cause))
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel(self) -> None:
-        self.dismiss(None)
