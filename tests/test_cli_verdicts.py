@@ -14,6 +14,7 @@ from session_samples import LEAKED_JWT_SECRET, make_session
 
 from whys.cli import main
 from whys.core.evidence import collect
+from whys.core.reader import read_analysis
 from whys.core.repo import open_repo
 from whys.core.session import SessionStore, load_session
 
@@ -451,3 +452,120 @@ def test_unsigned_file_fails_when_signers_are_required(
         == 1
     )
     assert capsys.readouterr().out.rstrip().endswith("NOT SOUND: not signed")
+
+
+# -- re-hashing the analysis, signing twice, two writers ----------------------------------------
+
+PAYMENTS_ANALYSIS = """# Payments returned 502s
+
+## Five Whys
+
+1. Why did payments fail? The gateway gave 502s and nothing retried.
+2. Why did nothing retry? `retries = 0` in `app/pay.py`, fixed by making it 3.
+"""
+
+
+def test_verify_rehashes_the_analysis_files(
+    audit: dict[str, Path | str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    tmp, repo, fix = audit["tmp"], str(audit["repo"]), audit["fix"]
+    assert isinstance(tmp, Path) and isinstance(fix, str)
+    written = tmp / "postmortems" / "PAYMENTS.md"
+    written.parent.mkdir()
+    written.write_text(PAYMENTS_ANALYSIS)
+    SessionStore(Path(audit["session"])).upsert_analysis(read_analysis(written), fix, [], [])
+    out = tmp / "OUT.json"
+    assert main(["export", str(audit["session"]), "-o", str(out)]) == 0
+    capsys.readouterr()
+
+    assert main(["verify", str(out), "--repo", repo]) == 0
+    report = capsys.readouterr().out
+    assert f"ok   analysis {written}: sha256 matches ({written})" in report
+    assert (
+        "skip analysis reports/ANALYSIS_1.md: not re-hashed: no file at reports/ANALYSIS_1.md"
+        in report
+    )
+    assert report.rstrip().endswith("SOUND")
+
+    written.write_text(PAYMENTS_ANALYSIS.replace("making it 3", "making it 5"))
+    assert main(["verify", str(out), "--repo", repo]) == 1
+    report = capsys.readouterr().out
+    assert f"DRIFT analysis {written}: analysis changed since the verdict" in report
+    assert report.rstrip().endswith("NOT SOUND: 1 analysis file(s) changed since the verdict")
+
+    assert main(["verify", str(out), "--repo", repo, "--json"]) == 1
+    document = json.loads(capsys.readouterr().out)
+    assert document["sound"] is False
+    assert document["problems"] == ["1 analysis file(s) changed since the verdict"]
+    assert [(f["analysis"], f["status"]) for f in document["analysis_files"]] == [
+        ("reports/ANALYSIS_1.md", "not-rehashed"),
+        (str(written), "changed"),
+    ]
+
+    # The audited version, found by name in another checkout, is sound again.
+    checkout = tmp / "checkout"
+    checkout.mkdir()
+    (checkout / "PAYMENTS.md").write_text(PAYMENTS_ANALYSIS)
+    assert main(["verify", str(out), "--repo", repo, "--analysis-dir", str(checkout)]) == 0
+    assert f"sha256 matches ({checkout / 'PAYMENTS.md'})" in capsys.readouterr().out
+
+    assert main(["verify", str(out), "--repo", repo, "--analysis-dir", str(tmp / "none")]) == 2
+    assert "no analysis folder at" in one_error_line(capsys)
+
+
+@needs_ssh_keygen
+def test_signing_twice_with_one_key_is_refused_unless_forced(
+    audit: dict[str, Path | str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    tmp = audit["tmp"]
+    assert isinstance(tmp, Path)
+    ana = make_key(tmp, "ana")
+    signers = allowed_signers(tmp, ana=ana)
+    out = tmp / "OUT.json"
+    assert main(["export", str(audit["session"]), "-o", str(out), "--sign-key", str(ana)]) == 0
+    capsys.readouterr()
+
+    assert main(["sign", str(out), "--key", str(ana)]) == 2
+    assert one_error_line(capsys) == (
+        f"whys: {out} is already signed with this key ({out}.sig); use --force to sign it again"
+    )
+    assert not Path(f"{out}.2.sig").exists()
+
+    assert main(["sign", str(out), "--key", str(ana), "--force"]) == 0
+    assert capsys.readouterr().out.strip() == f"{out}.sig"
+    assert not Path(f"{out}.2.sig").exists()
+    assert (
+        main(["verify", str(out), "--repo", str(audit["repo"]), "--allowed-signers", str(signers)])
+        == 0
+    )
+
+
+def test_a_cli_verdict_while_the_workbench_is_open_is_not_lost(
+    audit: dict[str, Path | str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    workbench = SessionStore(Path(audit["session"]))  # what the open TUI holds
+    workbench.record_verdict(0, "why", "1", "approved", "", "ana@x")
+    assert (
+        main(
+            [
+                "verdict",
+                str(audit["session"]),
+                "--why",
+                "2",
+                "--reject",
+                "--note",
+                "limits never cut",
+                "--auditor",
+                "bo@x",
+            ]
+        )
+        == 0
+    )
+    workbench.set_ui_state({"selected": "why:3"})  # the workbench's next autosave
+    resumed = load_session(Path(audit["session"]))
+    assert [(v.target_id, v.decision, v.auditor) for v in resumed.analyses[0].verdicts] == [
+        ("1", "approved", "ana@x"),
+        ("2", "rejected", "bo@x"),
+    ]
+    assert resumed.ui == {"selected": "why:3"}
+    assert len(workbench.superseded) == 1  # the other version is still kept aside

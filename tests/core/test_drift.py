@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -9,8 +11,9 @@ from gitbuild import commit, git, git_env, make_repo
 from session_samples import make_session
 
 from whys.core.checks import CHECKS_VERSION
-from whys.core.drift import check_drift, describe_changes
+from whys.core.drift import check_analysis_files, check_drift, describe_changes
 from whys.core.evidence import collect
+from whys.core.reader import read_analysis
 from whys.core.repo import open_repo
 from whys.core.session import SessionStore
 from whys.core.verdict import VerdictFile, build_verdict_file
@@ -18,6 +21,17 @@ from whys.errors import BadInputError
 
 PAYMENTS_BEFORE = "def charge(card):\n    retries = 0\n    return send(card, retries)\n"
 PAYMENTS_FIXED = PAYMENTS_BEFORE.replace("retries = 0", "retries = 3  # fix: retry transient 502s")
+PAYMENTS_ANALYSIS = """# Payments returned 502s
+
+## Five Whys
+
+1. Why did payments fail? The gateway gave 502s and nothing retried.
+2. Why did nothing retry? `retries = 0` in `app/pay.py`.
+
+## Root cause
+
+No retries on transient gateway errors.
+"""
 
 
 @pytest.fixture
@@ -162,3 +176,46 @@ def test_results_naming_the_rerun_revision_do_not_drift_by_themselves(
     # Re-run at `first` itself: both results still hold, though the text names `first`.
     newer = [item for item in check_drift(verdict, git_repo, first) if item.at == "newer"]
     assert [(item.kind, item.status) for item in newer] == [("commit", "same"), ("commit", "same")]
+
+
+def test_analysis_files_are_rehashed_where_they_can_be_found(
+    tmp_path: Path, history: dict[str, object]
+) -> None:
+    repo, fix = history["repo"], history["fix"]
+    assert isinstance(repo, Path) and isinstance(fix, str)
+    written = tmp_path / "postmortems" / "PAYMENTS.md"
+    written.parent.mkdir()
+    written.write_text(PAYMENTS_ANALYSIS)
+    session = make_session(repo=str(repo))
+    session.revision_sha = fix
+    store = SessionStore(tmp_path / "s.json", session)
+    store.upsert_analysis(read_analysis(written), fix, [], [])
+    verdict = build_verdict_file(store.session, CHECKS_VERSION)
+
+    missing, found = check_analysis_files(verdict)
+    assert (missing.status, missing.failed) == ("not-rehashed", False)
+    assert missing.detail == f"not re-hashed: no file at {missing.analysis}"
+    assert (found.status, found.hashed_path) == ("same", str(written))
+
+    # Moved away: found by name in the folder the verifier names.
+    elsewhere = tmp_path / "checkout"
+    elsewhere.mkdir()
+    shutil.move(written, elsewhere / "PAYMENTS.md")
+    assert check_analysis_files(verdict)[1].status == "not-rehashed"
+    by_name = check_analysis_files(verdict, elsewhere)[1]
+    assert (by_name.status, by_name.hashed_path) == ("same", str(elsewhere / "PAYMENTS.md"))
+
+    # Edited after the verdict: one character is enough.
+    (elsewhere / "PAYMENTS.md").write_text(PAYMENTS_ANALYSIS.replace("502s", "503s", 1))
+    edited = check_analysis_files(verdict, elsewhere)[1]
+    assert edited.status == "changed" and edited.failed
+    assert edited.detail.startswith("analysis changed since the verdict:")
+    assert edited.recorded_sha256 == found.fresh_sha256 != edited.fresh_sha256
+
+    # A FIFO under the recorded name is reported, never opened (it would block).
+    os.mkfifo(elsewhere / Path(missing.analysis).name)
+    fifo = check_analysis_files(verdict, elsewhere)[0]
+    assert fifo.status == "not-rehashed" and "is not a regular file" in fifo.detail
+
+    with pytest.raises(BadInputError, match="no analysis folder"):
+        check_analysis_files(verdict, tmp_path / "nowhere")

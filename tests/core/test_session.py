@@ -118,16 +118,53 @@ def test_set_incident_records_the_auditor_as_source_and_none_clears(store: Sessi
     assert incident.sources == {"start": "auditor", "deployed_revision": "auditor"}
 
 
-def test_a_change_by_another_writer_is_kept_aside_not_lost(store: SessionStore) -> None:
+def test_a_change_by_another_writer_is_kept_aside_and_merged(store: SessionStore) -> None:
     # The workbench holds `store`; meanwhile `whys verdict` records into the same file.
     SessionStore(store.path).record_verdict(0, "why", "3", "rejected", "wrong commit", "bo@y")
     store.record_verdict(0, "why", "1", "approved", "", "ana@x")
     [aside] = store.superseded
     kept = load_session(aside).analyses[0].verdicts
     assert [(v.target_id, v.auditor) for v in kept] == [("3", "bo@y")]
-    assert [v.target_id for v in load_session(store.path).analyses[0].verdicts] == ["1"]
+    on_disk = load_session(store.path).analyses[0].verdicts
+    assert [(v.target_id, v.auditor) for v in on_disk] == [("3", "bo@y"), ("1", "ana@x")]
     store.set_ui_state({"next": True})  # our own saves are not mistaken for another writer's
     assert len(store.superseded) == 1
+    assert len(load_session(store.path).analyses[0].verdicts) == 2  # nothing doubled
+
+
+def test_a_plain_save_keeps_the_verdict_another_store_recorded(store: SessionStore) -> None:
+    store.record_verdict(0, "why", "1", "approved", "", "ana@x")
+    other = SessionStore(store.path)
+    other.record_verdict(0, "why", "3", "rejected", "wrong commit", "bo@y")
+    store.session.ui = {"panel": "timeline"}
+    store.save()
+    resumed = load_session(store.path)
+    assert [(v.target_id, v.decision, v.auditor) for v in resumed.analyses[0].verdicts] == [
+        ("1", "approved", "ana@x"),
+        ("3", "rejected", "bo@y"),
+    ]
+    assert resumed.ui == {"panel": "timeline"}  # our other fields are ours
+    # The workbench's own copy now holds it too: the verdict in force is the other writer's.
+    verdict = store.latest_verdict(0, "why", "3")
+    assert verdict is not None and verdict.auditor == "bo@y"
+
+
+def test_merge_adds_their_evidence_but_not_what_we_detached(store: SessionStore) -> None:
+    store.attach_evidence(0, make_evidence("e1"))
+    SessionStore(store.path).attach_evidence(0, make_evidence("e7", why="1"))
+    store.detach_evidence(0, "e1")
+    assert [item.id for item in load_session(store.path).analyses[0].evidence] == ["e7"]
+    assert [item.id for item in store.audit(0).evidence] == ["e7"]
+
+
+def test_a_damaged_version_from_another_writer_is_kept_aside_not_merged(
+    store: SessionStore,
+) -> None:
+    store.path.write_text("{ half a session")
+    store.record_verdict(0, "why", "1", "approved", "", "ana@x")
+    [aside] = store.superseded
+    assert aside.read_text() == "{ half a session"
+    assert [v.target_id for v in load_session(store.path).analyses[0].verdicts] == ["1"]
 
 
 def test_refused_verdict_records_nothing(store: SessionStore) -> None:
@@ -237,6 +274,90 @@ def test_sigkill_during_a_burst_of_saves_leaves_the_last_completed_change(
     # The folder stays usable: the next save works and lands.
     SessionStore(target).set_ui_state({"change": -1})
     assert load_session(target).ui == {"change": -1}
+
+
+STUCK_SAVER = textwrap.dedent(
+    """
+    import os
+    import sys
+    import time
+    from pathlib import Path
+    from whys.core.session import SessionStore
+
+    store = SessionStore(Path(sys.argv[1]))
+
+    def stuck_before_rename(source, destination):
+        print("temp file written", flush=True)
+        time.sleep(600)
+
+    os.replace = stuck_before_rename
+    store.set_ui_state({"change": "never lands"})
+    """
+)
+
+
+def _dead_pid() -> int:
+    finished = subprocess.Popen([sys.executable, "-c", "pass"])
+    finished.wait()
+    return finished.pid
+
+
+def test_a_temp_file_left_by_a_killed_save_is_removed_on_next_open(tmp_path: Path) -> None:
+    target = tmp_path / "s.json"
+    SessionStore(target, make_session())
+    before = target.read_bytes()
+    # Injected pause: the saver's os.replace blocks, so the SIGKILL lands for certain
+    # between the fsynced temp file and the rename.
+    saver = subprocess.Popen(
+        [sys.executable, "-c", STUCK_SAVER, str(target)], stdout=subprocess.PIPE, text=True
+    )
+    assert saver.stdout is not None
+    assert saver.stdout.readline().strip() == "temp file written"
+    [leftover] = [item for item in tmp_path.iterdir() if item.name.endswith(".tmp")]
+    assert leftover.name.startswith(f".s.json.{saver.pid}.")
+    saver.send_signal(signal.SIGKILL)
+    saver.wait(timeout=30)
+
+    resumed = SessionStore(target)
+    assert not leftover.exists()
+    assert target.read_bytes() == before and resumed.session.ui == {}
+
+
+def test_only_whys_own_stale_temp_files_of_that_session_are_removed(tmp_path: Path) -> None:
+    target = tmp_path / "s.json"
+    store = SessionStore(target, make_session())
+    dead = _dead_pid()
+    an_hour_ago = datetime.now(UTC).timestamp() - 3600
+
+    def make(name: str, *, old: bool = False) -> Path:
+        item = tmp_path / name
+        item.write_text("partial")
+        if old:
+            os.utime(item, (an_hour_ago, an_hour_ago))
+        return item
+
+    stale = [
+        make(f".s.json.{dead}.abcd_123.tmp"),  # its writer is gone
+        make(f".s.json.{os.getpid()}.zzzzzzzz.tmp", old=True),  # pid alive (reused), but old
+        make(".s.json.k3j4h5g6.tmp", old=True),  # an older whys's name, without pid
+    ]
+    kept = [
+        make(f".s.json.{os.getpid()}.inflight.tmp"),  # a save in flight: fresh, writer alive
+        make(".s.json.k3j4h5g7.tmp"),  # no pid, fresh
+        make(f".other.json.{dead}.abcdefgh.tmp", old=True),  # another session's
+        make(f".s.json.{dead}.notmine.tmp", old=True),  # not mkstemp's shape
+        make(f"s.json.{dead}.abcdefgh.tmp", old=True),  # not hidden: not ours
+        make("s.json.bak", old=True),
+    ]
+    folder_alike = tmp_path / f".s.json.{dead}.qwertyui.tmp"
+    folder_alike.mkdir()
+    link_alike = tmp_path / f".s.json.{dead}.asdfghjk.tmp"
+    link_alike.symlink_to(kept[-1])
+
+    store.set_ui_state({"saved": True})
+    assert [item.exists() for item in stale] == [False, False, False]
+    assert all(item.exists() for item in [*kept, folder_alike, link_alike])
+    assert load_session(target).ui == {"saved": True}
 
 
 @contextlib.contextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import shutil
 import subprocess
 from pathlib import Path
@@ -9,9 +10,11 @@ from pathlib import Path
 import pytest
 
 from whys.core.signing import (
+    AlreadySignedError,
     remove_signatures,
     sign_file,
     signature_paths,
+    signer_public_key,
     verify_signatures,
 )
 from whys.errors import SigningError
@@ -122,6 +125,38 @@ def test_second_reviewer_adds_a_signature(workdir: Path, keys: dict[str, Path]) 
         (True, ["ana@example.com"]),
         (True, ["bo@example.com"]),
     ]
+
+
+def test_signing_again_with_the_same_key_is_refused_unless_forced(
+    workdir: Path, keys: dict[str, Path]
+) -> None:
+    verdict = workdir / "OUT.json"
+    first = sign_file(verdict, keys["ana"])
+    first_bytes = first.read_bytes()
+    with pytest.raises(AlreadySignedError, match=r"already signed with this key .*OUT\.json\.sig"):
+        sign_file(verdict, keys["ana"])
+    assert signature_paths(verdict) == [first] and first.read_bytes() == first_bytes
+
+    second = sign_file(verdict, keys["bo"])
+    with pytest.raises(AlreadySignedError) as refused:
+        sign_file(verdict, keys["bo"])
+    assert refused.value.existing == second
+
+    # Forced: ana's signature is made again in place, not added a second time.
+    assert sign_file(verdict, keys["ana"], force=True) == first
+    assert signature_paths(verdict) == [first, second]
+    checks = verify_signatures(verdict, workdir / "allowed_signers")
+    assert [(c.ok, c.principals) for c in checks] == [
+        (True, ["ana@example.com"]),
+        (True, ["bo@example.com"]),
+    ]
+
+
+def test_the_signer_key_is_read_from_the_signature(workdir: Path, keys: dict[str, Path]) -> None:
+    signature = sign_file(workdir / "OUT.json", keys["ana"])
+    public_line = keys["ana"].with_suffix(".pub").read_text().split()
+    assert signer_public_key(signature) == base64.b64decode(public_line[1])
+    assert signer_public_key(workdir / "allowed_signers") is None  # not a signature
 
 
 def test_passphrase_key_without_agent_fails_at_once(

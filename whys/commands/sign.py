@@ -1,6 +1,8 @@
 """`whys sign OUT.json [--key KEY]`: add a signature to a verdict file (a second reviewer's
 sign-off). The first signature is OUT.json.sig, the next OUT.json.2.sig, and so on; each
-verifies with plain `ssh-keygen -Y verify ... -n whys-verdict -s SIG < OUT.json`.
+verifies with plain `ssh-keygen -Y verify ... -n whys-verdict -s SIG < OUT.json`. A key
+that signed the file already is refused (exit 2, naming its signature) unless --force, which
+replaces that key's signature rather than adding a duplicate.
 """
 
 from __future__ import annotations
@@ -25,6 +27,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="KEY",
         help="SSH private key (default: git's user.signingkey when gpg.format is ssh)",
     )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="sign even if this key signed the file already (replaces that signature)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -38,6 +45,6 @@ def run(args: argparse.Namespace) -> int:
     except OSError as error:
         raise BadInputError(f"cannot read {path}: {error.strerror or error}") from error
     parse_verdict_file(data, str(path))  # sign only what is a verdict file
-    signature = sign_file(path, args.key.expanduser() if args.key else None)
+    signature = sign_file(path, args.key.expanduser() if args.key else None, force=args.force)
     print(signature)
     return 0

@@ -781,7 +781,7 @@ def resolve_path(written: str, files: list[str], by_name: dict[str, list[str]]) 
         resolved.problem = "empty path"
         return resolved
     if ".." in parts and not absolute:
-        resolved.problem = "the path leads outside the repository; not read"
+        resolved.problem = "outside the repository: never read"
         return resolved
     candidates = by_name.get(parts[-1], [])
     starts = range(len(parts)) if absolute else range(1)
@@ -791,13 +791,37 @@ def resolve_path(written: str, files: list[str], by_name: dict[str, list[str]]) 
             continue
         matches = [f for f in candidates if f == suffix or f.endswith("/" + suffix)]
         if matches:
+            if absolute and start == len(parts) - 1 and not _distinctive(parts[-1], matches):
+                # `/usr/lib/python3/logging/config.py` is not the repo's `app/config.py`:
+                # a bare, common file name says nothing about which file was meant.
+                listed = ", ".join(f"`{m}`" for m in sorted(matches)[:MAX_LISTED])
+                resolved.problem = (
+                    f"outside the repository: never read (only the common file name "
+                    f"`{suffix}` matches: {listed})"
+                )
+                return resolved
             resolved.matches = sorted(matches)
             if absolute:
-                resolved.note = f"matched as `{suffix}`"
+                resolved.note = f"matched by suffix as `{suffix}`"
             return resolved
-    if absolute:
-        resolved.problem = None
     return resolved
+
+
+# File names too common to identify a file by themselves.
+_COMMON_NAMES = {
+    "__init__", "__main__", "index", "main", "app", "config", "settings", "utils", "util",
+    "helpers", "common", "base", "core", "client", "server", "api", "models", "views",
+    "urls", "types", "constants", "errors", "exceptions", "setup", "conftest", "test",
+    "tests", "manage", "cli", "run", "mod", "lib", "readme", "changelog", "license",
+    "package", "makefile", "dockerfile", "passwd", "hosts", "shadow", "profile",
+}  # fmt: skip
+
+
+def _distinctive(name: str, matches: list[str]) -> bool:
+    """A bare file name identifies a repo file only when one file has it and it is not a
+    name every project has (`config.py`, `index.js`, `passwd`)."""
+    stem = name.split(".")[0].lower()
+    return len(matches) == 1 and len(stem) >= 4 and stem not in _COMMON_NAMES
 
 
 def _entry_above(context: _Context, written: str) -> str | None:
@@ -1013,14 +1037,17 @@ def _lines_in(context: _Context, claim: Claim, path: str) -> _FileVerdict:
             )
         return _FileVerdict(path, "contradicted", short)
     if not target:
+        # That the lines exist is all the repository can say: the claim about them (what
+        # they do) names no code, so it is left to the auditor, never passed.
         shown = lines[start - 1 : min(end, len(lines))]
         preview = " ".join(shown[0].split())[:80] if shown else ""
+        span = _span(claim)
         return _FileVerdict(
             path,
-            "verified",
-            f"`{path}` has {len(lines)} lines, so {_span(claim)} "
-            f"{'exists' if _span(claim).startswith('line ') else 'exist'}; the claim names no "
-            f"code to look for there (line {start} reads {preview!r})",
+            "unverifiable",
+            f"the claim names nothing to look for in {span} of `{path}`; "
+            f"{'it exists' if span.startswith('line ') else 'they exist'} "
+            f"(line {start} reads {preview!r})",
         )
     hits = _hits(lines, claim)
     wanted = claim.line_numbers or list(range(start, end + 1))
@@ -1213,6 +1240,10 @@ def _check_commit(context: _Context, claim: Claim) -> ClaimCheck:
         if info is None:
             return _result(claim, "unverifiable", f"commit {prefix} exists but cannot be read")
         evidence = context.commit_evidence(claim, prefix, info)
+        if claim.relation == "not-in-revision" and (
+            not claim.message or _same_subject(claim.message, info.subject)
+        ):
+            return _not_reachable(context, claim, info)
         if not claim.message or _same_subject(claim.message, info.subject):
             exact = claim.message is None or _normal_subject(claim.message) == _normal_subject(
                 info.subject
@@ -1298,8 +1329,86 @@ def _check_commit(context: _Context, claim: Claim) -> ClaimCheck:
     )
 
 
+def _said_revision(context: _Context, claim: Claim) -> tuple[str | None, str]:
+    """(full SHA, as written) of the revision a "never merged" claim is about: the one it
+    names ("is not on main"), else the checked revision."""
+    if claim.revision:
+        return context.named_revision(claim.revision), claim.revision
+    return context.revision, f"the checked revision {context.revision[:12]}"
+
+
+def _ancestry_evidence(
+    context: _Context, claim: Claim, sha: str, revision: str, contained: bool
+) -> list[Evidence]:
+    """The `ancestry` query's content, as `evidence.rerun` produces it."""
+    line = f"{sha} is an ancestor of {revision}: {'yes' if contained else 'no'}"
+    verb = "is" if contained else "is not"
+    summary = f"{sha[:12]} {verb} an ancestor of {revision[:12]}"
+    query = {"op": "ancestry", "ancestor": sha, "descendant": revision}
+    return context.pin(claim, "commit", summary, query, line)
+
+
+def _not_reachable(context: _Context, claim: Claim, info: CommitInfo) -> ClaimCheck:
+    """A commit said never to have been merged: true when the revision does not hold it."""
+    revision, written = _said_revision(context, claim)
+    if revision is None:
+        return _result(claim, "unverifiable", f"revision {written!r} is not in the repository")
+    contained = context.is_ancestor(info.sha, revision)
+    evidence = _ancestry_evidence(context, claim, info.sha, revision, contained)
+    if contained:
+        return _result(
+            claim,
+            "contradicted",
+            f'commit {info.sha[:10]} "{info.subject}" is reachable from {written} '
+            f"(committed {_fmt(info.committer_date)}): it was merged",
+            evidence=evidence,
+        )
+    branches, _tags = context.repo.containing_refs(info.sha)
+    on = ", ".join(branches[:3]) if branches else "no branch"
+    return _result(
+        claim,
+        "verified",
+        f'commit {info.sha[:10]} "{info.subject}" exists but is not reachable from {written}; '
+        f"it is on {on}",
+        evidence=evidence,
+    )
+
+
+def _check_unmerged_message(context: _Context, claim: Claim) -> ClaimCheck:
+    """A quoted subject said never to have been merged (or not to be on a named branch):
+    verified when no commit reachable from that revision has it, contradicted when one has."""
+    message = claim.message or ""
+    revision, written = _said_revision(context, claim)
+    if revision is None:
+        return _result(claim, "unverifiable", f"revision {written!r} is not in the repository")
+    if revision == context.revision:
+        reachable = [c for c in context.subjects(message) if _same_subject(message, c.subject)]
+    else:
+        found = subjects_matching(context.repo, [revision], [_grep_text(message)], limit=20)
+        shas = [sha for sha, subject in found if _same_subject(message, subject)]
+        infos = context.repo.commits_info(shas[:MAX_LISTED]) if shas else {}
+        reachable = [infos[sha] for sha in shas if sha in infos]
+    if reachable:
+        return _not_reachable(context, claim, reachable[0])
+    tips = sorted({sha for _name, sha, _when in ref_commits(context.repo) if sha})
+    found = subjects_matching(context.repo, tips, [_grep_text(message)], limit=20) if tips else []
+    elsewhere = [sha for sha, subject in found if _same_subject(message, subject)]
+    if elsewhere:
+        infos = context.repo.commits_info(elsewhere[:1])
+        if elsewhere[0] in infos:
+            return _not_reachable(context, claim, infos[elsewhere[0]])
+    return _result(
+        claim,
+        "verified",
+        f'no commit reachable from {written} has the subject "{message}", and no branch or '
+        "tag holds one either",
+    )
+
+
 @_checker("message")
 def _check_message(context: _Context, claim: Claim) -> ClaimCheck:
+    if claim.relation == "not-in-revision":
+        return _check_unmerged_message(context, claim)
     message = claim.message or ""
     hits = context.subjects(message)
     exact = [c for c in hits if _normal_subject(c.subject) == _normal_subject(message)]
@@ -1433,7 +1542,10 @@ def _check_time(context: _Context, claim: Claim) -> ClaimCheck:
         )
     if info is None:
         return _result(
-            claim, "unverifiable", "names no commit whose date or ancestry could settle it"
+            claim,
+            "unverifiable",
+            "names no commit, and no single commit is cited near it (its bullet, paragraph "
+            "or why) whose date or ancestry could settle it",
         )
     relation = claim.relation
     if relation in {"before-incident", "after-incident"}:
@@ -1448,7 +1560,21 @@ def _check_time(context: _Context, claim: Claim) -> ClaimCheck:
         return _result(claim, "unverifiable", "no time relation recognised")
     if not check.evidence:
         check.evidence = context.commit_evidence(claim, info.sha, info)
+    if _borrowed(claim):
+        named = claim.sha or f'"{claim.message}"'
+        check.detail = (
+            f"the line names no commit; checked against commit {named} ({info.sha[:10]}), "
+            f"the one cited near it: {check.detail}"
+        )
     return check
+
+
+def _borrowed(claim: Claim) -> bool:
+    """Whether a time claim's commit was taken from a line near it rather than its own."""
+    text = claim.text.casefold()
+    if claim.sha:
+        return claim.sha.casefold() not in text
+    return bool(claim.message) and (claim.message or "").casefold() not in text
 
 
 def _time_vs_incident(context: _Context, claim: Claim, info: CommitInfo) -> ClaimCheck:
@@ -1489,11 +1615,7 @@ def _time_in_revision(context: _Context, claim: Claim, info: CommitInfo) -> Clai
     detail = (
         f"commit {info.sha[:10]} is {'' if contained else 'not '}in {written} ({revision[:12]})"
     )
-    line = f"{info.sha} is an ancestor of {revision}: {'yes' if contained else 'no'}"
-    verb = "is" if contained else "is not"
-    summary = f"{info.sha[:12]} {verb} an ancestor of {revision[:12]}"
-    query = {"op": "ancestry", "ancestor": info.sha, "descendant": revision}
-    evidence = context.pin(claim, "commit", summary, query, line)
+    evidence = _ancestry_evidence(context, claim, info.sha, revision, contained)
     status = "verified" if contained == says_in else "contradicted"
     return _result(claim, status, detail, evidence=evidence)
 
@@ -1578,6 +1700,8 @@ def _cited_commits(context: _Context) -> dict[str, _Cited]:
     cited: dict[str, _Cited] = {}
     for claim in context.analysis.claims:
         info: CommitInfo | None = None
+        if claim.kind in {"commit", "message"} and claim.relation == "not-in-revision":
+            continue  # "never merged": the analysis itself says it is not on the line
         if claim.kind in {"commit", "time"}:
             info = _anchor(context, claim)
         elif claim.kind == "message":

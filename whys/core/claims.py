@@ -35,7 +35,10 @@ _EXTENSIONS = (
 _PATH_TOKEN = re.compile(
     r"(?P<path>(?:[A-Za-z]:[\\/]|~?/|\.{1,2}[\\/])?[\w.\-\\/@+]*?[\w\-@+]\.(?:"
     + _EXTENSIONS
-    + r")|(?:[\w.\-\\/@+]*[\\/])?(?:Dockerfile|Makefile|Procfile|Jenkinsfile))"
+    + r")|(?:[\w.\-\\/@+]*[\\/])?(?:Dockerfile|Makefile|Procfile|Jenkinsfile)"
+    # `../../etc/passwd`: a path that climbs out of the tree, extension or not, is a claim
+    # about a file the check must refuse to read, so it is listed rather than dropped.
+    r"|(?:\.\.[\\/])+(?:[\w.\-@+]+[\\/])*[\w\-@+][\w.\-@+]*)"
     r"(?:(?::|#L)(?P<start>\d{1,7})(?:[-\u2013]L?(?P<end>\d{1,7}))?)?(?::\d{1,5})?",
 )
 # Maximal runs between delimiters: each character is visited once.
@@ -72,6 +75,19 @@ _CONVENTIONAL = re.compile(
 _MESSAGE_CONTEXT = re.compile(
     r"\b(?:commit|message|subject|titled|merged|pr)\b[^\"\u201c]{0,30}$", re.I
 )
+
+# "was never merged", "is not on main", "never shipped", 'no commit "..." exists': the
+# sentence says the commit is NOT reachable, so finding it missing is what makes it true.
+_NEGATED_REACH = re.compile(
+    r"(?:\bnever|\bnot|n't)\s+(?:been\s+|yet\s+|actually\s+)?(?:merged|landed|shipped|deployed"
+    r"|released|pushed|reached|made\s+it)\b(?:\s+(?:in|into|on|to)\s+(?:the\s+)?(?P<to>`[^`\s]{1,80}`"
+    r"|[\w./-]{2,80}))?"
+    r"|\b(?:is|was|are|were)(?:\s+not|n't)\s+(?:on|in|part\s+of)\s+(?:the\s+)?"
+    r"(?P<on>`[^`\s]{1,80}`|(?:main|master|trunk|develop)\b)"
+    r"|\bno\s+(?:such\s+)?commit\b",
+    re.IGNORECASE,
+)
+_BRANCH_WORDS = {"main", "master", "trunk", "develop"}
 
 _COUNT = re.compile(
     r"(?<![\d,])(?P<number>\d{1,3}(?:,\d{3}){1,4}|\d{1,9})(?P<plus>\+)?\s+(?P<between>(?:[A-Za-z][\w-]*\s+){0,2}?)"
@@ -158,6 +174,12 @@ _COUNT_WORDS = (
 )  # fmt: skip
 _DATE_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
+# A line that opens a new block of prose: a heading, a bullet, a table row, a bold label.
+_PARAGRAPH_START = re.compile(
+    r"^\s{0,3}#{1,6}\s|^\s*(?:[-*+]|\d{1,3}[.)])\s+|^\s*\||^\s*\*\*[^*\n]{1,60}(?::\*\*|\*\*\s*:)"
+)
+_FENCE_MARK = re.compile(r"^(?:`{3,}|~{3,})")
+_CODE_COMMENT = re.compile(r"^(?:#|//|--|/\*|\*|<!--)")
 _BULLET = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+")
 # How far back a line reference looks for the file it is about ("Lines 59-85 handle X").
 PATH_LOOKBACK = 8
@@ -199,13 +221,19 @@ def extract_claims(lines: list[str], whys: list[Why]) -> list[Claim]:
     anchor: tuple[int, dict[str, object]] | None = None
     lead_in = ""  # the last non-bullet prose line: gives bullets their subject and role
     why_of = _InnermostWhy(whys)
+    paragraph = 0  # bullets, blank lines, headings, labels and fences start a new one
+    paragraph_of: dict[str, int] = {}  # by claim id
     for index, full_line in enumerate(lines):
         number = index + 1
         raw = full_line[:MAX_SCAN]
         if not raw.strip():
+            paragraph += 1
             continue  # a blank line holds no claim and changes no context
+        if fenced[index] or _PARAGRAPH_START.match(raw):
+            paragraph += 1
         if fenced[index]:
             found = _fence_claims(raw)
+            _quote_code_below(found, lines, fenced, index + 1, inside=True)
         else:
             if _HEADING.match(raw):
                 recent_paths.clear()
@@ -221,6 +249,8 @@ def extract_claims(lines: list[str], whys: list[Why]) -> list[Claim]:
                 anchor = (index, {"sha": first.get("sha"), "message": first.get("message")})
             for ref in paths:
                 recent_paths.append((index, ref.path))
+            if raw.rstrip().endswith(":"):
+                _quote_code_below(found, lines, fenced, index + 1, inside=False)
             if raw.strip() and not is_bullet:
                 lead_in = raw
         if not found:
@@ -239,7 +269,97 @@ def extract_claims(lines: list[str], whys: list[Why]) -> list[Claim]:
                     **item.fields,  # type: ignore[arg-type]
                 )
             )
+            paragraph_of[claims[-1].id] = paragraph
+        if fenced[index]:
+            paragraph += 1
+    _lend_commits(claims, paragraph_of)
     return claims
+
+
+def _lend_commits(claims: list[Claim], paragraph_of: dict[str, int]) -> None:
+    """A time claim whose line names no commit ("the fix landed at 16:02 UTC") is about the
+    commit its bullet or paragraph cites, else the one its why cites above it, when that is
+    one commit (or one whose role its wording names): it borrows that commit's SHA or
+    quoted subject. Several candidates: it borrows none, and stays unverifiable."""
+    cited = [c for c in claims if c.kind in {"commit", "message"} and c.relation is None]
+    if not cited:
+        return
+    for claim in claims:
+        if claim.kind != "time" or claim.sha or claim.message:
+            continue
+        same = [c for c in cited if paragraph_of[c.id] == paragraph_of[claim.id]]
+        lender = _one_commit(same, claim.text)
+        if lender is None and not same and claim.why is not None:
+            above = [c for c in cited if c.why == claim.why and c.line < claim.line]
+            lender = _one_commit(above, claim.text)
+        if lender is not None:
+            claim.sha = lender.sha
+            claim.message = None if lender.sha else lender.message
+
+
+def _one_commit(candidates: list[Claim], wording: str) -> Claim | None:
+    """The one commit the candidates name (a SHA and its prefixes, or a subject, count once),
+    or the one whose role the wording names ("resolved" a fix, "introduced" a cause)."""
+    groups: list[list[Claim]] = []
+    for claim in candidates:
+        for group in groups:
+            if any(_same_commit(claim, other) for other in group):
+                group.append(claim)
+                break
+        else:
+            groups.append([claim])
+    if len(groups) == 1:
+        return _best_named(groups[0])
+    fix = bool(_FIX_WORDS.search(wording))
+    cause = bool(_CAUSE_WORDS.search(wording))
+    if fix == cause:
+        return None
+    wanted = "fix" if fix else "cause"
+    fitting = [g for g in groups if any(c.role == wanted for c in g)]
+    return _best_named(fitting[0]) if len(fitting) == 1 else None
+
+
+def _same_commit(a: Claim, b: Claim) -> bool:
+    if a.sha and b.sha:
+        return a.sha.startswith(b.sha) or b.sha.startswith(a.sha)
+    return bool(a.message and b.message and a.message.casefold() == b.message.casefold())
+
+
+def _best_named(group: list[Claim]) -> Claim:
+    """The claim of a group that names its commit best: the longest SHA, else a subject."""
+    with_sha = [c for c in group if c.sha]
+    return max(with_sha, key=lambda c: len(c.sha or "")) if with_sha else group[0]
+
+
+def _quote_code_below(
+    found: list[_Found], lines: list[str], fenced: list[bool], start: int, *, inside: bool
+) -> None:
+    """`# queue.py:48-58` in a fence, or "lines 98-100 now read:" just above one, quotes the
+    code it means: the fence's first code line is what to look for in the range, when the
+    reference names nothing else."""
+    bare = [
+        f
+        for f in found
+        if f.kind == "lines" and not f.fields.get("symbol") and not f.fields.get("quoted_code")
+    ]
+    if not bare:
+        return
+    index = start
+    if not inside:
+        while index < min(len(lines), start + 2) and not lines[index].strip():
+            index += 1
+        if not (index < len(lines) and fenced[index] and _FENCE_MARK.match(lines[index].strip())):
+            return
+        index += 1
+    for at in range(index, min(len(lines), index + 8)):
+        text = lines[at][:MAX_SCAN].strip()
+        if not fenced[at] or _FENCE_MARK.match(text):
+            return  # the fence closed before any code
+        if text and not _CODE_COMMENT.match(text):
+            if len(text) >= 8:
+                for item in bare:
+                    item.fields["quoted_code"] = text[:MAX_TEXT]
+            return
 
 
 def _claim_text(raw: str) -> str:
@@ -486,7 +606,7 @@ def _located_claims(
     for ref in paths:
         if ref.line_start is not None:
             used_paths.add(ref.start)
-            symbol = _symbol_for(nearest, symbols, (ref.start, ref.end), lead_in)
+            symbol = _symbol_for(nearest, symbols, (ref.start, ref.end), lead_in, line)
             found.append(_Found(ref.start, "lines", _lines_fields(ref.path, ref, symbol, quoted)))
     for match in line_matches:
         owner = _nearest_path(paths, match.start())
@@ -494,7 +614,7 @@ def _located_claims(
         if owner:
             used_paths.add(owner.start)
         ref = _ref_from_line_match(path, match)
-        symbol = _symbol_for(nearest, symbols, (match.start(), match.end()), lead_in)
+        symbol = _symbol_for(nearest, symbols, (match.start(), match.end()), lead_in, line)
         found.append(_Found(match.start(), "lines", _lines_fields(path, ref, symbol, quoted)))
 
     counts = _count_claims(line, symbols) if may_count else []
@@ -542,7 +662,7 @@ def _prose_claims(
     commits = _commit_claims(line, lead_in) if has_digit else []
     found.extend(commits)
     quoted_taken = {c.fields.get("message") for c in commits}
-    has_quote = '"' in line or "\u201c" in line
+    has_quote = '"' in line or "\u201c" in line or "`" in line
     messages = _message_claims(line, quoted_taken, lead_in) if has_quote else []
     found.extend(messages)
     found.extend(_time_claims(line, commits, messages, recent_commit, has_digit))
@@ -604,13 +724,43 @@ def _symbol_for(
     symbols: list[tuple[int, str, str | None]],
     span: tuple[int, int],
     lead_in: str,
+    line: str = "",
 ) -> str | None:
     mine = sorted(nearest.get(span, []))
     if mine:
         return mine[0][1]
     if symbols:
-        return None  # the line names things, just not for this reference
+        # "`RETRYABLE` at `client.py:18` includes `ProviderTimeout`, raised at `client.py:60`":
+        # a name another reference did not take, between that one and this, is this one's.
+        spans = sorted(nearest)
+        earlier = [s for s in spans if s[1] <= span[0]]
+        after = earlier[-1][1] if earlier else -1
+        taken = {sorted(named)[0][1] for named in nearest.values()}
+        spare = [s for c, s, _d in symbols if after <= c < span[0] and s not in taken]
+        return spare[-1] if spare else None  # else the line names things, not for this one
+    plain = _plain_names(line)
+    if plain:
+        # "lines 27-33 handle `enqueue`": a plain word in backticks is the only name given.
+        return min(plain, key=lambda item: abs(item[0] - span[0]))[1]
     return _last_symbol(lead_in) if lead_in else None
+
+
+_NOT_NAMES = {"true", "false", "none", "null", "nil", "yes", "no", "on", "off"}
+
+
+def _plain_names(line: str) -> list[tuple[int, str]]:
+    """Backticked single words (`enqueue`, `flush`) that are not paths, SHAs or values."""
+    if "`" not in line:
+        return []
+    return [
+        (column, span.removesuffix("()"))
+        for column, span in _code_spans(line)
+        if _IDENTIFIER.fullmatch(span)
+        and len(span) >= 3
+        and span.lower() not in _NOT_NAMES
+        and not _HEX.fullmatch(span)
+        and not _PATH_TOKEN.fullmatch(span)
+    ]
 
 
 @lru_cache(maxsize=16)
@@ -733,17 +883,13 @@ def _commit_claims(line: str, lead_in: str) -> list[_Found]:
         if len(seen) > MAX_PER_LINE:
             break
         message = _message_after(line, token.end())
-        found.append(
-            _Found(
-                token.start(),
-                "commit",
-                {
-                    "sha": text.lower(),
-                    "message": message,
-                    "role": _role(line, token.start(), message, lead_in),
-                },
-            )
-        )
+        fields: dict[str, object] = {
+            "sha": text.lower(),
+            "message": message,
+            "role": _role(line, token.start(), message, lead_in),
+        }
+        fields.update(_negated_reach(line, token.start()))
+        found.append(_Found(token.start(), "commit", fields))
     return found
 
 
@@ -789,6 +935,26 @@ def _role(line: str, column: int, message: str | None, lead_in: str) -> CommitRo
     return "mentioned"
 
 
+def _negated_reach(line: str, column: int) -> dict[str, object]:
+    """For a commit or message said NOT to be reachable ("... was never merged", "is not on
+    `release/2`"): relation `not-in-revision` and the revision named, if any (None: the
+    checked one). Empty when the sentence says no such thing."""
+    clause = _CODE_SPAN.sub("", _without_quotes(_clause_around(line, column)))
+    if not any(word in clause.lower() for word in ("never", "not", "n't", "no ")):
+        return {}
+    match = _NEGATED_REACH.search(clause)
+    if not match:
+        return {}
+    named = match.group("to") or match.group("on") or ""
+    revision: str | None = named.strip("`").rstrip(".,;:") or None
+    if revision and not named.startswith("`"):
+        # "never merged into production" names no ref; "into main", "into release/2" do.
+        plain = revision.lower()
+        if not (plain in _BRANCH_WORDS or "/" in plain or re.fullmatch(r"v\d[\w.\-]*", plain)):
+            revision = None
+    return {"relation": "not-in-revision", "revision": revision}
+
+
 def _without_quotes(text: str) -> str:
     return _QUOTED.sub("", text)
 
@@ -816,24 +982,34 @@ def _subject_like(text: str) -> bool:
 
 def _message_claims(line: str, taken: set[object], lead_in: str) -> list[_Found]:
     found: list[_Found] = []
-    for match in _first(_QUOTED.finditer(line)):
-        message = (match.group(1) or match.group(2)).strip()
+    quoted = [
+        (match.start(), (match.group(1) or match.group(2)).strip())
+        for match in _first(_QUOTED.finditer(line))
+    ]
+    if "`" in line:
+        # `hotfix(payments): cap retries` in backticks is a subject too, when it reads as one.
+        quoted += [
+            (column, span)
+            for column, span in _code_spans(line)
+            if _CONVENTIONAL.match(span) and len(span.split()) >= 3
+        ]
+    for column, message in sorted(quoted):
         if message in taken:
             continue
-        before = line[max(0, match.start() - 40) : match.start()]
+        before = line[max(0, column - 40) : column]
         if not (
             _CONVENTIONAL.match(message)
             or _MESSAGE_CONTEXT.search(before)
             or (_LOG_CONTEXT.search(_without_quotes(line)) and _subject_like(message))
+            or (_subject_like(message) and _negated_reach(line, column))
         ):
             continue
-        found.append(
-            _Found(
-                match.start(),
-                "message",
-                {"message": message, "role": _role(line, match.start(), message, lead_in)},
-            )
-        )
+        fields: dict[str, object] = {
+            "message": message,
+            "role": _role(line, column, message, lead_in),
+        }
+        fields.update(_negated_reach(line, column))
+        found.append(_Found(column, "message", fields))
     return found
 
 

@@ -5,14 +5,21 @@ there means rewritten history or a different repository) and, when asked, at a n
 revision, where a change is the news the verifier wants: a fix that was reverted, a line
 that moved, a count that changed. The comparison is by digest, as recorded at export;
 the explanation is a short line diff of the results (credentials redacted).
+
+The analysis files themselves are re-hashed when they can be found (their recorded path,
+or by name in a folder the verifier names): a different sha256 means the analysis was
+edited after the verdict, which then no longer speaks for it.
 """
 
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
+import stat
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 from whys.core.evidence import content_digest, run_query
@@ -22,6 +29,7 @@ from whys.core.verdict import EvidenceRecord, VerdictFile
 from whys.errors import BadInputError, BadRevisionError, WhysError
 
 DriftStatus = Literal["same", "drifted", "error", "skipped"]
+AnalysisFileStatus = Literal["same", "changed", "not-rehashed"]
 _GREP_LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<text>.*)$")
 _SHOWN_CHANGES = 4
 
@@ -45,6 +53,81 @@ class DriftItem:
     @property
     def failed(self) -> bool:
         return self.status in ("drifted", "error")
+
+
+@dataclass
+class AnalysisFileCheck:
+    """One analysis file of a verdict file, re-hashed (or why it could not be)."""
+
+    analysis: str  # the path recorded in the verdict file
+    status: AnalysisFileStatus
+    detail: str
+    recorded_sha256: str
+    hashed_path: str = ""  # the file that was hashed ("" when none was)
+    fresh_sha256: str = ""
+
+    @property
+    def failed(self) -> bool:
+        return self.status == "changed"
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _rehash_one(recorded_path: str, recorded_sha256: str, places: list[Path]) -> AnalysisFileCheck:
+    check = AnalysisFileCheck(recorded_path, "not-rehashed", "", recorded_sha256)
+    reasons: list[str] = []
+    for place in places:
+        try:
+            status = place.stat()
+        except OSError:
+            reasons.append(f"no file at {place}")
+            continue
+        if not stat.S_ISREG(status.st_mode):
+            # A FIFO or device named by a verdict file must not be opened (it could block).
+            reasons.append(f"{place} is not a regular file")
+            continue
+        try:
+            fresh = _file_sha256(place)
+        except OSError as error:
+            reasons.append(f"cannot read {place}: {error.strerror or error}")
+            continue
+        check.hashed_path, check.fresh_sha256 = str(place), fresh
+        if fresh == recorded_sha256:
+            check.status, check.detail = "same", f"sha256 matches ({place})"
+        else:
+            check.status = "changed"
+            check.detail = (
+                f"analysis changed since the verdict: {place} has sha256 {fresh[:16]}, "
+                f"the verdict recorded {recorded_sha256[:16]}"
+            )
+        return check
+    check.detail = "not re-hashed: " + ("; ".join(reasons) or "no file name recorded")
+    return check
+
+
+def check_analysis_files(
+    verdict_file: VerdictFile, analysis_dir: Path | None = None
+) -> list[AnalysisFileCheck]:
+    """Re-hash every analysis file the verdict file names: looked for by name in
+    `analysis_dir` first when given, then at its recorded path (relative: to the current
+    folder). A file found nowhere is reported as not re-hashed, which is not a failure."""
+    if analysis_dir is not None and not Path(analysis_dir).is_dir():
+        raise BadInputError(f"no analysis folder at {analysis_dir}")
+    results = []
+    for analysis in verdict_file.analyses:
+        recorded = Path(analysis.path)
+        places = [Path(analysis_dir) / recorded.name] if analysis_dir is not None else []
+        if recorded.name:
+            places.append(recorded)
+        unique = list(dict.fromkeys(places))
+        results.append(_rehash_one(analysis.path, analysis.sha256, unique))
+    return results
 
 
 def _pinned_to(record: EvidenceRecord) -> str:

@@ -6,7 +6,10 @@ or the new one on disk, never a torn mix. A save that fails (read-only folder, f
 raises SessionError and leaves the old file as it was; the store keeps the change in memory
 (`unsaved` is True) and the next successful save writes it. When another process saved the
 same file since this store read it, the store keeps that version aside
-(`NAME.superseded-STAMP.json`, listed in `superseded`) before writing its own.
+(`NAME.superseded-STAMP.json`, listed in `superseded`) and merges into its own what the
+other writer added: verdicts (append-only histories) and evidence. A kill between the temp
+file and the rename leaves `.NAME.PID.XXXXXXXX.tmp`; opening or saving the session removes
+such leftovers once their writer is gone or they are old.
 """
 
 from __future__ import annotations
@@ -16,9 +19,12 @@ import getpass
 import hashlib
 import json
 import os
+import re
 import shutil
+import stat
 import tempfile
 import threading
+import time
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -51,10 +57,14 @@ __all__ = [
     "latest_verdicts",
     "load_session",
     "new_session",
+    "remove_stale_temp_files",
     "save_session",
 ]
 
 INCIDENT_FIELDS = ("start", "end", "detected", "deployed_revision")
+# A temp file older than this is no save in flight (a save takes milliseconds), even when
+# a live process has the pid its name records (pids are reused).
+STALE_TEMP_SECONDS = 10.0
 _UNSET: Any = object()
 
 
@@ -112,7 +122,11 @@ def atomic_write_bytes(
     folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        descriptor, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        # The writer's pid in the name lets a later open tell a killed save's leftover
+        # from one in flight (see remove_stale_temp_files).
+        descriptor, temp_name = tempfile.mkstemp(
+            prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=folder
+        )
     except OSError as error:
         raise SessionError(_describe_os_error(error, what, path)) from error
     temp_path = Path(temp_name)
@@ -136,6 +150,54 @@ def atomic_write_bytes(
         temp_path.unlink(missing_ok=True)
         raise SessionError(_describe_os_error(error, what, path)) from error
     _fsync_folder(folder)
+
+
+def _temp_name_pattern(path: Path) -> re.Pattern[str]:
+    # mkstemp's random part: 8 characters of [a-z0-9_]; older whys wrote no pid.
+    return re.compile(rf"\.{re.escape(path.name)}\.(?:(?P<pid>\d+)\.)?[a-z0-9_]{{8}}\.tmp")
+
+
+def _process_is_gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError):
+        return True  # OverflowError: a number no process can have
+    except OSError:
+        return False  # exists but is not ours to signal (EPERM)
+    return False
+
+
+def remove_stale_temp_files(path: Path, *, now: float | None = None) -> list[Path]:
+    """Remove what a killed save of `path` left behind: its own temp files only
+    (`.NAME.PID.XXXXXXXX.tmp`, regular files owned by this user) whose writer process is
+    gone or which are older than STALE_TEMP_SECONDS. Best effort: never raises."""
+    path = Path(path)
+    pattern = _temp_name_pattern(path)
+    moment = time.time() if now is None else now
+    removed: list[Path] = []
+    try:
+        candidates = [entry for entry in os.scandir(path.parent) if pattern.fullmatch(entry.name)]
+    except OSError:
+        return removed
+    for entry in candidates:
+        try:
+            status = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if not stat.S_ISREG(status.st_mode) or status.st_uid != os.geteuid():
+            continue
+        match = pattern.fullmatch(entry.name)
+        pid = match["pid"] if match else None
+        old = moment - status.st_mtime > STALE_TEMP_SECONDS
+        writer_gone = pid is not None and int(pid) != os.getpid() and _process_is_gone(int(pid))
+        if not (old or writer_gone):
+            continue
+        try:
+            os.unlink(entry.path)
+        except OSError:
+            continue
+        removed.append(Path(entry.path))
+    return removed
 
 
 # ---------------------------------------------------------------------------------------------
@@ -248,9 +310,14 @@ class SessionStore:
         # Copies of the file kept aside because another writer had changed it (see save).
         self.superseded: list[Path] = []
         self._disk_identity: tuple[int, int, int] | None = None
+        # Evidence ids per analysis as last read or written: an id the other writer still
+        # has but we no longer do was detached here, and must not come back in a merge.
+        self._synced_evidence: dict[str, set[str]] = {}
         if session is None:
+            remove_stale_temp_files(self.path)
             self.session = load_session(self.path)
             self._disk_identity = self._identity()
+            self._remember_synced_evidence()
         else:
             self.session = session
             self.save()
@@ -296,12 +363,22 @@ class SessionStore:
             return None
         return (status.st_ino, status.st_size, status.st_mtime_ns)
 
+    def _remember_synced_evidence(self) -> None:
+        self._synced_evidence = {
+            audit.analysis.path: {item.id for item in audit.evidence}
+            for audit in self.session.analyses
+        }
+
     def _keep_other_writers_version(self) -> None:
         """Another whys (a `whys verdict` while the workbench is open) saved this file since
-        we read it: keep its version beside ours instead of silently overwriting it."""
+        we read it: keep its version beside ours, and merge what it added into ours."""
         current = self._identity()
         if self._disk_identity is None or current is None or current == self._disk_identity:
             return
+        try:
+            theirs: Session | None = load_session(self.path)
+        except SessionError:
+            theirs = None  # damaged or gone: nothing to merge, the copy aside still keeps it
         stamp = _now().strftime("%Y%m%dT%H%M%S%fZ")
         aside = self.path.with_name(f"{self.path.stem}.superseded-{stamp}{self.path.suffix}")
         try:
@@ -311,14 +388,49 @@ class SessionStore:
                 _describe_os_error(error, "keep the other writer's version of", self.path)
             ) from error
         self.superseded.append(aside)
+        if theirs is not None:
+            self._merge_other_writers_work(theirs)
+
+    def _merge_other_writers_work(self, theirs: Session) -> None:
+        """Union their verdicts and evidence into ours; every other field stays ours.
+
+        Verdicts are append-only histories, so a union by (target, target_id, at, auditor),
+        oldest first, loses nothing and invents nothing. Evidence ids are content-derived:
+        theirs are added unless we detached that id since we last read or wrote the file.
+        An analysis only they have (added by `whys check --session`) is added whole."""
+        ours_by_path = {audit.analysis.path: audit for audit in self.session.analyses}
+        for their_audit in theirs.analyses:
+            path = their_audit.analysis.path
+            our_audit = ours_by_path.get(path)
+            if our_audit is None:
+                self.session.analyses.append(their_audit)
+                ours_by_path[path] = their_audit
+                continue
+            known = {_verdict_key(verdict) for verdict in our_audit.verdicts}
+            added = [v for v in their_audit.verdicts if _verdict_key(v) not in known]
+            if added:
+                merged = [*our_audit.verdicts, *added]
+                our_audit.verdicts = sorted(merged, key=lambda verdict: verdict.at)
+            our_ids = {item.id for item in our_audit.evidence}
+            detached_here = self._synced_evidence.get(path, set()) - our_ids
+            our_audit.evidence = [
+                *our_audit.evidence,
+                *(
+                    item
+                    for item in their_audit.evidence
+                    if item.id not in our_ids and item.id not in detached_here
+                ),
+            ]
 
     def save(self) -> None:
         with self._lock:
             self.session.updated_at = _now()
             self.unsaved = True
+            remove_stale_temp_files(self.path)
             self._keep_other_writers_version()
             save_session(self.session, self.path)
             self._disk_identity = self._identity()
+            self._remember_synced_evidence()
             self.unsaved = False
 
     # -- reading ------------------------------------------------------------------------------
@@ -493,6 +605,10 @@ class SessionStore:
                 raise BadInputError(f"UI state is not JSON-serialisable: {error}") from error
             self.session.ui = dict(state)
             self.save()
+
+
+def _verdict_key(verdict: Verdict) -> tuple[str, str | None, datetime, str]:
+    return (verdict.target, verdict.target_id, verdict.at, verdict.auditor)
 
 
 def _keep_auditor_incident(previous: Analysis, fresh: Analysis) -> Analysis:

@@ -6,7 +6,9 @@ plain OpenSSH and an allowed_signers file, without whys:
     ssh-keygen -Y verify -f allowed_signers -I PRINCIPAL -n whys-verdict -s OUT.json.sig < OUT.json
 
 Several auditors can sign one file: the first signature is OUT.json.sig, each further one
-OUT.json.2.sig, OUT.json.3.sig, ... (each verifies with the same command line).
+OUT.json.2.sig, OUT.json.3.sig, ... (each verifies with the same command line). A key that
+already signed the file is refused (AlreadySignedError) unless forced, which replaces that
+key's signature instead of adding a duplicate.
 
 ssh-keygen never gets a terminal or standard input from us (a new session, stdin from
 /dev/null, askpass off) and runs under a timeout, so a passphrase-protected key with no
@@ -15,9 +17,12 @@ agent fails at once with a clear message instead of waiting for a prompt nobody 
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 import re
 import shutil
+import struct
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
@@ -28,6 +33,17 @@ from whys.errors import BadInputError, SigningError
 NAMESPACE = "whys-verdict"
 SSH_KEYGEN_TIMEOUT_SECONDS = 60.0
 _NUMBERED_SIGNATURE = re.compile(r"\.(\d+)\.sig$")
+_ARMOUR = re.compile(
+    rb"-----BEGIN SSH SIGNATURE-----(?P<body>.*?)-----END SSH SIGNATURE-----", re.DOTALL
+)
+
+
+class AlreadySignedError(SigningError):
+    """The key already signed this file; `existing` is that signature file."""
+
+    def __init__(self, message: str, existing: Path) -> None:
+        super().__init__(message)
+        self.existing = existing
 
 
 @dataclass
@@ -132,6 +148,35 @@ def remove_signatures(path: Path) -> list[Path]:
     return removed
 
 
+def signer_public_key(signature: Path) -> bytes | None:
+    """The public key blob inside an SSH signature file (PROTOCOL.sshsig: "SSHSIG",
+    version, then the key as an SSH string); None when the file is no readable signature."""
+    try:
+        armoured = Path(signature).read_bytes()
+    except OSError:
+        return None
+    match = _ARMOUR.search(armoured)
+    if match is None:
+        return None
+    try:
+        blob = base64.b64decode(b"".join(match["body"].split()), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    if not blob.startswith(b"SSHSIG") or len(blob) < 14:
+        return None
+    (length,) = struct.unpack(">I", blob[10:14])
+    key = blob[14 : 14 + length]
+    return key if length and len(key) == length else None
+
+
+def signature_by_key(path: Path, public_key: bytes) -> Path | None:
+    """The existing signature of `path` made with `public_key`, if any."""
+    for signature in signature_paths(path):
+        if signer_public_key(signature) == public_key:
+            return signature
+    return None
+
+
 # ---------------------------------------------------------------------------------------------
 # Signing
 
@@ -168,9 +213,11 @@ def configured_signing_key() -> Path:
     return Path(os.path.expanduser(key))
 
 
-def sign_file(path: Path, key: Path | None = None) -> Path:
-    """Sign `path` with an SSH key (default: git's SSH signing key); returns the new signature
-    file. A file signed before gets one more signature, it never loses one."""
+def sign_file(path: Path, key: Path | None = None, *, force: bool = False) -> Path:
+    """Sign `path` with an SSH key (default: git's SSH signing key); returns the signature
+    file. A file signed before gets one more signature, it never loses one. When this key
+    signed it already: AlreadySignedError naming that signature, or with `force`, a fresh
+    signature replaces it (never a duplicate)."""
     path = Path(path)
     if not path.is_file():
         raise BadInputError(f"no file to sign at {path}")
@@ -195,6 +242,18 @@ def sign_file(path: Path, key: Path | None = None) -> Path:
             raise SigningError(f"could not sign {path}: {message}")
         if copy.read_bytes() != path.read_bytes():
             raise SigningError(f"{path} changed while it was being signed; sign it again")
+        # Known only now: the signer's public key, from the signature (works for keys in
+        # an agent or on a security key, where no .pub file need exist).
+        public_key = signer_public_key(produced)
+        existing = signature_by_key(path, public_key) if public_key is not None else None
+        if existing is not None:
+            if not force:
+                raise AlreadySignedError(
+                    f"{path} is already signed with this key ({existing}); "
+                    "use --force to sign it again",
+                    existing,
+                )
+            destination = existing
         shutil.copyfile(produced, destination)
     return destination
 
