@@ -254,3 +254,83 @@ def test_pathological_lines_stay_linear(line: str, monkeypatch: pytest.MonkeyPat
 def test_a_blob_line_gives_a_bounded_number_of_claims() -> None:
     found = extract_claims(["`a.py:1` " * 10_000], [])
     assert 0 < len(found) <= claims_module.MAX_PER_LINE
+
+
+def test_negated_reachability_marks_the_claim() -> None:
+    text = "\n".join(
+        [
+            '- "hotfix(payments): cap retries at 2 on the legacy gateway" was never merged',
+            "- `hotfix(payments): log gateway timeouts` is not on main",
+            "- Commit `abc1234` wasn't merged into `release/2.0`",
+            '- Commit message "wip: never merged"',  # the words are the subject's, not a claim
+            '- "payments: accept the legacy header" never shipped',
+        ]
+    )
+    found = [(c.line, c.kind, c.relation, c.revision) for c in claims_of(text)]
+    assert found == [
+        (1, "message", "not-in-revision", None),
+        (2, "message", "not-in-revision", "main"),
+        (3, "commit", "not-in-revision", "release/2.0"),
+        (4, "message", None, None),
+        (5, "message", "not-in-revision", None),
+    ]
+
+
+def test_a_time_claim_borrows_the_one_commit_of_its_paragraph_or_why() -> None:
+    whys = [
+        Why(id="1", number=1, line=1, end_line=4),
+        Why(id="2", number=2, line=6, end_line=9),
+    ]
+    text = "\n".join(
+        [
+            "## Why 1: Why did checkout fail?",
+            '- Fix commit `abc1234` ("fix: close the pool") restored it',
+            "- the syntax errors were resolved by ~03:44 UTC",
+            "",
+            "",
+            "## Why 2: Why so slow?",
+            "- Fix `abc1234` and fix `def5678` both touched the pool",
+            "- the fix landed at 16:02 UTC",
+            "",
+            "The outage ended when the fix landed at 04:00 UTC, as",
+            "commit `fed9876` shows.",
+        ]
+    )
+    times = [(c.line, c.sha) for c in claims_of(text, whys) if c.kind == "time"]
+    assert times == [(3, "abc1234"), (8, None), (10, "fed9876")]
+
+
+def test_paths_that_climb_out_of_the_tree_are_file_claims() -> None:
+    found = only("- `../../etc/passwd` and ..\\..\\etc\\shadow were never read", "file")
+    assert [c.path for c in found] == ["../../etc/passwd", "..\\..\\etc\\shadow"]
+
+
+def test_a_fence_quotes_the_code_its_reference_means() -> None:
+    text = "\n".join(
+        [
+            "`client.py` lines 98-100 now read:",
+            "",
+            "```python",
+            "# client.py:98 - one key per call",
+            "    idempotency_key = new_idempotency_key(order_id)",
+            "```",
+        ]
+    )
+    lines = only(text, "lines")
+    assert [(c.line, c.quoted_code) for c in lines] == [
+        (1, "idempotency_key = new_idempotency_key(order_id)"),
+        (4, "idempotency_key = new_idempotency_key(order_id)"),
+    ]
+
+
+def test_a_line_reference_takes_a_name_no_other_reference_took() -> None:
+    line = "`RETRYABLE` at `client.py:18` includes `ProviderTimeout`, raised at `client.py:60`"
+    assert [(c.line_start, c.symbol) for c in only(line, "lines")] == [
+        (18, "RETRYABLE"),
+        (60, "ProviderTimeout"),
+    ]
+    assert [c.symbol for c in only("lines 27-33 handle `enqueue` and flush", "lines")] == [
+        "enqueue"
+    ]
+    minted = "`charge` is defined at `client.py:85`; the key is sent at `client.py:98, 103`"
+    assert [c.symbol for c in only(minted, "lines")] == ["charge", None]

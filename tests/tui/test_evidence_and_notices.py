@@ -123,6 +123,10 @@ async def test_another_writer_is_told_with_the_path_of_its_copy(
         warnings = [n.message for n in app._notifications if n.severity == "warning"]
         assert sum(str(kept) in message for message in warnings) == 1
         assert kept.name in str(app.query_one("#status").render())
+        # Their verdict is merged into the workbench's session, not lost.
+        verdicts = review.store.session.analyses[0].verdicts
+        assert any(v.auditor == "someone@example.dev" for v in verdicts)
+        assert any("merged into yours" in message for message in warnings)
 
 
 async def test_overrides_show_what_they_approved_over(review: Any) -> None:

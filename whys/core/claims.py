@@ -355,6 +355,8 @@ def _quote_code_below(
         text = lines[at][:MAX_SCAN].strip()
         if not fenced[at] or _FENCE_MARK.match(text):
             return  # the fence closed before any code
+        if _CODE_COMMENT.match(text) and any(r.line_start for r in _path_refs(text)):
+            return  # the next reference's code, not this one's
         if text and not _CODE_COMMENT.match(text):
             if len(text) >= 8:
                 for item in bare:

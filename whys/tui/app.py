@@ -237,19 +237,20 @@ class WhysApp(App[int]):
 
     def _after_save(self) -> None:
         """When another process (a `whys verdict`, a second workbench) saved this session
-        while it was open, the store kept that version aside before writing ours: say
-        where, once per copy, and keep it in the status line."""
+        while it was open, the store merged their verdicts and evidence into ours and kept
+        their file aside: say so, once per copy, and show the merged marks."""
         kept = self.store.superseded[self._superseded_shown :]
         self._superseded_shown = len(self.store.superseded)
         for path in kept:
             self.notify(
-                f"Another process saved this session while it was open. Your work is "
-                f"saved; their version is kept at {path}",
+                f"Another process saved this session while it was open. Their verdicts and "
+                f"evidence are merged into yours; their file is kept at {path}",
                 title="session changed elsewhere",
                 severity="warning",
                 timeout=20,
             )
         if kept:
+            self.query_one(Outline).refresh_marks(self.store.session)
             self._show_status()
 
     def _audit(self, index: int | None = None) -> AnalysisAudit | None:
