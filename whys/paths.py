@@ -7,26 +7,26 @@ import re
 from pathlib import Path
 
 
-def _base(xdg_variable: str, fallback: str) -> Path:
+def _base(xdg_variable: str, home_relative: str, name_under_whys_home: str) -> Path:
     whys_home = os.environ.get("WHYS_HOME")
     if whys_home:
-        return Path(whys_home) / fallback.rsplit("/", 1)[-1]
+        return Path(whys_home) / name_under_whys_home
     configured = os.environ.get(xdg_variable)
     if configured:
         return Path(configured) / "whys"
-    return Path.home() / fallback / "whys"
+    return Path.home() / home_relative / "whys"
 
 
 def config_dir() -> Path:
-    return _base("XDG_CONFIG_HOME", ".config")
+    return _base("XDG_CONFIG_HOME", ".config", "config")
 
 
 def state_dir() -> Path:
-    return _base("XDG_STATE_HOME", ".local/state")
+    return _base("XDG_STATE_HOME", ".local/state", "state")
 
 
 def cache_dir() -> Path:
-    return _base("XDG_CACHE_HOME", ".cache")
+    return _base("XDG_CACHE_HOME", ".cache", "cache")
 
 
 def sessions_dir() -> Path:

@@ -292,7 +292,7 @@ def test_a_time_claim_borrows_the_one_commit_of_its_paragraph_or_why() -> None:
             "- Fix `abc1234` and fix `def5678` both touched the pool",
             "- the fix landed at 16:02 UTC",
             "",
-            "The outage ended when the fix landed at 04:00 UTC, as",
+            "The outage ended once a repair went out at 04:00 UTC, as",
             "commit `fed9876` shows.",
         ]
     )
@@ -334,3 +334,5 @@ def test_a_line_reference_takes_a_name_no_other_reference_took() -> None:
     ]
     minted = "`charge` is defined at `client.py:85`; the key is sent at `client.py:98, 103`"
     assert [c.symbol for c in only(minted, "lines")] == ["charge", None]
+    defined = "`charge_it` is defined at `client.py:85`; the key is sent at `client.py:98, 103`"
+    assert [c.symbol for c in only(defined, "lines")] == ["charge_it", None]

@@ -245,8 +245,11 @@ def extract_claims(lines: list[str], whys: list[Why]) -> list[Claim]:
             found = _prose_claims(raw, paths, context_path, lead_in if is_bullet else "", recent)
             named = [f for f in found if f.kind in {"commit", "message"}]
             if named:
+                # "That commit ..." after a line naming two commits could mean either.
                 first = named[0].fields
-                anchor = (index, {"sha": first.get("sha"), "message": first.get("message")})
+                distinct = {str(f.fields.get("sha") or f.fields.get("message")) for f in named}
+                one = {"sha": first.get("sha"), "message": first.get("message")}
+                anchor = (index, one) if len(distinct) == 1 else None
             for ref in paths:
                 recent_paths.append((index, ref.path))
             if raw.rstrip().endswith(":"):
@@ -279,8 +282,8 @@ def extract_claims(lines: list[str], whys: list[Why]) -> list[Claim]:
 def _lend_commits(claims: list[Claim], paragraph_of: dict[str, int]) -> None:
     """A time claim whose line names no commit ("the fix landed at 16:02 UTC") is about the
     commit its bullet or paragraph cites, else the one its why cites above it, when that is
-    one commit (or one whose role its wording names): it borrows that commit's SHA or
-    quoted subject. Several candidates: it borrows none, and stays unverifiable."""
+    one commit: it borrows that commit's SHA or quoted subject. Several candidates: it
+    borrows none, and stays unverifiable ("names no commit")."""
     cited = [c for c in claims if c.kind in {"commit", "message"} and c.relation is None]
     if not cited:
         return
@@ -288,18 +291,18 @@ def _lend_commits(claims: list[Claim], paragraph_of: dict[str, int]) -> None:
         if claim.kind != "time" or claim.sha or claim.message:
             continue
         same = [c for c in cited if paragraph_of[c.id] == paragraph_of[claim.id]]
-        lender = _one_commit(same, claim.text)
+        lender = _one_commit(same)
         if lender is None and not same and claim.why is not None:
             above = [c for c in cited if c.why == claim.why and c.line < claim.line]
-            lender = _one_commit(above, claim.text)
+            lender = _one_commit(above)
         if lender is not None:
             claim.sha = lender.sha
             claim.message = None if lender.sha else lender.message
 
 
-def _one_commit(candidates: list[Claim], wording: str) -> Claim | None:
-    """The one commit the candidates name (a SHA and its prefixes, or a subject, count once),
-    or the one whose role the wording names ("resolved" a fix, "introduced" a cause)."""
+def _one_commit(candidates: list[Claim]) -> Claim | None:
+    """The one commit the candidates name (a SHA and its prefixes, or a subject, count
+    once); None when they name several."""
     groups: list[list[Claim]] = []
     for claim in candidates:
         for group in groups:
@@ -308,15 +311,7 @@ def _one_commit(candidates: list[Claim], wording: str) -> Claim | None:
                 break
         else:
             groups.append([claim])
-    if len(groups) == 1:
-        return _best_named(groups[0])
-    fix = bool(_FIX_WORDS.search(wording))
-    cause = bool(_CAUSE_WORDS.search(wording))
-    if fix == cause:
-        return None
-    wanted = "fix" if fix else "cause"
-    fitting = [g for g in groups if any(c.role == wanted for c in g)]
-    return _best_named(fitting[0]) if len(fitting) == 1 else None
+    return _best_named(groups[0]) if len(groups) == 1 else None
 
 
 def _same_commit(a: Claim, b: Claim) -> bool:
@@ -355,7 +350,7 @@ def _quote_code_below(
         text = lines[at][:MAX_SCAN].strip()
         if not fenced[at] or _FENCE_MARK.match(text):
             return  # the fence closed before any code
-        if _CODE_COMMENT.match(text) and any(r.line_start for r in _path_refs(text)):
+        if inside and _CODE_COMMENT.match(text) and any(r.line_start for r in _path_refs(text)):
             return  # the next reference's code, not this one's
         if text and not _CODE_COMMENT.match(text):
             if len(text) >= 8:
@@ -603,12 +598,15 @@ def _located_claims(
     may_count = has_digit and _mentions(line, _COUNT_WORDS)
     # Names only become claims next to a path, a line reference or a count.
     symbols = _symbols(line, paths) if paths or spans or may_count else []
-    nearest = _assign_symbols(symbols, spans)
+    # "lines 27-33 handle `enqueue`": with no code-looking name on the line, a plain word in
+    # backticks is what a line reference names.
+    line_names = symbols or [(c, s, None) for c, s in _plain_names(line)] if spans else []
+    nearest = _assign_symbols(line_names, spans)
     quoted = _quoted_code(line, paths) if spans else None
     for ref in paths:
         if ref.line_start is not None:
             used_paths.add(ref.start)
-            symbol = _symbol_for(nearest, symbols, (ref.start, ref.end), lead_in, line)
+            symbol = _symbol_for(nearest, line_names, (ref.start, ref.end), lead_in)
             found.append(_Found(ref.start, "lines", _lines_fields(ref.path, ref, symbol, quoted)))
     for match in line_matches:
         owner = _nearest_path(paths, match.start())
@@ -616,7 +614,7 @@ def _located_claims(
         if owner:
             used_paths.add(owner.start)
         ref = _ref_from_line_match(path, match)
-        symbol = _symbol_for(nearest, symbols, (match.start(), match.end()), lead_in, line)
+        symbol = _symbol_for(nearest, line_names, (match.start(), match.end()), lead_in)
         found.append(_Found(match.start(), "lines", _lines_fields(path, ref, symbol, quoted)))
 
     counts = _count_claims(line, symbols) if may_count else []
@@ -726,7 +724,6 @@ def _symbol_for(
     symbols: list[tuple[int, str, str | None]],
     span: tuple[int, int],
     lead_in: str,
-    line: str = "",
 ) -> str | None:
     mine = sorted(nearest.get(span, []))
     if mine:
@@ -740,10 +737,6 @@ def _symbol_for(
         taken = {sorted(named)[0][1] for named in nearest.values()}
         spare = [s for c, s, _d in symbols if after <= c < span[0] and s not in taken]
         return spare[-1] if spare else None  # else the line names things, not for this one
-    plain = _plain_names(line)
-    if plain:
-        # "lines 27-33 handle `enqueue`": a plain word in backticks is the only name given.
-        return min(plain, key=lambda item: abs(item[0] - span[0]))[1]
     return _last_symbol(lead_in) if lead_in else None
 
 
@@ -941,7 +934,11 @@ def _negated_reach(line: str, column: int) -> dict[str, object]:
     """For a commit or message said NOT to be reachable ("... was never merged", "is not on
     `release/2`"): relation `not-in-revision` and the revision named, if any (None: the
     checked one). Empty when the sentence says no such thing."""
-    clause = _CODE_SPAN.sub("", _without_quotes(_clause_around(line, column)))
+    # A subject in backticks may itself say "never merged"; a ref in backticks is kept.
+    clause = _CODE_SPAN.sub(
+        lambda span: "" if " " in span.group(1).strip() else span.group(0),
+        _without_quotes(_clause_around(line, column)),
+    )
     if not any(word in clause.lower() for word in ("never", "not", "n't", "no ")):
         return {}
     match = _NEGATED_REACH.search(clause)
