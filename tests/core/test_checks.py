@@ -452,3 +452,104 @@ def test_cancel_marks_the_rest_unverifiable(built: tuple[Path, dict[str, str]]) 
     result = check_analysis(analysis, open_repo(repo), cancel=cancel)
     assert [c.status for c in result.checks] == ["unverifiable", "unverifiable"]
     assert all("cancelled" in c.detail for c in result.checks)
+
+
+def test_never_merged_is_verified_when_the_revision_lacks_the_commit(
+    built: tuple[Path, dict[str, str]],
+) -> None:
+    repo, shas = built
+    text = (
+        HEADER
+        + "\n".join(
+            [
+                '- "wip: never merged" was never merged',  # 7: only on the side branch
+                '- "refactor: raise retries" is not on main',  # 8: it is
+                f"- Commit `{shas['side'][:9]}` never landed on main",  # 9
+                f"- Commit `{shas['fix'][:9]}` was never merged",  # 10: it was
+                "- `fix: restore retries` never shipped",  # 11: it did
+                '- "chore: nothing like this" was never merged',  # 12: no such commit anywhere
+            ]
+        )
+    )
+    analysis, result = run(repo, text)
+    messages = by_line(analysis, result, "message")
+    commits = by_line(analysis, result, "commit")
+    assert messages[7].status == "verified"
+    assert "not reachable" in messages[7].detail and "side" in messages[7].detail
+    assert messages[8].status == "contradicted" and "reachable from main" in messages[8].detail
+    assert commits[9].status == "verified" and "it is on side" in commits[9].detail
+    assert commits[10].status == "contradicted" and "it was merged" in commits[10].detail
+    assert messages[11].status == "contradicted"
+    assert messages[12].status == "verified" and "no branch or tag" in messages[12].detail
+    # The analysis itself says the side commit is off the deployed line: no finding repeats it.
+    assert "unreachable-from-deployed" not in {f.rule for f in result.findings}
+
+
+def test_a_time_claim_is_checked_against_the_commit_cited_near_it(
+    built: tuple[Path, dict[str, str]],
+) -> None:
+    repo, shas = built
+    header = "# Five Whys: retries\n\n**Incident start**: 2026-02-26 03:00 UTC\n\n"
+    text = (
+        header
+        + "\n".join(
+            [
+                "## Why 1: Why did retries stop?",  # 5
+                "",
+                f'- Fix commit `{shas["fix"][:9]}` ("fix: restore retries") restored them',  # 7
+                "- the errors were resolved by ~04:05 UTC",  # 8: it landed 04:00
+                "- the errors were fixed by 03:30 UTC",  # 9: it had not landed yet
+                "",
+                "## Why 2: Why so late?",  # 11
+                "",
+                f"- Fix `{shas['fix'][:9]}` and fix `{shas['cause'][:9]}` both touched it",  # 13
+                "- the errors were resolved by ~04:05 UTC",  # 14: which of the two?
+            ]
+        )
+    )
+    analysis, result = run(repo, text)
+    times = by_line(analysis, result, "time")
+    assert times[8].status == "verified"
+    assert f"checked against commit {shas['fix'][:9]}" in times[8].detail
+    assert times[9].status == "contradicted"
+    assert times[14].status == "unverifiable" and "names no commit" in times[14].detail
+
+
+def test_paths_outside_the_repository_are_listed_never_read(
+    built: tuple[Path, dict[str, str]],
+) -> None:
+    repo, _ = built
+    text = HEADER + "\n".join(
+        [
+            "- `../../etc/passwd` was edited",  # 7
+            "- `/etc/shop/config.py` was edited on the box",  # 8: only a common name matches
+            "- `/srv/www/guide.md` is the published guide",  # 9: a unique, distinctive name
+        ]
+    )
+    analysis, result = run(repo, text)
+    files = by_line(analysis, result, "file")
+    assert files[7].status == "unverifiable"
+    assert "outside the repository: never read" in files[7].detail
+    assert files[8].status == "unverifiable" and "never read" in files[8].detail
+    assert files[9].status == "verified" and "matched by suffix" in files[9].detail
+
+
+def test_a_line_range_that_names_nothing_is_not_passed(
+    built: tuple[Path, dict[str, str]],
+) -> None:
+    repo, _ = built
+    text = HEADER + "\n".join(
+        [
+            "- `app/payments/client.py` lines 1-3 set things up",  # 7
+            "- `app/payments/client.py` lines 1-3 read:",  # 8
+            "",
+            "```python",
+            "PAYMENT_TIMEOUT_MS = 3000",
+            "```",
+        ]
+    )
+    analysis, result = run(repo, text)
+    lines = by_line(analysis, result, "lines")
+    assert lines[7].status == "unverifiable"
+    assert lines[7].detail.startswith("the claim names nothing to look for in lines 1-3")
+    assert lines[8].status == "verified" and "PAYMENT_TIMEOUT_MS = 3000" in lines[8].detail

@@ -600,7 +600,7 @@ def _located_claims(
     symbols = _symbols(line, paths) if paths or spans or may_count else []
     # "lines 27-33 handle `enqueue`": with no code-looking name on the line, a plain word in
     # backticks is what a line reference names.
-    line_names = symbols or [(c, s, None) for c, s in _plain_names(line)] if spans else []
+    line_names = (symbols or [(c, s, None) for c, s in _plain_names(line)]) if spans else []
     nearest = _assign_symbols(line_names, spans)
     quoted = _quoted_code(line, paths) if spans else None
     for ref in paths:
