@@ -16,18 +16,10 @@ from typing import Any
 
 import pytest
 
-from whys.core.models import CHECK_STATUSES, CLAIM_KINDS
+from whys.core.models import CHECK_STATUSES, CLAIM_KINDS, TIMELINE_RULES
 from whys.samples import SampleError, build_all, build_case, case_analyses, case_dir, list_cases
 from whys.samples.build import FINGERPRINT_FILE
 
-TIMELINE_RULES = {
-    "cause-after-incident",
-    "fix-not-in-revision",
-    "fix-before-cause",
-    "unreachable-from-deployed",
-    "dates-diverge",
-    "outside-window",
-}
 # Commits the analyses name, pinned: the same SHA on every machine and every run.
 PINNED = {
     "refs/heads/main": "ea4340f98cbbb170718811757406a77dfb4d81ba",
@@ -216,7 +208,7 @@ def test_ground_truth_files_are_well_formed() -> None:
             lines = (case_dir(case) / name).read_text(encoding="utf-8").splitlines()
             assert truth["verdict"] in {"approved", "rejected"}
             assert truth["reason"].strip() and "\n" not in truth["reason"]
-            assert {f["rule"] for f in truth["findings"]} <= TIMELINE_RULES
+            assert {f["rule"] for f in truth["findings"]} <= set(TIMELINE_RULES)
             statuses = {c["status"] for c in truth["claims"]}
             if truth["verdict"] == "approved":
                 assert "contradicted" not in statuses and not truth["findings"], name

@@ -199,11 +199,22 @@ def _file(repo: GitRepo, query: dict[str, Any], sha: str) -> tuple[str, str]:
     return f"{where} at {sha[:12]}", "\n".join(excerpt)
 
 
-def _blame(repo: GitRepo, query: dict[str, Any], sha: str) -> tuple[str, str]:
+def _line_range(
+    repo: GitRepo, query: dict[str, Any], sha: str
+) -> tuple[str, int, int, tuple[str, str] | None]:
+    """The path and lines a blame or line-history query names, and the result to give
+    instead when the file is gone at `sha` (a deleted file is a finding, not an error)."""
     path = str(_required(query, "path"))
     start, end = int(_required(query, "start")), int(_required(query, "end"))
     if repo.read_file(sha, path) is None:
-        return f"{path} does not exist at {sha[:12]}", "(no such file)"
+        return path, start, end, (f"{path} does not exist at {sha[:12]}", "(no such file)")
+    return path, start, end, None
+
+
+def _blame(repo: GitRepo, query: dict[str, Any], sha: str) -> tuple[str, str]:
+    path, start, end, missing = _line_range(repo, query, sha)
+    if missing is not None:
+        return missing
     blamed = repo.blame(sha, path, start, end)
     lines = [
         f"{b.line} {b.sha} {b.orig_path}:{b.orig_line} {b.author_name} "
@@ -287,10 +298,9 @@ def _pickaxe(repo: GitRepo, query: dict[str, Any], sha: str) -> tuple[str, str]:
 
 
 def _line_history(repo: GitRepo, query: dict[str, Any], sha: str) -> tuple[str, str]:
-    path = str(_required(query, "path"))
-    start, end = int(_required(query, "start")), int(_required(query, "end"))
-    if repo.read_file(sha, path) is None:
-        return f"{path} does not exist at {sha[:12]}", "(no such file)"
+    path, start, end, missing = _line_range(repo, query, sha)
+    if missing is not None:
+        return missing
     commits = repo.line_history(sha, path, start, end)
     return _commit_list(f"history of {path}:{start}-{end}", commits, DEFAULT_MAX_COMMITS, sha)
 

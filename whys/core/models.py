@@ -169,6 +169,17 @@ class ClaimCheck(Model):
     evidence: list[Evidence] = Field(default_factory=list)
 
 
+# Every rule a timeline finding can come from, in the order reports list them.
+TIMELINE_RULES: tuple[str, ...] = (
+    "cause-after-incident",
+    "fix-not-in-revision",
+    "fix-before-cause",
+    "unreachable-from-deployed",
+    "dates-diverge",
+    "outside-window",
+)
+
+
 class Finding(Model):
     """A timeline inconsistency: what cannot be true, and which claims say it."""
 

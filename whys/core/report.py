@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from whys import __version__
 from whys.core.checks import CHECKS_VERSION, CheckRun
-from whys.core.models import CHECK_STATUSES, Analysis, Claim, ClaimCheck, Finding
+from whys.core.models import CHECK_STATUSES, TIMELINE_RULES, Analysis, Claim, ClaimCheck, Finding
 
 Format = Literal["text", "json", "markdown", "sarif"]
 FORMATS: tuple[Format, ...] = ("text", "json", "markdown", "sarif")
@@ -225,14 +225,6 @@ _RULES = [
     ("claim-unverifiable", "A claim the repository cannot settle", "note"),
     ("claim-verified", "A claim the repository confirms", "none"),
 ]
-_TIMELINE_RULES = [
-    "cause-after-incident",
-    "fix-not-in-revision",
-    "fix-before-cause",
-    "unreachable-from-deployed",
-    "dates-diverge",
-    "outside-window",
-]
 
 
 def _artifact_uri(path: str) -> str:
@@ -266,7 +258,7 @@ def sarif_log(results: Sequence[tuple[Analysis, CheckRun]]) -> dict[str, Any]:
             "name": rule,
             "shortDescription": {"text": f"timeline: {rule.replace('-', ' ')}"},
         }
-        for rule in _TIMELINE_RULES
+        for rule in TIMELINE_RULES
     ]
     sarif_results: list[dict[str, Any]] = []
     for analysis, run in results:
