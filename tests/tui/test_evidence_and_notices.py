@@ -153,3 +153,21 @@ async def test_overrides_show_what_they_approved_over(review: Any) -> None:
         shown = detail(app)
         assert "OVERRIDE over" in shown and "good enough" in shown
         assert "is contradicted" in shown.split("OVERRIDE over", 1)[1]
+
+
+async def test_a_verdict_typed_right_after_an_arrow_lands_on_the_row_the_cursor_is_on(
+    review: Any,
+) -> None:
+    app = WhysApp(review.store, review.repo, auditor=AUDITOR)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(app, pilot)
+        tree = app.query_one("#outline-tree")
+        tree.focus()
+        await pilot.pause()
+        # Both keys queued at once, as a fast typist sends them: `a` must not act on the
+        # row the outline was on before the arrow.
+        app.simulate_key("down")
+        app.simulate_key("a")
+        await settle(app, pilot)
+        verdicts = review.store.session.analyses[0].verdicts
+        assert [(v.target, v.target_id, v.decision) for v in verdicts] == [("why", "1", "approved")]

@@ -199,8 +199,17 @@ class WhysApp(App[int]):
     @property
     def selection(self) -> NodeRef | None:
         """The outline row the actions act on, as the session keeps it; None when it names
-        an analysis the session does not hold."""
+        an analysis the session does not hold.
+
+        While the outline has focus its cursor row wins: a key typed right after an arrow
+        (down, then `a`) reaches the app before the outline's highlight message does, and
+        must act on the row the auditor sees."""
         ref = NodeRef.from_state(self.store.session.ui)
+        tree = next(iter(self.query(OutlineTree)), None) if self.is_running else None
+        if tree is not None and tree.has_focus and not self._restoring:
+            cursor = tree.cursor_node
+            if cursor is not None and cursor.data is not None:
+                ref = cursor.data
         if ref is None or not 0 <= ref.analysis < len(self.store.session.analyses):
             return None
         return ref
@@ -278,7 +287,7 @@ class WhysApp(App[int]):
     @on(Tree.NodeHighlighted, "#outline-tree")
     def _outline_moved(self, event: Tree.NodeHighlighted) -> None:
         ref = event.node.data
-        if ref is None or ref == self.selection or self._restoring:
+        if ref is None or ref == NodeRef.from_state(self.store.session.ui) or self._restoring:
             return
         self._save_ui(ref)
         self._show_selection(ref)
