@@ -251,7 +251,7 @@ def test_export_sign_verify_tamper_and_second_signer(
     assert "ok   signature OUT.json.sig: good signature by ana@example.com" in report
     assert report.rstrip().endswith("SOUND")
 
-    assert main(["sign", str(out), "--key", str(bo)]) == 0
+    assert main(["sign", "--yes", str(out), "--key", str(bo)]) == 0
     assert capsys.readouterr().out.strip() == f"{out}.2.sig"
     plain = subprocess.run(
         [
@@ -325,11 +325,12 @@ def test_revert_then_verify_reports_drift(
     assert isinstance(tmp, Path) and isinstance(repo, Path) and isinstance(fix, str)
     out = tmp / "OUT.json"
     assert main(["export", str(audit["session"]), "-o", str(out)]) == 0
-    assert main(["verify", str(out), "--repo", str(repo), "--rev", "HEAD"]) == 0
+    verify = ["verify", str(out), "--repo", str(repo), "--rev", "HEAD", "--integrity-only"]
+    assert main(verify) == 0
     capsys.readouterr()
 
     git(repo, "revert", "--no-edit", fix, env=git_env("2026-02-10T10:00:00+00:00"))
-    assert main(["verify", str(out), "--repo", str(repo), "--rev", "HEAD"]) == 1
+    assert main(verify) == 1
     report = capsys.readouterr().out
     assert f"commit {fix} was reverted by" in report
     assert "- app/pay.py:2:    retries = 3" in report
@@ -345,7 +346,7 @@ def test_verify_bad_input_exits_2(
     assert main(["export", str(audit["session"]), "-o", str(out)]) == 0
     other = make_repo(tmp_path, [{"files": {"x": "y\n"}, "message": "other"}], name="other")
     capsys.readouterr()
-    assert main(["verify", str(out), "--repo", str(other)]) == 2
+    assert main(["verify", str(out), "--repo", str(other), "--integrity-only"]) == 2
     assert "is it the right repository?" in one_error_line(capsys)
     not_verdict = tmp_path / "x.json"
     not_verdict.write_text("{}")
@@ -391,7 +392,7 @@ def test_verify_runs_nothing_from_a_hostile_repository(
 
     out = tmp / "OUT.json"
     assert main(["export", str(audit["session"]), "-o", str(out)]) == 0
-    assert main(["verify", str(out), "--repo", str(repo), "--rev", "HEAD"]) == 0
+    assert main(["verify", str(out), "--repo", str(repo), "--rev", "HEAD", "--integrity-only"]) == 0
     capsys.readouterr()
     assert not marker.exists()
 
@@ -477,23 +478,32 @@ def test_verify_rehashes_the_analysis_files(
     out = tmp / "OUT.json"
     assert main(["export", str(audit["session"]), "-o", str(out)]) == 0
     capsys.readouterr()
+    verify = ["verify", str(out), "--repo", repo, "--integrity-only"]
+    inside = ["--analysis-dir", str(tmp)]  # the analyses live beside the repository here
 
-    assert main(["verify", str(out), "--repo", repo]) == 0
+    assert main([*verify, *inside]) == 0
     report = capsys.readouterr().out
     assert f"ok   analysis {written}: sha256 matches ({written})" in report
     assert (
-        "skip analysis reports/ANALYSIS_1.md: not re-hashed: no file at reports/ANALYSIS_1.md"
-        in report
+        "skip analysis reports/ANALYSIS_1.md: not re-hashed: no file at "
+        f"{tmp / 'ANALYSIS_1.md'}; no file at {tmp / 'reports/ANALYSIS_1.md'}" in report
     )
-    assert report.rstrip().endswith("SOUND")
+    assert report.rstrip().endswith(
+        "UNSIGNED (integrity only: nothing signed; the evidence was checked)"
+    )
+
+    # Without --analysis-dir the analysis folder is the repository: the file outside it is
+    # never opened.
+    assert main(verify) == 0
+    assert f"{written} is outside the analysis folder" in capsys.readouterr().out
 
     written.write_text(PAYMENTS_ANALYSIS.replace("making it 3", "making it 5"))
-    assert main(["verify", str(out), "--repo", repo]) == 1
+    assert main([*verify, *inside]) == 1
     report = capsys.readouterr().out
     assert f"DRIFT analysis {written}: analysis changed since the verdict" in report
     assert report.rstrip().endswith("NOT SOUND: 1 analysis file(s) changed since the verdict")
 
-    assert main(["verify", str(out), "--repo", repo, "--json"]) == 1
+    assert main([*verify, *inside, "--json"]) == 1
     document = json.loads(capsys.readouterr().out)
     assert document["sound"] is False
     assert document["problems"] == ["1 analysis file(s) changed since the verdict"]
@@ -506,10 +516,10 @@ def test_verify_rehashes_the_analysis_files(
     checkout = tmp / "checkout"
     checkout.mkdir()
     (checkout / "PAYMENTS.md").write_text(PAYMENTS_ANALYSIS)
-    assert main(["verify", str(out), "--repo", repo, "--analysis-dir", str(checkout)]) == 0
+    assert main([*verify, "--analysis-dir", str(checkout)]) == 0
     assert f"sha256 matches ({checkout / 'PAYMENTS.md'})" in capsys.readouterr().out
 
-    assert main(["verify", str(out), "--repo", repo, "--analysis-dir", str(tmp / "none")]) == 2
+    assert main([*verify, "--analysis-dir", str(tmp / "none")]) == 2
     assert "no analysis folder at" in one_error_line(capsys)
 
 
@@ -525,13 +535,15 @@ def test_signing_twice_with_one_key_is_refused_unless_forced(
     assert main(["export", str(audit["session"]), "-o", str(out), "--sign-key", str(ana)]) == 0
     capsys.readouterr()
 
-    assert main(["sign", str(out), "--key", str(ana)]) == 2
-    assert one_error_line(capsys) == (
+    assert main(["sign", "--yes", str(out), "--key", str(ana)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()  # the summary of what is signed, then
+    assert err[0] == f"You are signing {out}:"
+    assert err[-1] == (
         f"whys: {out} is already signed with this key ({out}.sig); use --force to sign it again"
     )
     assert not Path(f"{out}.2.sig").exists()
 
-    assert main(["sign", str(out), "--key", str(ana), "--force"]) == 0
+    assert main(["sign", "--yes", str(out), "--key", str(ana), "--force"]) == 0
     assert capsys.readouterr().out.strip() == f"{out}.sig"
     assert not Path(f"{out}.2.sig").exists()
     assert (

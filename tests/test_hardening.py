@@ -10,15 +10,22 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from gitbuild import commit, git, make_repo
 
 from whys.cli import main
+from whys.core.evidence import collect
+from whys.core.repo import open_repo
+from whys.core.session import SessionStore, load_session
+from whys.core.signing import remove_signatures, sign_file
+from whys.core.verdict import VerdictFile, canonical_json
 
 WHYS = Path(sys.executable).with_name("whys")
 SENTINEL = "s3ntinel-outside-value"
@@ -97,9 +104,7 @@ def _claims(out: str) -> list[dict]:
 
 BAD_ANALYSES: dict[str, str | bytes] = {
     "empty": "",
-    "binary": bytes(range(256)) * 64,
     "not-utf8": "caf\xe9: `app/client.py` line 1 defines `PaymentClient`\n".encode("latin-1"),
-    "nul-bytes": "# t\x00\x00\n- `app/client.py` exists\x00\n",
     "deeply-nested": "\n".join(
         "> " * depth + "- " * depth + "`app/client.py` exists" for depth in range(1, 1500)
     ),
@@ -132,7 +137,29 @@ def test_bad_analyses_are_checked_never_crash(
         # Patterns from an analysis are data: searched as fixed strings, never a regex error.
         counts = [c for c in report["claims"] if c["kind"] == "count"]
         assert len(counts) == 3
-        assert all(c["status"] == "contradicted" and "0 files" in c["detail"] for c in counts)
+        assert not any("invalid" in c["detail"] or "regex" in c["detail"] for c in counts)
+        # A span that reads as a regex is not counted as text (unverifiable); `[` and `\`
+        # are plain characters: none of the files holds them.
+        literal = [c for c in counts if "`(a+)+$`" not in c["text"]]
+        assert all(c["status"] == "contradicted" and "0 files" in c["detail"] for c in literal)
+
+
+# A NUL in the first 8,000 bytes makes a file binary (git's rule): refused, not read as
+# hundreds of garbage claims.
+BINARY_ANALYSES: dict[str, bytes] = {
+    "binary": bytes(range(256)) * 64,
+    "nul-bytes": b"# t\x00\x00\n- `app/client.py` exists\x00\n",
+}
+
+
+@pytest.mark.parametrize("case", sorted(BINARY_ANALYSES))
+def test_binary_analyses_are_refused_in_one_line(
+    case: str, repo: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _analysis(tmp_path, f"{case}.md", BINARY_ANALYSES[case])
+    code, out, err = run(["check", path, "--repo", repo["root"], "--format", "json"], capsys)
+    assert code == 2 and out == ""
+    assert "binary file" in err and len(err.strip().splitlines()) == 1
 
 
 def test_thousands_of_claims_are_each_checked(
@@ -498,3 +525,583 @@ def test_the_executable_never_shows_a_traceback(
     if completed.returncode == 2:
         assert len(completed.stderr.strip().splitlines()) == 1, completed.stderr
         assert completed.stdout == ""
+
+
+# --- issue 12: untrusted text stays text, a signed verdict means what it says ------------------
+
+ATTACK = "\x1b]52;c;cm0gLXJmIH4=\x07\x1b[2J\x9b31m"  # OSC 52 sets the clipboard, then clears
+needs_ssh_keygen = pytest.mark.skipif(shutil.which("ssh-keygen") is None, reason="ssh-keygen")
+
+
+def _raw_controls(text: str) -> list[str]:
+    return [char for char in text if char in "\x1b\x07\x9b"]
+
+
+def _key(folder: Path, name: str) -> Path:
+    key = folder / name
+    subprocess.run(
+        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", str(key)],
+        check=True,
+        stdin=subprocess.DEVNULL,
+    )
+    return key
+
+
+def _signers(path: Path, **keys: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        "".join(
+            f"{name}@example.com {key.with_suffix('.pub').read_text()}"
+            for name, key in keys.items()
+        )
+    )
+    return path
+
+
+def _fingerprint(key: Path) -> str:
+    listed = subprocess.run(
+        ["ssh-keygen", "-l", "-f", f"{key}.pub"], capture_output=True, text=True, check=True
+    )
+    return listed.stdout.split()[1]
+
+
+@pytest.fixture
+def hostile(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, Path | str]:
+    """A repository whose subjects, authors, file names and contents carry terminal escapes,
+    an analysis whose title carries them and raw HTML, checked into a session."""
+    repo = make_repo(
+        tmp_path,
+        [
+            {
+                "files": {
+                    "app/pay.py": f"retries = 0\nNOTE = '{ATTACK}'\n",
+                    f"docs/{ATTACK[:6]}name.txt": "retries mentioned\n",
+                },
+                "message": f"payments {ATTACK}",
+                "date": "2026-02-01T10:00:00+00:00",
+                "author": (f"Mal {ATTACK}", "mal@example.com"),
+            },
+            {
+                "files": {"app/pay.py": f"retries = 3\nNOTE = '{ATTACK}'\n"},
+                "message": "fix: retry transient 502s",
+                "date": "2026-02-03T10:00:00+00:00",
+            },
+        ],
+        name="hostile",
+    )
+    fix = git(repo, "rev-parse", "HEAD").strip()
+    analysis = tmp_path / "PAYMENTS.md"
+    analysis.write_text(
+        f"# Payments outage {ATTACK} <script>alert(1)</script>\n\n"
+        "**Incident start**: 2026-02-05 10:00 UTC\n\n"
+        "### Why #1: Why did payments fail? <img src=x onerror=alert(1)>\n\n"
+        f"- `app/pay.py` line 1 sets `retries = 3` {ATTACK}\n"
+        f'- Commit `{fix[:10]}` ("fix: retry transient 502s") raised the retries.\n'
+    )
+    session = tmp_path / "session.json"
+    assert main(["check", str(analysis), "--repo", str(repo), "--session", str(session)]) in (0, 1)
+    capsys.readouterr()
+    return {"repo": repo, "fix": fix, "analysis": analysis, "session": session, "tmp": tmp_path}
+
+
+@needs_ssh_keygen
+def test_no_command_passes_terminal_escapes_or_raw_html(
+    hostile: dict[str, Path | str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo, session, tmp = str(hostile["repo"]), str(hostile["session"]), hostile["tmp"]
+    assert isinstance(tmp, Path)
+    out = tmp / "OUT.json"
+    key = _key(tmp, "ana")
+    commands = [
+        ["timeline", "--repo", repo],
+        ["grep", "retries|NOTE", "--repo", repo],
+        ["grep", "retries|NOTE", "--repo", repo, "--rev", "HEAD"],
+        ["check", str(hostile["analysis"]), "--repo", repo, "--format", "text"],
+        ["check", str(hostile["analysis"]), "--repo", repo, "--format", "markdown"],
+        [
+            "verdict",
+            session,
+            "--why",
+            "1",
+            "--reject",
+            "--note",
+            f"no {ATTACK}",
+            "--auditor",
+            "ana@example.com",
+        ],
+        ["verdict", session, "--claim", f"c9{ATTACK}", "--approve", "--auditor", "ana@example.com"],
+        ["export", session, "-o", str(out), "--sign-key", str(key)],
+        ["verify", str(out), "--repo", repo, "--integrity-only", "--rev", "HEAD"],
+        ["sign", "--yes", str(out), "--key", str(_key(tmp, "bo"))],
+    ]
+    shown = ""
+    for argv in commands:
+        main(argv)
+        captured = capsys.readouterr()
+        assert _raw_controls(captured.out + captured.err) == [], argv
+        shown += captured.out + captured.err
+    assert "^[]52;c;cm0gLXJmIH4=^G^[[2J<U+009B>31m" in shown  # shown as git and less show it
+    report = out.with_suffix(".md").read_text()
+    assert _raw_controls(report) == []
+    prose = re.sub(r"`[^`]*`", "", report)
+    assert "<script>" not in prose and "<img" not in prose
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in report
+
+
+def _export_signed(hostile: dict[str, Path | str], key: Path, name: str = "OUT.json") -> Path:
+    tmp = hostile["tmp"]
+    assert isinstance(tmp, Path)
+    out = tmp / "export" / name
+    session = str(hostile["session"])
+    assert (
+        main(
+            [
+                "verdict",
+                session,
+                "--why",
+                "1",
+                "--reject",
+                "--note",
+                "retries never cut",
+                "--auditor",
+                "ana@example.com",
+            ]
+        )
+        == 0
+    )
+    assert (
+        main(
+            [
+                "verdict",
+                session,
+                "--analysis",
+                "--reject",
+                "--note",
+                "wrong cause",
+                "--auditor",
+                "ana@example.com",
+            ]
+        )
+        == 0
+    )
+    assert main(["export", session, "-o", str(out), "--sign-key", str(key)]) == 0
+    return out
+
+
+def _rewrite(out: Path, change: Callable[[dict], None], key: Path | None) -> None:
+    """What an attacker does: edit the verdict file, keep it canonical, sign it again."""
+    document = json.loads(out.read_bytes())
+    change(document)
+    out.write_bytes(canonical_json(VerdictFile.model_validate(document)))
+    remove_signatures(out)
+    if key is not None:
+        sign_file(out, key)
+
+
+def _approve(document: dict) -> None:
+    """A thorough forgery: a consistent history in which the analysis was approved."""
+    analysis = document["analyses"][0]
+    forged = dict(analysis["history"][-1], decision="approved", note="fine", override=True)
+    forged["overrode"] = ["why 1 is rejected"]
+    analysis["history"].append(forged)
+    analysis["result"] = document["result"] = "approved"
+    document["summary"] = dict(document["summary"], approved=1, rejected=0)
+    document["summary"]["approved-by-override"] = 1
+    analysis["overrides"].append(
+        {key: forged[key] for key in ("target", "target_id", "note", "auditor", "at", "overrode")}
+        | {"in_force": True}
+    )
+
+
+@needs_ssh_keygen
+def test_a_forged_verdict_file_is_never_sound(
+    hostile: dict[str, Path | str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    tmp, repo = hostile["tmp"], str(hostile["repo"])
+    assert isinstance(tmp, Path)
+    ana, mallory = _key(tmp, "ana"), _key(tmp, "mallory")
+    trusted = _signers(tmp / "trust" / "allowed_signers", ana=ana)
+    out = _export_signed(hostile, ana)
+    capsys.readouterr()
+
+    # A naive flip, re-signed by an unknown key: untrusted, and the history says otherwise.
+    _rewrite(out, lambda d: d.update(result="approved"), mallory)
+    assert main(["verify", str(out), "--repo", repo]) == 1
+    report = capsys.readouterr().out
+    fingerprint = _fingerprint(mallory)
+    assert (
+        f"UNTRUSTED signature OUT.json.sig: intact, signed by ssh-ed25519 key {fingerprint}"
+        in report
+    )
+    assert "NOT SOUND" in report and "evidence not re-run" in report
+
+    # A consistent forgery signed by an unknown key: never SOUND, exit 1 without a trust list.
+    _rewrite(out, lambda d: (d.update(result="rejected"), _approve(d)), mallory)
+    assert main(["verify", str(out), "--repo", repo]) == 1
+    assert "NOT SOUND: UNTRUSTED: no trust list" in capsys.readouterr().out
+    assert main(["verify", str(out), "--repo", repo, "--integrity-only"]) == 0
+    report = capsys.readouterr().out
+    assert report.rstrip().splitlines()[-1].startswith("INTACT (integrity only")
+    assert "\nSOUND" not in report
+    assert main(["verify", str(out), "--repo", repo, "--allowed-signers", str(trusted)]) == 1
+    assert "which is not in the allowed signers" in capsys.readouterr().out
+
+    # Every signature deleted: never sound either.
+    remove_signatures(out)
+    assert main(["verify", str(out), "--repo", repo]) == 1
+    assert capsys.readouterr().out.rstrip().endswith("NOT SOUND: not signed")
+    assert main(["verify", str(out), "--repo", repo, "--allowed-signers", str(trusted)]) == 1
+    assert capsys.readouterr().out.rstrip().endswith("NOT SOUND: not signed")
+
+
+@needs_ssh_keygen
+def test_trust_list_lookup_require_and_auditor_binding(
+    hostile: dict[str, Path | str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    tmp, repo_path = hostile["tmp"], hostile["repo"]
+    assert isinstance(tmp, Path) and isinstance(repo_path, Path)
+    repo = str(repo_path)
+    ana, bo = _key(tmp, "ana"), _key(tmp, "bo")
+    out = _export_signed(hostile, ana)
+    capsys.readouterr()
+
+    # The repository's conventional file.
+    _signers(repo_path / ".whys" / "allowed_signers", ana=ana, bo=bo)
+    assert main(["verify", str(out), "--repo", repo]) == 0
+    report = capsys.readouterr().out
+    assert "(the repository's .whys/allowed_signers)" in report
+    assert report.rstrip().endswith("SOUND")
+
+    # git's gpg.ssh.allowedSignersFile (the repository's config) comes before it.
+    only_bo = _signers(tmp / "bo_only", bo=bo)
+    git(repo_path, "config", "gpg.ssh.allowedSignersFile", str(only_bo))
+    assert main(["verify", str(out), "--repo", repo]) == 1
+    report = capsys.readouterr().out
+    assert (
+        "(git config gpg.ssh.allowedSignersFile)" in report
+        and "not in the allowed signers" in report
+    )
+
+    # --allowed-signers comes first of all.
+    both = _signers(tmp / "both", ana=ana, bo=bo)
+    verify = ["verify", str(out), "--repo", repo, "--allowed-signers", str(both)]
+    assert main(verify) == 0
+    capsys.readouterr()
+
+    # A required signer who has not signed.
+    assert main([*verify, "--require", "ana@example.com,bo@example.com"]) == 1
+    assert "required signer(s) did not sign: bo@example.com" in capsys.readouterr().out
+    assert main(["sign", "--yes", str(out), "--key", str(bo)]) == 0
+    assert main([*verify, "--require", "ana@example.com,bo@example.com"]) == 0
+    capsys.readouterr()
+
+    # Signed only by bo, though ana recorded every verdict: the signature does not vouch
+    # for her decisions.
+    remove_signatures(out)
+    sign_file(out, bo)
+    assert main(verify) == 1
+    assert (
+        "auditor(s) who recorded verdicts did not sign: ana@example.com" in capsys.readouterr().out
+    )
+
+
+@needs_ssh_keygen
+def test_a_trusted_signature_over_a_result_its_history_does_not_give_fails(
+    hostile: dict[str, Path | str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    tmp, repo = hostile["tmp"], str(hostile["repo"])
+    assert isinstance(tmp, Path)
+    ana = _key(tmp, "ana")
+    trusted = _signers(tmp / "allowed_signers", ana=ana)
+    out = _export_signed(hostile, ana)
+
+    def flip(document: dict) -> None:
+        document["result"] = document["analyses"][0]["result"] = "approved"
+        document["summary"] = dict(document["summary"], approved=1, rejected=0)
+
+    _rewrite(out, flip, ana)  # ana's own key: the signature is good, the content is not
+    capsys.readouterr()
+    assert main(["verify", str(out), "--repo", repo, "--allowed-signers", str(trusted)]) == 1
+    report = capsys.readouterr().out
+    assert "result says approved, its verdict history gives rejected" in report
+
+
+@needs_ssh_keygen
+def test_only_canonical_json_is_signed_or_verified(
+    hostile: dict[str, Path | str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    tmp, repo = hostile["tmp"], str(hostile["repo"])
+    assert isinstance(tmp, Path)
+    ana = _key(tmp, "ana")
+    trusted = _signers(tmp / "allowed_signers", ana=ana)
+    out = _export_signed(hostile, ana)
+    remove_signatures(out)
+    text = out.read_text()
+    # Two "result" keys: JSON readers disagree on which one counts.
+    doubled = text.replace(
+        '  "result": "rejected",', '  "result": "approved",\n  "result": "rejected",', 1
+    )
+    assert doubled != text
+    out.write_text(doubled)
+    capsys.readouterr()
+    assert main(["sign", "--yes", str(out), "--key", str(ana)]) == 2
+    assert "not canonical JSON (duplicate key 'result')" in capsys.readouterr().err
+    assert not Path(f"{out}.sig").exists()
+    subprocess.run(  # signed anyway, with plain ssh-keygen
+        ["ssh-keygen", "-Y", "sign", "-f", str(ana), "-n", "whys-verdict", str(out)],
+        check=True,
+        capture_output=True,
+    )
+    assert main(["verify", str(out), "--repo", repo, "--allowed-signers", str(trusted)]) == 1
+    assert "not canonical JSON (duplicate key 'result')" in capsys.readouterr().out
+
+    out.write_text(json.dumps(json.loads(text), indent=4))  # same content, other bytes
+    remove_signatures(out)
+    assert main(["sign", "--yes", str(out), "--key", str(ana)]) == 2
+    assert "not canonical JSON" in capsys.readouterr().err
+
+
+@needs_ssh_keygen
+def test_verify_reads_nothing_outside_the_analysis_folder_and_no_bad_query_crashes(
+    hostile: dict[str, Path | str],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    tmp, repo = hostile["tmp"], str(hostile["repo"])
+    assert isinstance(tmp, Path)
+    ana = _key(tmp, "ana")
+    trusted = _signers(tmp / "allowed_signers", ana=ana)
+    out = _export_signed(hostile, ana)
+
+    def hostile_paths(document: dict) -> None:
+        template = document["analyses"][0]
+        document["analyses"] = [
+            dict(template, path=path)
+            for path in ("/etc/passwd", "../../../etc/passwd", "/proc/self/pagemap")
+        ]
+        document["summary"] = dict(document["summary"], rejected=3)
+        evidence = template["evidence"][0]
+        template["evidence"] = [
+            dict(
+                evidence,
+                id="ev-bad-max",
+                query={"op": "grep", "pattern": "retries", "max_hits": "abc"},
+            ),
+            dict(evidence, id="ev-redos", query={"op": "grep", "pattern": "(a|aa)+$"}),
+        ]
+        for analysis in document["analyses"]:
+            analysis["evidence"] = template["evidence"]
+
+    # Re-signed by an unknown key: nothing the file names is read, hashed or run.
+    _rewrite(out, hostile_paths, _key(tmp, "mallory"))
+    capsys.readouterr()
+    assert (
+        main(["verify", str(out), "--repo", repo, "--allowed-signers", str(trusted), "--json"]) == 1
+    )
+    document = json.loads(capsys.readouterr().out)
+    assert document["analysis_files"] == [] and document["evidence"] == []
+    assert document["evidence_not_rerun"].startswith("the signatures do not hold")
+
+    # Signed by the trusted auditor: still confined, still one clear line per bad item.
+    remove_signatures(out)
+    sign_file(out, ana)
+    monkeypatch.setenv("WHYS_GREP_TIMEOUT", "5")
+    assert (
+        main(["verify", str(out), "--repo", repo, "--allowed-signers", str(trusted), "--json"]) == 1
+    )
+    document = json.loads(capsys.readouterr().out)
+    assert [f["hashed_path"] for f in document["analysis_files"]] == ["", "", ""]
+    assert all("outside the analysis folder" in f["detail"] for f in document["analysis_files"])
+    details = {item["evidence_id"]: item["detail"] for item in document["evidence"]}
+    assert "'max_hits' must be a whole number from 1, not 'abc'" in details["ev-bad-max"]
+    assert document["sound"] is False
+
+
+@needs_ssh_keygen
+def test_lines_that_only_moved_are_reported_not_failed(
+    hostile: dict[str, Path | str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    tmp, repo_path = hostile["tmp"], hostile["repo"]
+    assert isinstance(tmp, Path) and isinstance(repo_path, Path)
+    ana = _key(tmp, "ana")
+    trusted = _signers(tmp / "allowed_signers", ana=ana)
+    store = SessionStore(Path(hostile["session"]))
+    fix = str(hostile["fix"])
+    notes = f"docs/{ATTACK[:6]}name.txt"
+    store.attach_evidence(
+        0,
+        collect(open_repo(repo_path), {"op": "grep", "pattern": "retries mentioned"}, fix, why="1"),
+    )
+    out = _export_signed(hostile, ana)
+    commit(repo_path, {notes: "intro\n\nretries mentioned\n"}, "notes", "2026-02-10T10:00:00+00:00")
+    capsys.readouterr()
+    verify = ["verify", str(out), "--repo", str(repo_path), "--allowed-signers", str(trusted)]
+    assert main([*verify, "--rev", "HEAD"]) == 0
+    report = capsys.readouterr().out
+    assert "MOVED evidence" in report and ":1 -> line 3: retries mentioned" in report
+    assert report.rstrip().splitlines()[-1].startswith("SOUND (1 evidence result(s) moved")
+    commit(repo_path, {notes: "intro\n"}, "drop the note", "2026-02-11T10:00:00+00:00")
+    assert main([*verify, "--rev", "HEAD"]) == 1  # changed, not moved: drift
+    assert "DRIFT evidence" in capsys.readouterr().out
+
+
+# --- issue 12: secrets, sessions, CI --------------------------------------------------------
+
+BARE_SECRET = "Qm8xT3ZkWjR5cE5rLTd2Yk1hUjJ0c0x1OGhWcUZ3TmdqZWlYUzFvQ2Ez"  # no name near it
+
+
+def test_exports_redact_secrets_in_every_field_but_keep_shas_and_digests(
+    hostile: dict[str, Path | str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    tmp, repo_path, fix = hostile["tmp"], hostile["repo"], str(hostile["fix"])
+    assert isinstance(tmp, Path) and isinstance(repo_path, Path)
+    secrets = {
+        "jwt": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZG1pbiIsImlhdCI6MTUxNjIzOTAyMn0"
+        ".Sfl9KxwRJSMeKKF2QT4fwpMeJf36POk6y",
+        "pem": "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA1c2\n"
+        "-----END RSA PRIVATE KEY-----",
+        "github": "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8",
+        "aws": "AKIA" + "Z7Q4W2E6R8T1Y3U5",
+        "gcp": "AIza" + "SyB3x9Q2w8E4r6T1y5U7i9O0p2A4s6D8f0G",
+        "slack": "xoxb-" + "123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx",
+        "bare": BARE_SECRET,
+    }
+    files = {f"config/{name}.txt": f"{value}\n" for name, value in secrets.items()}
+    sha = commit(repo_path, files, "config", "2026-02-04T10:00:00+00:00")
+    store = SessionStore(Path(hostile["session"]))
+    git_repo = open_repo(repo_path)
+    evidence = collect(
+        git_repo, {"op": "grep", "pattern": ".", "globs": ["config/*"]}, sha, why="1"
+    )
+    store.attach_evidence(0, evidence)
+    store.record_verdict(
+        0, "why", "1", "rejected", f"the key {secrets['github']} leaked", "ana@example.com"
+    )
+    out = tmp / "OUT.json"
+    assert main(["export", str(hostile["session"]), "-o", str(out)]) == 0
+    assert "redacted" in capsys.readouterr().err
+    exported = out.read_text() + out.with_suffix(".md").read_text()
+    for name, value in secrets.items():
+        assert value.splitlines()[1 if name == "pem" else 0] not in exported, name
+    for kind in (
+        "jwt",
+        "private-key",
+        "github-token",
+        "aws-access-key",
+        "google-api-key",
+        "slack-token",
+        "high-entropy-literal",
+    ):
+        assert f"[REDACTED:{kind}]" in exported, kind
+    assert fix in exported and sha in exported and evidence.content_sha256 in exported
+    report = out.with_suffix(".md").read_text()
+    assert "## Redacted" in report and "high-entropy-literal" in report
+
+
+def test_concurrent_verdict_processes_never_lose_a_verdict(
+    hostile: dict[str, Path | str], tmp_path: Path
+) -> None:
+    session = str(hostile["session"])
+    processes = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "whys",
+                "verdict",
+                session,
+                "--why",
+                "1",
+                "--approve",
+                "--auditor",
+                f"auditor-{number}@x",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        for number in range(12)
+    ]
+    for process in processes:
+        _, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err
+    recorded = {v.auditor for v in load_session(Path(session)).analyses[0].verdicts}
+    assert recorded == {f"auditor-{number}@x" for number in range(12)}
+
+
+@needs_ssh_keygen
+def test_session_file_footguns(
+    hostile: dict[str, Path | str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    tmp, session = hostile["tmp"], hostile["session"]
+    assert isinstance(tmp, Path) and isinstance(session, Path)
+    before = session.read_bytes()
+    # export S -o S, directly or through a link: refused, the session untouched.
+    link = tmp / "link.json"
+    link.symlink_to(session)
+    for target in (session, link):
+        assert main(["export", str(session), "-o", str(target)]) == 2
+        assert "it is the session file" in capsys.readouterr().err
+    assert session.read_bytes() == before
+
+    # A symlinked --session is written through to its target; the link stays a link.
+    assert main(["verdict", str(link), "--why", "1", "--approve", "--auditor", "ana@x"]) == 0
+    assert link.is_symlink() and link.resolve() == session.resolve()
+    assert load_session(session).analyses[0].verdicts[-1].auditor == "ana@x"
+
+    # A dangling .sig link is never followed when signing.
+    out = tmp / "OUT.json"
+    assert main(["export", str(session), "-o", str(out)]) == 0
+    planted = tmp / "planted-target"
+    Path(f"{out}.sig").symlink_to(planted)
+    capsys.readouterr()
+    assert main(["sign", "--yes", str(out), "--key", str(_key(tmp, "ana"))]) == 2
+    assert "symbolic link" in capsys.readouterr().err
+    assert not planted.exists()
+
+
+def test_ci_honours_session_overrides_and_a_committed_baseline(
+    hostile: dict[str, Path | str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    tmp, repo_path = hostile["tmp"], hostile["repo"]
+    assert isinstance(tmp, Path) and isinstance(repo_path, Path)
+    analysis = repo_path / "docs" / "PAYMENTS.md"
+    analysis.write_text(
+        "# Payments\n\n### Why #1: Why did payments fail?\n\n"
+        "- `app/pay.py` line 2 sets `retries = 3`\n- $40K MRR lost\n"
+    )
+    session = str(tmp / "ci-session.json")
+    check = ["check", str(analysis), "--repo", str(repo_path), "--format", "sarif"]
+    assert main(check) == 1
+    log = json.loads(capsys.readouterr().out)
+    results = log["runs"][0]["results"]
+    assert not any(r["message"]["text"].startswith("external") for r in results)
+    [contradicted] = [r for r in results if r["level"] == "error"]
+    location = contradicted["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location == {"uri": "docs/PAYMENTS.md", "uriBaseId": "%SRCROOT%"}
+    fingerprint = contradicted["partialFingerprints"]["whys/v1"]
+    claim_id = contradicted["properties"]["claim"]
+
+    # The auditor approves the claim with an override in the session: CI stops failing.
+    assert main([*check, "--session", session]) == 1
+    override = ["--approve", "--override", "--note", "checked by hand", "--auditor", "ana@x"]
+    assert main(["verdict", session, "--claim", claim_id, *override]) == 0
+    capsys.readouterr()
+    assert main([*check, "--session", session]) == 0
+    assert "accepted by an auditor's override" in capsys.readouterr().err
+
+    # A baseline committed beside the analyses: known contradictions pass, new ones fail.
+    baseline = tmp / "whys-baseline.json"
+    assert main([*check, "--write-baseline", str(baseline)]) == 0
+    capsys.readouterr()
+    assert [r["fingerprint"] for r in json.loads(baseline.read_text())["results"]] == [fingerprint]
+    assert main([*check, "--baseline", str(baseline)]) == 0
+    assert "in the baseline" in capsys.readouterr().err
+    analysis.write_text("# Preface\n\n" + analysis.read_text())  # moved, still known
+    assert main([*check, "--baseline", str(baseline)]) == 0
+    analysis.write_text(analysis.read_text() + "- `app/pay.py` line 2 sets `retries = 7`\n")
+    assert main([*check, "--baseline", str(baseline)]) == 1
+    bad = tmp / "bad-baseline.json"
+    bad.write_text('{"type": "other"}')
+    capsys.readouterr()
+    assert main([*check, "--baseline", str(bad)]) == 2
+    assert "is not a whys baseline" in capsys.readouterr().err

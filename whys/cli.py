@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import logging
 import sys
-import traceback
 from collections.abc import Sequence
 
 from whys import __version__, paths
@@ -29,10 +27,10 @@ COMMANDS: tuple[str, ...] = (
     "sign",
 )
 
-log = logging.getLogger("whys")
 
-
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser; with `command` (one of COMMANDS) only that subcommand is
+    registered, so a run imports its own command module and no other (start-up time)."""
     parser = argparse.ArgumentParser(
         prog="whys",
         description="Audit Five Whys root-cause analyses against the code and git history "
@@ -40,13 +38,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"whys {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
+    for name in (command,) if command in COMMANDS else COMMANDS:
         module = importlib.import_module(f"whys.commands.{name}")
         module.register(subparsers)
     return parser
 
 
 def _report_unexpected(error: BaseException) -> int:
+    import traceback  # only here: it costs start-up time on every run otherwise
+
     log_path = paths.log_file()
     try:
         log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -60,9 +60,12 @@ def _report_unexpected(error: BaseException) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    # The first word names the subcommand when it is one; anything else (no command, an
+    # option such as --help, an unknown word) gets the whole parser and its messages.
+    parser = build_parser(arguments[0] if arguments else None)
     try:
-        args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+        args = parser.parse_args(arguments)
     except SystemExit as exit_request:
         # argparse has printed its usage line (or --help / --version); callers of main()
         # get the code back instead of an exception.
@@ -73,7 +76,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args))
     except WhysError as error:
-        print(f"whys: {error.message}", file=sys.stderr)
+        from whys.core.textsafe import visible_line  # messages can quote untrusted text
+
+        print(f"whys: {visible_line(error.message)}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         print("whys: interrupted", file=sys.stderr)

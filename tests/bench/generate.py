@@ -712,3 +712,58 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def write_scaled_analysis(meta: RepoMeta, bullets: int, dest: Path | None = None) -> Path:
+    """An analysis of `bullets` evidence bullets about the generated repository, for the
+    growth curve in claims (1k, 10k, 100k): file paths with line numbers and the function
+    each defines, line ranges, SHAs with their real subjects, commits before the incident,
+    and now and then a grep count. Every claim names a different module or commit, as the
+    claims of a long real analysis do, so no cache makes the big ones cheap. Reused when
+    already written."""
+    path = (dest or Path(meta.repo).parent) / f"analysis-{bullets}.md"
+    if path.exists():
+        return path
+    log = subprocess.run(
+        ["git", "-C", meta.repo, "log", "--format=%H%x00%s", f"--max-count={bullets}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    commits = [line.split("\0", 1) for line in log if "\0" in line]
+    lines = [
+        f"# Five Whys: {bullets} evidence bullets about the generated history",
+        "",
+        f"**Incident start**: {meta.incident_start.replace('+00:00', 'Z')}  ",
+        "**Deployed revision**: v3.0  ",
+        "",
+        "## Problem",
+        "",
+        "A long analysis, for the benchmark's growth curve.",
+    ]
+    for number in range(bullets):
+        if number % 50 == 0:
+            why = number // 50 + 1
+            lines += ["", f"### Why #{why}: Why did step {why} fail?", "", "**Evidence**:"]
+        module = (number * 7919) % meta.files
+        name = f"handle_{module:05d}"
+        line = 10 if uses_search_pattern(module) else 8
+        sha, subject = commits[number % len(commits)]
+        kind = number % 10
+        if kind in (0, 5):
+            lines.append(f"- `{module_path(module)}` line {line} defines `{name}`")
+        elif kind in (1, 6):
+            lines.append(f'- Commit `{sha[:10]}`: "{subject}"')
+        elif kind in (2, 7):
+            lines.append(f"- `{module_path(module)}:{line}-{line + 4}` holds `{name}`")
+        elif kind == 3:
+            lines.append(f"- `{name}` is defined in `{module_path(module)}`")
+        elif kind == 8:
+            lines.append(f"- Commit `{sha[:9]}` landed before the incident")
+        elif number % 100 == 4:
+            lines.append(f"- Found 1 file containing `{name}`")
+        else:
+            lines.append(f"- `{module_path(module)}` exists")
+    lines += ["", "## Root cause", "", "Many small things.", ""]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path

@@ -9,6 +9,7 @@ import pytest
 
 from whys.core import claims as claims_module
 from whys.core.claims import extract_claims
+from whys.core.claims import mentions as mentions_module
 from whys.core.models import Claim, Why
 
 BACKTRACKING_GUARD_SECONDS = 20.0
@@ -166,11 +167,16 @@ def test_symbol_claims_need_a_file() -> None:
         [
             "`class PaymentClient` in `client.py` wraps the gateway.",
             "`PAYMENT_TIMEOUT_MS` is read in `config.py`.",
-            "A `SERVICE_SECRET` mention alone is not a claim.",
+            "A `SERVICE_SECRET` mention alone says it exists somewhere.",
+            "A SERVICE_TOKEN written as prose is no claim.",
         ]
     )
     symbols = [(c.line, c.symbol, c.path) for c in only(text, "symbol")]
-    assert symbols == [(1, "PaymentClient", "client.py"), (2, "PAYMENT_TIMEOUT_MS", "config.py")]
+    assert symbols == [
+        (1, "PaymentClient", "client.py"),
+        (2, "PAYMENT_TIMEOUT_MS", "config.py"),
+        (3, "SERVICE_SECRET", None),
+    ]
     assert only(text, "file") == []
 
 
@@ -245,7 +251,7 @@ def test_pathological_lines_stay_linear(line: str, monkeypatch: pytest.MonkeyPat
     # Not a speed target (that is tests/bench): a guard against catastrophic backtracking,
     # which on these lines takes minutes where linear patterns take well under a second.
     # The scan cap would hide such a pattern; it is lifted so the patterns themselves run.
-    monkeypatch.setattr(claims_module, "MAX_SCAN", len(line))
+    monkeypatch.setattr(mentions_module, "MAX_SCAN", len(line))
     started = time.perf_counter()
     extract_claims([line], [])
     assert time.perf_counter() - started < BACKTRACKING_GUARD_SECONDS

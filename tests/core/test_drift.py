@@ -113,7 +113,8 @@ def test_a_moved_line_is_reported_as_moved(tmp_path: Path, history: dict[str, ob
     )
     results = check_drift(verdict, open_repo(repo), "HEAD")
     [grep] = [item for item in results if item.at == "newer" and item.kind == "grep"]
-    assert grep.status == "drifted"
+    assert grep.status == "moved" and not grep.failed  # moved is not changed
+    assert grep.detail.startswith("the same lines moved")
     assert grep.changes == [
         "moved: app/pay.py:2 -> line 4: retries = 3  # fix: retry transient 502s"
     ]
@@ -192,16 +193,21 @@ def test_analysis_files_are_rehashed_where_they_can_be_found(
     store.upsert_analysis(read_analysis(written), fix, [], [])
     verdict = build_verdict_file(store.session, CHECKS_VERSION)
 
-    missing, found = check_analysis_files(verdict)
+    missing, found = check_analysis_files(verdict, default_dir=tmp_path)
     assert (missing.status, missing.failed) == ("not-rehashed", False)
-    assert missing.detail == f"not re-hashed: no file at {missing.analysis}"
+    assert missing.detail == f"not re-hashed: no file at {tmp_path / missing.analysis}"
     assert (found.status, found.hashed_path) == ("same", str(written))
+
+    # Outside the analysis folder (the repository, by default): never opened.
+    outside = check_analysis_files(verdict, default_dir=repo)[1]
+    assert outside.status == "not-rehashed"
+    assert outside.detail == f"not re-hashed: {written} is outside the analysis folder {repo}"
 
     # Moved away: found by name in the folder the verifier names.
     elsewhere = tmp_path / "checkout"
     elsewhere.mkdir()
     shutil.move(written, elsewhere / "PAYMENTS.md")
-    assert check_analysis_files(verdict)[1].status == "not-rehashed"
+    assert check_analysis_files(verdict, default_dir=tmp_path)[1].status == "not-rehashed"
     by_name = check_analysis_files(verdict, elsewhere)[1]
     assert (by_name.status, by_name.hashed_path) == ("same", str(elsewhere / "PAYMENTS.md"))
 

@@ -16,6 +16,7 @@ from whys.core.evidence import (
     make_evidence,
     normalise_content,
     rerun,
+    run_query,
 )
 from whys.core.models import Evidence
 from whys.core.repo import GitRepo, open_repo
@@ -154,3 +155,13 @@ def test_unknown_op_is_bad_input(project: tuple[GitRepo, dict[str, str]]) -> Non
         collect(repo, {"op": "rm -rf"})
     with pytest.raises(BadInputError, match="pattern"):
         collect(repo, {"op": "grep"})
+
+
+@pytest.mark.parametrize("bad", ["abc", -5, 0, "1e400", 10**20, [3], True])
+def test_a_bad_number_in_a_query_is_one_clear_error(bad: object, tmp_path: Path) -> None:
+    # A verdict file is untrusted input: `"max_hits": "abc"` must not raise ValueError.
+    repo = open_repo(make_repo(tmp_path, [{"files": {"a.py": "x = 1\n"}, "message": "one"}]))
+    with pytest.raises(BadInputError, match="'max_hits' must be a whole number"):
+        run_query(repo, {"op": "grep", "pattern": "x", "max_hits": bad}, "HEAD")
+    with pytest.raises(BadInputError, match="'start' must be a whole number"):
+        run_query(repo, {"op": "blame", "path": "a.py", "start": bad, "end": 1}, "HEAD")

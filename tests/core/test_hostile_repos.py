@@ -21,7 +21,7 @@ from whys.cli import main
 from whys.core import search
 from whys.core.evidence import collect, rerun
 from whys.core.repo import GitRepo, MissingObjectError, open_repo
-from whys.errors import BadRepoError
+from whys.errors import BadInputError, BadRepoError
 
 
 def _trap(tmp_path: Path) -> tuple[Path, Path]:
@@ -380,3 +380,146 @@ def test_commits_with_impossible_dates_are_listed_not_fatal(
     assert repo.commit_info(forged).subject == "forged dates"
     assert main(["timeline", "--repo", str(path), "--json"]) == 0
     assert "forged dates" in capsys.readouterr().out
+
+
+# -- issue 12: working copies that borrow another repository's history or objects ------------
+
+
+def _two_branches(tmp_path: Path) -> tuple[Path, str, str]:
+    """A repository whose fix lives on a side branch that never reached the deploy."""
+    path = make_repo(
+        tmp_path,
+        [
+            {"files": {"app.py": "x = 1\n"}, "message": "base", "date": "2024-01-01T00:00:00Z"},
+            {
+                "files": {"app.py": "x = 2\n"},
+                "message": "fix: x is 2",
+                "date": "2024-01-02T00:00:00Z",
+                "branch": "side",
+            },
+        ],
+        name="grafted",
+    )
+    fix = git(path, "rev-parse", "side").strip()
+    git(path, "checkout", "-q", "main")
+    deploy = commit(path, {"deploy.txt": "v1\n"}, "deploy", "2024-01-03T00:00:00Z")
+    return path, fix, deploy
+
+
+def test_grafts_cannot_make_a_fix_reach_the_deploy(tmp_path: Path) -> None:
+    path, fix, deploy = _two_branches(tmp_path)
+    base = git(path, "rev-parse", "main~1").strip()
+    assert not open_repo(path).is_ancestor(fix, deploy)
+    # A tarball's .git/info/grafts claims the deploy's parent is the fix.
+    (path / ".git" / "info").mkdir(exist_ok=True)
+    (path / ".git" / "info" / "grafts").write_text(f"{deploy} {fix}\n")
+    plain = subprocess.run(
+        ["git", "merge-base", "--is-ancestor", fix, deploy], cwd=path, capture_output=True
+    )
+    assert plain.returncode == 0, "plain git honours the grafts (so this test can fail)"
+    repo = open_repo(path)
+    assert not repo.is_ancestor(fix, deploy)
+    assert [info.sha for info in repo.iter_log(deploy)] == [deploy, base]
+    # And git's grafts-deprecated hint does not bury the real error line.
+    assert _grep_error(repo).startswith("invalid pattern")
+
+
+def _grep_error(repo: GitRepo) -> str:
+    """What a failing git grep says."""
+    from whys.errors import BadPatternError
+
+    with pytest.raises(BadPatternError) as caught:
+        list(repo.grep("HEAD", "(oops"))
+    return caught.value.message
+
+
+def test_a_git_file_pointing_at_another_repository_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    victim = make_repo(
+        tmp_path,
+        [{"files": {"private.txt": "needle private\n"}, "message": "secret"}],
+        name="victim",
+    )
+    tarball = tmp_path / "tarball"
+    tarball.mkdir()
+    (tarball / "README.md").write_text("an innocent project\n")
+    (tarball / ".git").write_text(f"gitdir: {victim / '.git'}\n")
+    plain = subprocess.run(["git", "log", "--oneline"], cwd=tarball, capture_output=True, text=True)
+    assert "secret" in plain.stdout, "plain git shows the other repository (so this can fail)"
+    with pytest.raises(BadRepoError, match="points at another repository"):
+        open_repo(tarball)
+    assert main(["timeline", "--repo", str(tarball)]) == 2
+    captured = capsys.readouterr()
+    assert "secret" not in captured.out and "another repository" in captured.err
+    # The same through a `.git` link.
+    linked = tmp_path / "linked"
+    linked.mkdir()
+    (linked / ".git").symlink_to(victim / ".git")
+    with pytest.raises(BadRepoError, match="points at another repository"):
+        open_repo(linked)
+
+
+def test_linked_worktrees_and_submodules_still_open(tmp_path: Path) -> None:
+    main_repo = _project(tmp_path)
+    worktree = tmp_path / "wt"
+    git(main_repo, "worktree", "add", "-q", "-b", "wt", str(worktree))
+    assert open_repo(worktree).root == worktree.resolve()
+    inner = make_repo(tmp_path, [{"files": {"lib.py": "y = 1\n"}, "message": "lib"}], name="lib")
+    git(
+        main_repo,
+        "-c",
+        "protocol.file.allow=always",
+        "submodule",
+        "add",
+        "-q",
+        str(inner),
+        "vendor/lib",
+    )
+    assert open_repo(main_repo / "vendor" / "lib").root == (main_repo / "vendor" / "lib").resolve()
+
+
+def test_alternates_borrowing_another_repositorys_objects_are_refused(tmp_path: Path) -> None:
+    other = make_repo(
+        tmp_path,
+        [{"files": {"other.py": "z = 1\n"}, "message": "only in the other repository"}],
+        name="other",
+    )
+    foreign = git(other, "rev-parse", "HEAD").strip()
+    path = _project(tmp_path)
+    alternates = path / ".git" / "objects" / "info" / "alternates"
+    alternates.write_text(f"{other / '.git' / 'objects'}\n")
+    plain = subprocess.run(
+        ["git", "cat-file", "-t", foreign], cwd=path, capture_output=True, text=True
+    )
+    assert plain.stdout.strip() == "commit", (
+        "plain git finds the borrowed commit (so this can fail)"
+    )
+    with pytest.raises(BadRepoError, match="borrows objects from"):
+        open_repo(path)
+    # Alternates inside the repository itself (an odd but harmless layout) are fine.
+    alternates.write_text(f"{path / '.git' / 'objects'}\n")
+    assert open_repo(path).resolve_prefix(foreign) == []
+
+
+def test_a_backtracking_pattern_at_a_past_revision_is_stopped_and_said(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    # 2,000 lines on which `(a|aa)+$` backtracks: git grep -P runs for over a minute here.
+    path = make_repo(
+        tmp_path,
+        [{"files": {"redos.txt": ("a" * 28 + "b\n") * 2000}, "message": "redos"}],
+        name="redos",
+    )
+    monkeypatch.setenv("WHYS_GREP_TIMEOUT", "1")
+    started = time.monotonic()
+    assert main(["grep", "(a|aa)+$", "--rev", "HEAD", "--repo", str(path)]) == 2
+    assert time.monotonic() - started < 15
+    error = capsys.readouterr().err
+    assert "stopped after 1 s" in error and "backtracks too much" in error
+    started = time.monotonic()
+    with pytest.raises(BadInputError, match="stopped after"):
+        collect(open_repo(path), {"op": "count", "pattern": "(a|aa)+$"}, "HEAD")
+    assert time.monotonic() - started < 15

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from whys.core import reader
+from whys.core.claims.mentions import MAX_SCAN
 from whys.core.reader import NO_WHY_CHAIN, NOT_UTF8, read_analysis, read_analysis_text
 from whys.errors import BadAnalysisError
 
@@ -502,14 +504,41 @@ def test_not_utf8_is_decoded_with_replacement_and_said(tmp_path: Path):
     assert f"{NOT_UTF8} (first bad byte on line 4)" in analysis.warnings
 
 
-def test_binary_file_loads_with_a_warning(tmp_path: Path):
+def test_binary_file_is_refused_in_one_line(tmp_path: Path):
+    # As git does: a NUL in the first 8,000 bytes makes the file binary, not an analysis.
     data = bytes(range(256)) * 64 + b"\n### Why 1: q\x00?\n"
-    analysis = read_analysis(write(tmp_path, data))
+    with pytest.raises(BadAnalysisError, match="binary file"):
+        read_analysis(write(tmp_path, data))
 
+
+def test_utf16_text_with_its_bom_is_not_binary(tmp_path: Path):
+    data = "\ufeff# Outage\n\n### Why 1: Why?\n".encode("utf-16-le")
+    assert read_analysis(write(tmp_path, data)).whys
+
+
+def test_nul_bytes_in_memory_text_load_with_a_warning():
+    analysis = read_analysis_text("# t\x00\n### Why 1: q\x00?\n")
     assert any("NUL" in warning for warning in analysis.warnings)
-    assert any(NOT_UTF8 in warning for warning in analysis.warnings)
     assert all("\x00" not in why.text + why.question for why in analysis.whys)
-    assert analysis.sha256 == hashlib.sha256(data).hexdigest()
+
+
+def test_an_analysis_past_the_size_limit_is_refused(tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(reader, "MAX_ANALYSIS_BYTES", 1000)
+    with pytest.raises(BadAnalysisError, match="too large"):
+        read_analysis(write(tmp_path, b"# big\n" + b"x" * 2000))
+
+
+def test_an_analysis_past_the_claim_limit_is_refused(monkeypatch):
+    monkeypatch.setattr(reader, "MAX_CLAIMS", 5)
+    text = "".join(f"- `app/m{n}.py` exists\n" for n in range(10))
+    with pytest.raises(BadAnalysisError, match="more than 5 claims"):
+        read_analysis_text(text)
+
+
+def test_a_claim_past_the_scanned_part_of_a_line_is_said(monkeypatch):
+    line = "x" * (MAX_SCAN + 10) + " `app/late.py` exists"
+    analysis = read_analysis_text(f"# t\n\n{line}\n")
+    assert any("line 3 longer than" in warning for warning in analysis.warnings)
 
 
 @pytest.mark.parametrize("data", [b"", b"   \n\n\t\n"])

@@ -131,3 +131,48 @@ def test_pathological_input_is_left_alone(hostile: str) -> None:
     # Shapes that made earlier, unbounded versions of the patterns backtrack for minutes;
     # the bench, not this test, holds the timing.
     assert redact_text(hostile) == (hostile, {})
+
+
+# -- issue 12: secrets with no name near them, and what must never be redacted ---------------
+
+
+def test_a_bare_high_entropy_literal_is_redacted() -> None:
+    # The seed's JWT secret, pasted on its own line of grep evidence (no NAME= before it).
+    line = f"config/staging.env:3:{LEAKED_JWT_SECRET}"
+    cleaned, found = redact_text(line)
+    assert LEAKED_JWT_SECRET not in cleaned
+    assert cleaned == "config/staging.env:3:[REDACTED:high-entropy-literal]"
+    assert found == {"high-entropy-literal": 1}
+
+
+@pytest.mark.parametrize(
+    ("secret", "kind"),
+    [
+        ("xoxb-" + "123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx", "slack-token"),
+        ("https://hooks.slack.com/services/" + "T0ABCDEF1/B0ABCDEF2/" + "x" * 24, "slack-webhook"),
+        ("ya29." + "a0AfH6SMBx7Qk2mZpL9vN3rT5wY8", "gcp-oauth-token"),
+        ("AIza" + "SyB3x9Q2w8E4r6T1y5U7i9O0p2A4s6D8f0G", "google-api-key"),
+        ("gho_" + "R8nq2LwZ5cV7xJ0bT4yK1mP9sD6fH3gA2eUo", "github-token"),
+    ],
+)
+def test_known_token_shapes(secret: str, kind: str) -> None:
+    cleaned, found = redact_text(f"value: {secret} end")
+    assert secret not in cleaned and found[kind] == 1
+
+
+@pytest.mark.parametrize(
+    "busy",
+    [
+        "commit 1f3a9c0d2b4e6f8091a2b3c4d5e6f708192a3b4c fixed it",  # a SHA
+        "sha256 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+        '"integrity": "sha512-' + "Qm8xT3ZkWjR5cE5rLTd2Yk1hUjJ0c0x1OGhWcUZ3TmdqZWlYUzFvQ2Ez" + '"',
+        "key fingerprint SHA256:" + "n/Ox8DlbtBdwvqI4mxA0PsVhUpxjtYV66MtXj2hEkiw",
+        "request 123e4567-e89b-12d3-a456-426614174000 failed",  # a UUID
+        "netra_backend/app/websocket_core/unified_manager.py:59:class WebSocketManagerV2:",
+        "tests/integration/test_websocket_manager_factory_v2_integration.py",
+        "ThisIsAVeryLongCamelCaseIdentifierName2024 and snake_case_name_with_v2_suffix_2",
+    ],
+)
+def test_shas_digests_paths_and_identifiers_are_never_redacted(busy: str) -> None:
+    cleaned, found = redact_text(busy)
+    assert (cleaned, dict(found)) == (busy, {})

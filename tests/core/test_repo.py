@@ -509,3 +509,14 @@ def test_cancel_stops_a_pickaxe_that_has_printed_nothing_yet(tmp_path: Path) -> 
     assert list(repo.iter_log(pickaxe="text that is nowhere", cancel=cancel)) == []
     cancelled_walk = time.monotonic() - started
     assert cancelled_walk < full_walk / 2, (cancelled_walk, full_walk)
+
+
+def test_worktree_is_clean_only_when_it_holds_head(tmp_path: Path) -> None:
+    repo_dir = make_repo(tmp_path, [{"files": {"a.py": "A = 1\n"}, "message": "init"}])
+    repo = open_repo(repo_dir)
+    (repo_dir / "notes.txt").write_text("untracked files do not matter\n")
+    assert repo.worktree_is_clean()
+    (repo_dir / "a.py").write_text("A = 2\n")
+    assert not repo.worktree_is_clean()
+    (repo_dir / "a.py").unlink()
+    assert not repo.worktree_is_clean()

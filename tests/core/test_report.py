@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -105,4 +106,80 @@ def test_sarif_locates_results_at_the_analysis_lines(checked: tuple[Analysis, Ch
         place = result["locations"][0]["physicalLocation"]
         assert place["artifactLocation"]["uri"] == "docs/slow.md"
         located[place["region"]["startLine"]] = result["level"]
-    assert located == {9: "none", 10: "error", 14: "note", 15: "error"}
+    # Line 14 ("$40K MRR lost") is an external claim nothing in the repository can settle:
+    # listed in the other formats, not a code-scanning result.
+    assert located == {9: "none", 10: "error", 15: "error"}
+    assert any(c.kind == "external" and c.line == 14 for c in analysis.claims)
+    assert "$40K" in render(analysis, run, "text")
+
+
+def test_sarif_paths_are_relative_to_the_repository_with_fingerprints(tmp_path: Path) -> None:
+    repo = make_repo(
+        tmp_path,
+        [
+            {
+                "files": {"app/client.py": "x = 1\n"},
+                "message": "init",
+                "date": "2026-02-20T00:00:00Z",
+            }
+        ],
+    )
+    analysis_path = repo / "docs" / "slow checkout.md"
+    analysis = read_analysis_text(ANALYSIS, str(analysis_path))
+    run = check_analysis(analysis, open_repo(repo))
+    log = json.loads(render_many([(analysis, run)], "sarif", root=repo))
+    [sarif_run] = log["runs"]
+    assert sarif_run["originalUriBaseIds"] == {"%SRCROOT%": {"uri": repo.as_uri() + "/"}}
+    fingerprints = []
+    for result in sarif_run["results"]:
+        location = result["locations"][0]["physicalLocation"]["artifactLocation"]
+        assert location == {"uri": "docs/slow%20checkout.md", "uriBaseId": "%SRCROOT%"}
+        assert "file://" not in json.dumps(result)
+        fingerprints.append(result["partialFingerprints"]["whys/v1"])
+    assert len(set(fingerprints)) == len(fingerprints) == 3
+
+    # Lines inserted above the claims move them; their fingerprints stay.
+    moved = read_analysis_text("# Preface\n\nSome context.\n\n" + ANALYSIS, str(analysis_path))
+    moved_run = check_analysis(moved, open_repo(repo))
+    again = json.loads(render_many([(moved, moved_run)], "sarif", root=repo))["runs"][0]
+    assert [r["partialFingerprints"]["whys/v1"] for r in again["results"]] == fingerprints
+    assert [
+        r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in again["results"]
+    ] != [
+        r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in sarif_run["results"]
+    ]
+
+
+HOSTILE = """# Outage \x1b]52;c;cm0gLXJmIH4=\x07\x1b[2J<img src=x onerror=alert(1)>
+
+### Why #1: Why? <script>alert(1)</script>
+
+- `client.py` exists \x1b[31mred\x1b[0m
+- `missing\x9b.py` holds the retry loop
+"""
+
+
+def test_text_and_markdown_never_pass_escapes_or_html(tmp_path: Path) -> None:
+    repo = make_repo(
+        tmp_path,
+        [
+            {
+                "files": {"app/client.py": "x = 1\n"},
+                "message": "init",
+                "date": "2026-02-20T00:00:00Z",
+            }
+        ],
+    )
+    analysis = read_analysis_text(HOSTILE, "docs/<b>evil</b>.md")
+    run = check_analysis(analysis, open_repo(repo))
+    text = render(analysis, run, "text")
+    markdown = render(analysis, run, "markdown")
+    for output in (text, markdown):
+        assert "\x1b" not in output and "\x07" not in output and "\x9b" not in output
+    assert "^[]52;c;cm0gLXJmIH4=^G^[[2J" in text  # shown as git and less show it
+    # Outside code spans (where a renderer shows HTML as text), no tag from the analysis.
+    prose = re.sub(r"`[^`]*`", "", markdown)
+    assert "<img" not in prose and "<b>" not in prose and "<script>" not in prose
+    assert "&lt;img src=x onerror=alert(1)&gt;" in markdown
+    assert "`docs/<b>evil</b>.md`" in markdown
+    assert "<details>" in markdown  # the report's own HTML stays

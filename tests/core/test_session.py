@@ -457,3 +457,69 @@ def test_the_default_auditor_is_the_login_name_when_git_has_no_email(monkeypatch
     monkeypatch.delenv("USERNAME", raising=False)
     # The autouse fixture points git at an empty global config: no user.email.
     assert default_auditor() == getpass.getuser() != "unknown"
+
+
+# -- issue 12: one writer of files, no import cycle, links handled -----------------------------
+
+
+def _imported_modules(path: Path) -> set[str]:
+    """Every module a file imports, at the top or inside functions."""
+    import ast
+
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return found
+
+
+def test_verdict_never_imports_session() -> None:
+    import whys.core.verdict as verdict_module
+
+    imported = _imported_modules(Path(verdict_module.__file__))
+    assert "whys.core.session" not in imported
+    assert not any(name.startswith("whys.core.session") for name in imported)
+
+
+def test_files_are_written_only_through_the_atomic_module() -> None:
+    import whys
+
+    package = Path(whys.__file__).parent
+    writers = ("os.replace(", "os.rename(", ".write_bytes(", ".write_text(", "copy2(")
+    offenders = [
+        f"{path.relative_to(package)}: {marker}"
+        for folder in ("core", "commands")
+        for path in sorted((package / folder).rglob("*.py"))
+        if path.name != "atomic.py"
+        for marker in writers
+        if marker in path.read_text(encoding="utf-8")
+    ]
+    assert offenders == []
+
+
+def test_a_symlinked_session_is_written_through_to_its_target(tmp_path: Path) -> None:
+    real = tmp_path / "synced" / "audit.json"
+    real.parent.mkdir()
+    SessionStore(real, make_session())
+    link = tmp_path / "audit.json"
+    link.symlink_to(real)
+    store = SessionStore(link)
+    store.record_verdict(0, "why", "1", "approved", "", "ana@x")
+    assert link.is_symlink() and link.resolve() == real
+    assert [v.auditor for v in load_session(real).analyses[0].verdicts] == ["ana@x"]
+    beside = sorted(p.name for p in tmp_path.iterdir() if p.name != "home")  # home: conftest
+    assert beside == ["audit.json", "synced"]  # nothing written beside the link
+
+
+def test_atomic_writes_can_refuse_a_link(tmp_path: Path) -> None:
+    from whys.core.atomic import atomic_write_bytes
+
+    target = tmp_path / "elsewhere"
+    link = tmp_path / "OUT.json.sig"
+    link.symlink_to(target)  # dangling
+    with pytest.raises(SessionError, match="symbolic link"):
+        atomic_write_bytes(link, b"sig", symlinks="refuse")
+    assert not target.exists() and link.is_symlink()

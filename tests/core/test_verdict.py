@@ -162,6 +162,7 @@ def test_verdict_file_shape(tmp_path: Path) -> None:
         "rejected": 1,
         "needs-evidence": 0,
         "undecided": 0,
+        "approved-by-override": 2,
     }
     first = document["analyses"][0]
     assert first["sha256"] == "0" * 64
@@ -218,8 +219,11 @@ def test_report_is_decision_first_with_evidence_in_an_appendix(tmp_path: Path) -
     store = _decided_session(tmp_path)
     report = render_report(build_verdict_file(store.session, CHECKS_VERSION))
     lines = report.splitlines()
-    assert lines[0] == "# REJECTED: 2 APPROVED, 1 REJECTED"
-    assert "## 1. REJECTED: the cause commit landed after the failure began" in lines
+    assert lines[0] == "# REJECTED: 2 APPROVED (override), 1 REJECTED"
+    assert "## 1. REJECTED: Missing endpoints: Five Whys" in lines
+    assert "Reason: the cause commit landed after the failure began" in lines
+    assert "## 2. APPROVED (override): Missing endpoints: Five Whys" in lines
+    assert "**Override**: clock skew, see ticket" in lines
     assert "**Corrected root cause**: SERVICE_SECRET missing in staging" in report
     assert "| 2 | Why did startup fail? | rejected | limits were never cut | ana@x |" in report
     assert report.index("## Appendix: evidence") > report.index("## 3.")
@@ -236,7 +240,9 @@ def test_single_analysis_report_leads_with_its_reason(store: SessionStore) -> No
         "ana@x",
     )
     report = render_report(build_verdict_file(store.session, CHECKS_VERSION))
-    assert report.startswith("# REJECTED: the cause commit landed after the failure began\n")
+    # Decision and title first; the reason follows, labelled.
+    assert report.startswith("# REJECTED: Missing endpoints: Five Whys\n")
+    assert "Reason: the cause commit landed after the failure began" in report
     assert "**1 REJECTED**" in report
 
 

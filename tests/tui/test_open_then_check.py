@@ -106,5 +106,5 @@ async def test_reopening_keeps_verdicts_and_shows_the_marks_on_record(
         # Unchanged analyses at the same revision keep their marks while the checks re-run.
         assert "✗" in claim_marks(again)
         await settle(again, pilot)
-        assert str(again.query_one(Outline).tree.cursor_node.label).startswith("…")
+        assert str(again.query_one(Outline).tree.cursor_node.label).startswith("N ")
         assert [v.note for v in store.session.analyses[0].verdicts] == ["show it"]

@@ -73,5 +73,6 @@ def run(args: argparse.Namespace) -> int:
     from whys.tui.app import run_workbench
 
     code = run_workbench(store, repo)
-    print(f"whys: demo session saved in {store.path}", file=sys.stderr)
-    return code
+    from whys.commands.open import say_where_the_session_is
+
+    return say_where_the_session_is(store, code, "demo session")

@@ -10,6 +10,7 @@ import json
 import sys
 from pathlib import Path
 
+from whys.core.textsafe import visible_line
 from whys.errors import BadInputError
 
 
@@ -52,18 +53,24 @@ def run(args: argparse.Namespace) -> int:
         args.output,
         sign_key=args.sign_key.expanduser() if args.sign_key else None,
         sign_with_git_key=args.sign,
+        keep=[args.session],
     )
     for stale in result.stale_signatures_removed:
-        print(f"whys: removed {stale} (it signed the previous export)", file=sys.stderr)
+        print(
+            visible_line(f"whys: removed {stale} (it signed the previous export)"),
+            file=sys.stderr,
+        )
     redactions = result.verdict_file.redactions
     if redactions:
         total = sum(item.count for item in redactions)
         places = len({item.where for item in redactions})
         print(
-            f"whys: redacted {total} credential-like value(s) in {places} place(s); "
-            f"listed in {result.report_path.name}",
+            visible_line(
+                f"whys: redacted {total} credential-like value(s) in {places} place(s); "
+                f"listed in {result.report_path.name}"
+            ),
             file=sys.stderr,
         )
     for path in result.paths:
-        print(path)
+        print(visible_line(str(path)))
     return 0

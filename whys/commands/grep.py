@@ -9,16 +9,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import json.encoder
 import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from whys.core.textsafe import visible, visible_line
 from whys.errors import BadInputError
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from whys.core.repo import GitRepo
-    from whys.core.search import SearchHit
+    from whys.core.search import HitRow
 
 EPILOG = """\
 output:
@@ -90,7 +94,6 @@ def _emit(line: str) -> None:
 def run(args: argparse.Namespace) -> int:
     # Imported here so that building the parser for another command stays cheap.
     from whys.core import search as search_engine
-    from whys.core.search import SearchStats
 
     pattern = args.regexp if args.regexp is not None else args.pattern
     if args.regexp is not None and args.pattern is not None:
@@ -135,9 +138,8 @@ def run(args: argparse.Namespace) -> int:
         return 0 if counted.count else 1
 
     color = not args.json and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    stats = SearchStats()
-    files: set[str] = set()
-    hits = search_engine.search(
+    stats = search_engine.SearchStats()
+    batches = search_engine.search_rows(
         root,
         pattern,
         context=args.context,
@@ -147,9 +149,7 @@ def run(args: argparse.Namespace) -> int:
         rev=revision,
         **options,
     )
-    for hit in hits:
-        files.add(hit.path)
-        _emit(_format_hit(hit, as_json=args.json, color=color))
+    files = _write_rows(batches, as_json=args.json, color=color)
     sys.stdout.flush()
     summary = {
         "type": "summary",
@@ -157,7 +157,7 @@ def run(args: argparse.Namespace) -> int:
         "revision": revision,
         "pattern": pattern,
         "hits": stats.hits,
-        "files": len(files),
+        "files": files,
         "capped": stats.capped,
         "binary_files_skipped": stats.binary_files_skipped,
     }
@@ -172,17 +172,46 @@ def run(args: argparse.Namespace) -> int:
         where = f"at {revision[:12]}" if revision else "in the working tree"
         notes.append(f"no match for {pattern!r} {where} ({engine})")
     if notes:
-        print(f"whys: {'; '.join(notes)}", file=sys.stderr)
+        print(visible_line(f"whys: {'; '.join(notes)}"), file=sys.stderr)
     return 0 if stats.hits else 1
 
 
-def _format_hit(hit: SearchHit, *, as_json: bool, color: bool) -> str:
-    if as_json:
-        fields = hit.to_dict()
-        fields.pop("kind")
-        return json.dumps({"type": hit.kind, **fields})
-    separator = ":" if hit.kind == "match" else "-"
-    path = _color("35", hit.path, color)
-    line = _color("32", str(hit.line), color)
-    cut = " [...]" if hit.truncated else ""
-    return f"{path}{separator}{line}{separator}{hit.text}{cut}"
+def _write_rows(batches: Iterable[list[HitRow]], *, as_json: bool, color: bool) -> int:
+    """Write every batch of hits with one write each; return how many files they are in.
+
+    The JSON object of a hit is put together here rather than by json.dumps on a dict:
+    the same text (json.dumps's separators, key order and ASCII escapes, from the same
+    encoder), at a fraction of the cost over a hundred thousand hits."""
+    encode = json.encoder.encode_basestring_ascii
+    write = sys.stdout.write
+    seen: set[str] = set()
+    last_path: str | None = None
+    path_text = ""
+    for batch in batches:
+        out = []
+        if as_json:
+            for is_match, path, line, column, text, cut in batch:
+                if path is not last_path:
+                    last_path = path
+                    seen.add(path)
+                    path_text = encode(path)
+                out.append(
+                    f'{{"type": "{"match" if is_match else "context"}", "path": {path_text}, '
+                    f'"line": {line}, "column": {column}, "text": {encode(text)}, '
+                    f'"truncated": {"true" if cut else "false"}}}\n'
+                )
+        else:
+            for is_match, path, line, _column, text, cut in batch:
+                if path is not last_path:
+                    last_path = path
+                    seen.add(path)
+                    path_text = _color("35", visible_line(path), color)
+                separator = ":" if is_match else "-"
+                number = _color("32", str(line), color)
+                cut_mark = " [...]" if cut else ""
+                shown = visible_line(text) if color else text
+                out.append(f"{path_text}{separator}{number}{separator}{shown}{cut_mark}\n")
+        # Repository text is shown, never run by the terminal (one pass per batch when
+        # there are no colour codes of our own to keep).
+        write("".join(out) if as_json or color else visible("".join(out)))
+    return len(seen)

@@ -7,9 +7,16 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from whys.errors import BadInputError
+from whys import paths
+from whys.core.textsafe import visible_line
+from whys.errors import BadInputError, WhysError
+
+if TYPE_CHECKING:
+    from whys.core.session import SessionStore
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -61,5 +68,49 @@ def run(args: argparse.Namespace) -> int:
     from whys.tui.app import run_workbench
 
     code = run_workbench(store, repo, auditor=args.auditor)
-    print(f"whys: session saved in {store.path}", file=sys.stderr)
+    return say_where_the_session_is(store, code)
+
+
+def say_where_the_session_is(store: SessionStore, code: int, what: str = "session") -> int:
+    """After the workbench: "saved" only when the file holds the session. When the last
+    save failed (a read-only folder, a full disk), try once more, else keep the work in a
+    rescue file under the state folder, say both paths, and exit 1."""
+    from whys.core.session import save_session
+
+    if store.unsaved:
+        try:
+            store.save()
+        except WhysError as error:
+            rescue_error: WhysError | None = None
+            for rescue in rescue_paths(store.path):
+                try:
+                    save_session(store.session, rescue)
+                except WhysError as failed:
+                    rescue_error = failed
+                    continue
+                break
+            else:
+                print(
+                    f"whys: {what} NOT saved: {visible_line(error.message)}; "
+                    f"no rescue copy either: {visible_line(getattr(rescue_error, 'message', ''))}",
+                    file=sys.stderr,
+                )
+                return 1
+            print(
+                f"whys: {what} NOT saved in {visible_line(str(store.path))}: "
+                f"{visible_line(error.message)}; your work is in {visible_line(str(rescue))}",
+                file=sys.stderr,
+            )
+            return 1
+    print(f"whys: {what} saved in {visible_line(str(store.path))}", file=sys.stderr)
     return code
+
+
+def rescue_paths(session_path: Path) -> list[Path]:
+    """Where a session that cannot be saved in place goes: the state folder, else the
+    temporary folder (the state folder may be the read-only one)."""
+    import tempfile
+
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    name = f"{paths.slug(session_path.stem)}.rescued-{stamp}.json"
+    return [paths.sessions_dir() / name, Path(tempfile.gettempdir()) / name]

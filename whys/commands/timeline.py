@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import json.encoder
 import os
 import re
 import sys
@@ -19,10 +20,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from whys.core.textsafe import visible_line
 from whys.errors import BadInputError
 
 if TYPE_CHECKING:
-    from whys.core.models import CommitInfo
+    from whys.core.repo import GitRepo
 
 EPILOG = """\
 output:
@@ -89,25 +91,72 @@ def _time(value: str | None, flag: str) -> str | None:
         ) from None
 
 
-def _commit_json(info: CommitInfo) -> str:
-    return json.dumps(
-        {
-            "type": "commit",
-            "sha": info.sha,
-            "subject": info.subject,
-            "author_name": info.author_name,
-            "author_email": info.author_email,
-            "author_date": info.author_date.isoformat(),
-            "committer_date": info.committer_date.isoformat(),
-            "parents": info.parents,
-        }
-    )
+# What each output asks git for, in this order: nothing more (no %B for a subject).
+_JSON_FIELDS = (
+    "sha",
+    "subject",
+    "author_name",
+    "author_email",
+    "author_date",
+    "committer_date",
+    "parents",
+)
+_TEXT_FIELDS = ("sha", "author_date", "author_name", "subject")
 
 
-def _commit_text(info: CommitInfo, color: bool) -> str:
-    sha = f"\x1b[33m{info.sha[:12]}\x1b[0m" if color else info.sha[:12]
-    when = info.author_date.strftime("%Y-%m-%d %H:%M %z")
-    return f"{sha}  {when}  {info.author_name}  {info.subject}"
+def _date_json(text: str) -> str:
+    """git's ISO 8601 date as Python's isoformat() writes it (the JSON contract), without
+    parsing it: the two agree except for UTC written as Z (git 2.45+) and impossible dates."""
+    if len(text) == 25 and text[10] == "T" and text[:4] != "0000":
+        return text
+    from whys.core.repo import parse_iso_date
+
+    return parse_iso_date(text).isoformat()
+
+
+def _date_text(text: str) -> str:
+    """git's ISO 8601 date as `%Y-%m-%d %H:%M %z`."""
+    iso = _date_json(text)
+    return f"{iso[:10]} {iso[11:16]} {iso[19:22]}{iso[23:25]}"
+
+
+def _json_lines(batch: list[list[str]]) -> str:
+    encode = json.encoder.encode_basestring_ascii
+    out = []
+    for sha, subject, name, email, authored, committed, parents in batch:
+        parent_list = '", "'.join(parents.split())
+        out.append(
+            f'{{"type": "commit", "sha": "{sha}", "subject": {encode(subject)}, '
+            f'"author_name": {encode(name)}, "author_email": {encode(email)}, '
+            f'"author_date": "{_date_json(authored)}", '
+            f'"committer_date": "{_date_json(committed)}", '
+            f'"parents": {f"""["{parent_list}"]""" if parent_list else "[]"}}}\n'
+        )
+    return "".join(out)
+
+
+def _text_lines(batch: list[list[str]], color: bool) -> str:
+    out = []
+    for sha, authored, name, subject in batch:
+        short = f"\x1b[33m{sha[:12]}\x1b[0m" if color else sha[:12]
+        # Names and subjects come from the repository: shown, never run by the terminal.
+        out.append(
+            f"{short}  {_date_text(authored)}  {visible_line(name)}  {visible_line(subject)}\n"
+        )
+    return "".join(out)
+
+
+def _revision(repo: GitRepo, rev: str) -> str | None:
+    """The full SHA to walk from; None for HEAD of an empty repository. One git process
+    in the usual case: emptiness is asked about only when the revision does not resolve."""
+    from whys.errors import BadRevisionError
+
+    try:
+        return repo.resolve_revision(rev)
+    except BadRevisionError:
+        if rev == "HEAD" and repo.is_empty:
+            return None
+        raise
 
 
 def run(args: argparse.Namespace) -> int:
@@ -119,15 +168,16 @@ def run(args: argparse.Namespace) -> int:
     until = _time(args.until, "--until")
     repo = open_repo(args.repo)
     mode = "-G" if args.pickaxe_regex else "-S" if args.pickaxe else "log"
-    revision = None if repo.is_empty and args.rev == "HEAD" else repo.resolve_revision(args.rev)
+    revision = _revision(repo, args.rev)
     progress = sys.stderr.isatty()
     if mode != "log" and progress:
         print(f"whys: scanning history with {mode} (escape: ctrl+c)", file=sys.stderr)
     color = not args.json and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     found = 0
     last_report = time.monotonic()
-    commits = repo.iter_log(
+    batches = repo.log_batches(
         revision or "HEAD",
+        fields=_JSON_FIELDS if args.json else _TEXT_FIELDS,
         since=since,
         until=until,
         paths=tuple(args.path),
@@ -138,9 +188,10 @@ def run(args: argparse.Namespace) -> int:
         follow=args.follow,
         max_count=args.max,
     )
-    for info in commits:
-        found += 1
-        sys.stdout.write((_commit_json(info) if args.json else _commit_text(info, color)) + "\n")
+    write = sys.stdout.write
+    for batch in batches:
+        found += len(batch)
+        write(_json_lines(batch) if args.json else _text_lines(batch, color))
         if progress and time.monotonic() - last_report > _PROGRESS_EVERY_SECONDS:
             last_report = time.monotonic()
             print(f"whys: {found} commits…", file=sys.stderr, flush=True)

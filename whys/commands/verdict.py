@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from whys.core.textsafe import visible_line
 from whys.errors import BadInputError
 
 if TYPE_CHECKING:
@@ -140,7 +141,9 @@ def run(args: argparse.Namespace) -> int:
         decided = recorded["verdict"]
         assert isinstance(decided, dict)
         override = " (override)" if decided["override"] else ""
-        print(f"{path}: {what} {decided['decision']}{override} by {decided['auditor']}")
+        print(
+            visible_line(f"{path}: {what} {decided['decision']}{override} by {decided['auditor']}")
+        )
     if args.corrected_root_cause is not None:
-        print(f"{path}: corrected root cause recorded")
+        print(visible_line(f"{path}: corrected root cause recorded"))
     return 0

@@ -16,7 +16,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from whys.core.checks import CheckRun, check_analysis
+from whys.core.checks import CHECKS_VERSION, CheckRun, Drift, check_analysis
+from whys.core.claims.checking.own import own_document
 from whys.core.models import Analysis, AnalysisAudit
 from whys.core.reader import read_analysis
 from whys.core.repo import GitRepo, open_repo
@@ -37,16 +38,46 @@ def read_files(analysis_paths: Sequence[Path]) -> list[Analysis]:
     return [read_analysis(Path(path).resolve()) for path in analysis_paths]
 
 
+def check_at_own_commit(
+    analysis: Analysis, repo: GitRepo, *, cancel: threading.Event | None = None
+) -> CheckRun:
+    """No revision given: an analysis the repository tracks is checked at the last commit
+    that changed it (it describes the code of its own day), and what changed since is
+    reported as drift (claims whose status differs at HEAD); any other analysis at HEAD."""
+    head = repo.resolve_revision("HEAD")
+    own = own_document(repo, analysis.path, head, cancel)
+    if own is None:
+        return check_analysis(analysis, repo, head, cancel=cancel)
+    run = check_analysis(analysis, repo, own.last.sha, cancel=cancel)
+    run.revision_source = "analysis"
+    if own.last.sha == head or (cancel is not None and cancel.is_set()):
+        return run
+    now = check_analysis(analysis, repo, head, cancel=cancel, parent_rule=False)
+    then = {check.claim_id: check for check in run.checks}
+    run.head = head
+    run.drift = [
+        Drift(
+            claim_id=check.claim_id,
+            status=then[check.claim_id].status,
+            status_at_head=check.status,
+            detail_at_head=check.detail,
+        )
+        for check in now.checks
+        if check.claim_id in then and check.status != then[check.claim_id].status
+    ]
+    return run
+
+
 def check_analyses(
     analyses: Sequence[Analysis],
     repo: GitRepo,
-    rev: str = "HEAD",
+    rev: str | None = "HEAD",
     *,
     store: SessionStore | None = None,
     cancel: threading.Event | None = None,
     progress: Progress | None = None,
 ) -> list[CheckedAnalysis]:
-    """Check every analysis at `rev`.
+    """Check every analysis at `rev` (None: each at its own commit, `check_at_own_commit`).
 
     With a session, an analysis it already holds keeps the auditor's corrections to its
     incident window: checking the file's own window again would bring back findings the
@@ -60,16 +91,18 @@ def check_analyses(
         if progress:
             place = f" [{number}/{len(analyses)}]" if len(analyses) > 1 else ""
             progress(f"checking {Path(analysis.path).name}{place} ({len(analysis.claims)} claims)")
-        checked.append(
-            CheckedAnalysis(analysis, check_analysis(analysis, repo, rev, cancel=cancel))
-        )
+        if rev is None:
+            run = check_at_own_commit(analysis, repo, cancel=cancel)
+        else:
+            run = check_analysis(analysis, repo, rev, cancel=cancel)
+        checked.append(CheckedAnalysis(analysis, run))
     return checked
 
 
 def check_files(
     analysis_paths: Sequence[Path],
     repo: GitRepo,
-    rev: str = "HEAD",
+    rev: str | None = "HEAD",
     *,
     store: SessionStore | None = None,
     cancel: threading.Event | None = None,
@@ -81,11 +114,47 @@ def check_files(
     )
 
 
+# Where the session keeps, per analysis path, what its stored checks were made from
+# (checks version, revision, analysis digest, incident window): `open_audit` reuses them
+# only when all four still hold. In `Session.ui`, the session's free-form part, because the
+# session model has no field for it; the workbench merges into `ui`, keeping this key.
+CHECKS_STAMP_KEY = "checks_made_from"
+
+
+def _checks_stamp(analysis: Analysis, revision_sha: str, checks_version: str) -> dict[str, str]:
+    return {
+        "checks_version": checks_version,
+        "revision": revision_sha,
+        "analysis_sha256": analysis.sha256,
+        "incident": analysis.incident.model_dump_json(),
+    }
+
+
 def record_in_session(store: SessionStore, checked: Sequence[CheckedAnalysis]) -> list[int]:
-    return [
+    indexes = [
         store.upsert_analysis(item.analysis, item.run.revision, item.run.checks, item.run.findings)
         for item in checked
     ]
+    if checked:
+        stamps = dict(store.session.ui.get(CHECKS_STAMP_KEY) or {})
+        for item in checked:
+            stamps[item.analysis.path] = _checks_stamp(
+                item.analysis, item.run.revision, item.run.checks_version
+            )
+        store.set_ui_state({**store.session.ui, CHECKS_STAMP_KEY: stamps})
+    return indexes
+
+
+def checks_reusable(store: SessionStore, analysis: Analysis) -> bool:
+    """True when the session holds checks of this analysis made at the session's revision,
+    on this same text, with this incident window and by this version of the checks."""
+    index = store.index_of(analysis.path)
+    revision_sha = store.session.revision_sha
+    if index is None or revision_sha is None or needs_checks(store.audit(index), revision_sha):
+        return False
+    stamp = (store.session.ui.get(CHECKS_STAMP_KEY) or {}).get(analysis.path)
+    corrected = store.with_auditor_corrections(analysis)
+    return stamp == _checks_stamp(corrected, revision_sha, CHECKS_VERSION)
 
 
 def needs_checks(audit: AnalysisAudit, revision_sha: str | None) -> bool:
@@ -131,7 +200,9 @@ def open_audit(
     *,
     progress: Progress | None = None,
 ) -> tuple[SessionStore, GitRepo]:
-    """The session for these analyses, freshly checked, resumed from its file if it exists."""
+    """The session for these analyses, resumed from its file if it exists, and checked: an
+    analysis whose checks on record still hold (`checks_reusable`) keeps them unchecked."""
     store, repo = open_session(analysis_paths, repo_path, rev, session_path)
-    record_in_session(store, check_files(analysis_paths, repo, rev, store=store, progress=progress))
+    stale = [a for a in read_files(analysis_paths) if not checks_reusable(store, a)]
+    record_in_session(store, check_analyses(stale, repo, rev, store=store, progress=progress))
     return store, repo

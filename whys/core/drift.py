@@ -22,16 +22,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from whys.core.evidence import content_digest, run_query
+from whys.core.evidence import content_digest, normalise_content, run_query
 from whys.core.redact import redact_text
 from whys.core.repo import GitRepo
 from whys.core.verdict import EvidenceRecord, VerdictFile
 from whys.errors import BadInputError, BadRevisionError, WhysError
 
-DriftStatus = Literal["same", "drifted", "error", "skipped"]
+DriftStatus = Literal["same", "moved", "drifted", "error", "skipped"]
 AnalysisFileStatus = Literal["same", "changed", "not-rehashed"]
 _GREP_LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<text>.*)$")
 _SHOWN_CHANGES = 4
+# An analysis file larger than this is not hashed (a verdict file is untrusted input: it
+# must not make verify read for minutes).
+MAX_ANALYSIS_BYTES = 64 << 20
 
 
 @dataclass
@@ -53,6 +56,28 @@ class DriftItem:
     @property
     def failed(self) -> bool:
         return self.status in ("drifted", "error")
+
+
+def _without_line_numbers(content: str) -> list[tuple[str, str]] | None:
+    """Sorted (path, text) of a grep result's `path:N:text` lines; None when a line is
+    something else (a count, a cap note), which a move cannot explain."""
+    found = []
+    for line in content.split("\n"):
+        if not line.strip():
+            continue
+        match = _GREP_LINE.match(line)
+        if match is None:
+            return None
+        found.append((match["path"], match["text"]))
+    return sorted(found)
+
+
+def only_moved(before: str, after: str) -> bool:
+    """Whether two grep results hold the same lines of the same files, at other numbers."""
+    if before == after:
+        return False
+    old, new = _without_line_numbers(before), _without_line_numbers(after)
+    return old is not None and old == new
 
 
 @dataclass
@@ -79,9 +104,10 @@ def _file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _rehash_one(recorded_path: str, recorded_sha256: str, places: list[Path]) -> AnalysisFileCheck:
+def _rehash_one(
+    recorded_path: str, recorded_sha256: str, places: list[Path], reasons: list[str]
+) -> AnalysisFileCheck:
     check = AnalysisFileCheck(recorded_path, "not-rehashed", "", recorded_sha256)
-    reasons: list[str] = []
     for place in places:
         try:
             status = place.stat()
@@ -91,6 +117,9 @@ def _rehash_one(recorded_path: str, recorded_sha256: str, places: list[Path]) ->
         if not stat.S_ISREG(status.st_mode):
             # A FIFO or device named by a verdict file must not be opened (it could block).
             reasons.append(f"{place} is not a regular file")
+            continue
+        if status.st_size > MAX_ANALYSIS_BYTES:
+            reasons.append(f"{place} is larger than {MAX_ANALYSIS_BYTES >> 20} MiB")
             continue
         try:
             fresh = _file_sha256(place)
@@ -107,26 +136,53 @@ def _rehash_one(recorded_path: str, recorded_sha256: str, places: list[Path]) ->
                 f"the verdict recorded {recorded_sha256[:16]}"
             )
         return check
-    check.detail = "not re-hashed: " + ("; ".join(reasons) or "no file name recorded")
+    shown = "; ".join(dict.fromkeys(reasons))
+    check.detail = "not re-hashed: " + (shown or "no file name recorded")
     return check
 
 
+def _confined(candidate: Path, folder: Path) -> bool:
+    """Whether `candidate`, links resolved, stays inside `folder`."""
+    try:
+        resolved = candidate.resolve()
+    except (OSError, RuntimeError):
+        return False
+    return resolved == folder or folder in resolved.parents
+
+
 def check_analysis_files(
-    verdict_file: VerdictFile, analysis_dir: Path | None = None
+    verdict_file: VerdictFile, analysis_dir: Path | None = None, *, default_dir: Path | None = None
 ) -> list[AnalysisFileCheck]:
-    """Re-hash every analysis file the verdict file names: looked for by name in
-    `analysis_dir` first when given, then at its recorded path (relative: to the current
-    folder). A file found nowhere is reported as not re-hashed, which is not a failure."""
+    """Re-hash every analysis file the verdict file names, inside the analysis folder only
+    (`analysis_dir`, else `default_dir`: the repository). A verdict file is untrusted: a
+    recorded path that is absolute outside that folder, climbs out with `..` or leads out
+    through a link is never opened. Looked for by name in the folder, then at its recorded
+    path relative to it (or absolute, when that is inside it). A file found nowhere is
+    reported as not re-hashed, which is not a failure."""
     if analysis_dir is not None and not Path(analysis_dir).is_dir():
         raise BadInputError(f"no analysis folder at {analysis_dir}")
+    folder_given = analysis_dir if analysis_dir is not None else default_dir
+    folder = Path(folder_given).resolve() if folder_given is not None else Path.cwd().resolve()
     results = []
     for analysis in verdict_file.analyses:
         recorded = Path(analysis.path)
-        places = [Path(analysis_dir) / recorded.name] if analysis_dir is not None else []
-        if recorded.name:
+        places: list[Path] = []
+        reasons: list[str] = []
+        if analysis_dir is not None and recorded.name not in ("", ".", ".."):
+            places.append(folder / recorded.name)
+        if recorded.is_absolute():
             places.append(recorded)
-        unique = list(dict.fromkeys(places))
-        results.append(_rehash_one(analysis.path, analysis.sha256, unique))
+        elif ".." in recorded.parts:
+            reasons.append(f"{recorded} is outside the analysis folder {folder}")
+        elif recorded.name:
+            places.append(folder / recorded)
+        allowed = []
+        for place in dict.fromkeys(places):
+            if _confined(place, folder):
+                allowed.append(place)
+            else:
+                reasons.append(f"{place} is outside the analysis folder {folder}")
+        results.append(_rehash_one(analysis.path, analysis.sha256, allowed, reasons))
     return results
 
 
@@ -240,6 +296,19 @@ def _rerun(
     reverted = _reverted_by(repo, record, sha) if at == "newer" else None
     if item.fresh_digest == record.digest.sha256 and reverted is None:
         item.detail = redact_text(summary)[0]
+        return item
+    fresh_shown = redact_text(normalise_content(content))[0]
+    if (
+        at == "newer"
+        and reverted is None
+        and record.query.get("op") == "grep"
+        and not record.truncated
+        and only_moved(normalise_content(record.content), fresh_shown)
+    ):
+        # The same lines, at other line numbers: reported, not a failure.
+        item.status = "moved"
+        item.detail = f"the same lines moved: now {redact_text(summary)[0]}"
+        item.changes = describe_changes(record.content, fresh_shown)
         return item
     item.status = "drifted"
     if reverted is not None:

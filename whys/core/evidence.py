@@ -129,7 +129,27 @@ def _strings(value: Any) -> tuple[str, ...]:
         return ()
     if isinstance(value, str):
         return (value,)
+    if not isinstance(value, list | tuple):
+        raise BadInputError(f"evidence query expects a list of strings, not {value!r}")
     return tuple(str(item) for item in value)
+
+
+def _number(query: dict[str, Any], key: str, default: int | None = None) -> int:
+    """A whole number >= 1 from a query (a verdict file is untrusted input: `"abc"`, -5 or
+    1e400 is one clear error, not a ValueError)."""
+    value = query.get(key)
+    if value is None or value == "":
+        if default is None:
+            raise BadInputError(f"evidence query {query.get('op')!r} needs {key!r}")
+        return default
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise BadInputError(f"evidence query {key!r} must be a whole number, not {value!r}")
+    text = str(value).strip()
+    if not text.isdigit() or len(text) > 12 or int(text) < 1:
+        raise BadInputError(
+            f"evidence query {key!r} must be a whole number from 1, not {str(value)[:40]!r}"
+        )
+    return int(text)
 
 
 def _required(query: dict[str, Any], key: str) -> Any:
@@ -141,7 +161,7 @@ def _required(query: dict[str, Any], key: str) -> Any:
 
 def _grep(repo: GitRepo, query: dict[str, Any], sha: str) -> tuple[str, str]:
     pattern = str(_required(query, "pattern"))
-    max_hits = int(query.get("max_hits") or DEFAULT_MAX_HITS)
+    max_hits = _number(query, "max_hits", DEFAULT_MAX_HITS)
     hits = list(
         repo.grep(
             sha,
@@ -188,8 +208,8 @@ def _file(repo: GitRepo, query: dict[str, Any], sha: str) -> tuple[str, str]:
     if data is None:
         return f"{path} does not exist at {sha[:12]}", "(no such file)"
     lines = data.decode("utf-8", "replace").splitlines()
-    start = int(query.get("start") or 1)
-    end = int(query.get("end") or len(lines))
+    start = _number(query, "start", 1)
+    end = _number(query, "end", max(len(lines), 1))
     excerpt = [
         f"{number}: {lines[number - 1]}" for number in range(start, min(end, len(lines)) + 1)
     ]
@@ -205,7 +225,7 @@ def _line_range(
     """The path and lines a blame or line-history query names, and the result to give
     instead when the file is gone at `sha` (a deleted file is a finding, not an error)."""
     path = str(_required(query, "path"))
-    start, end = int(_required(query, "start")), int(_required(query, "end"))
+    start, end = _number(query, "start"), _number(query, "end")
     if repo.read_file(sha, path) is None:
         return path, start, end, (f"{path} does not exist at {sha[:12]}", "(no such file)")
     return path, start, end, None
@@ -215,7 +235,14 @@ def _blame(repo: GitRepo, query: dict[str, Any], sha: str) -> tuple[str, str]:
     path, start, end, missing = _line_range(repo, query, sha)
     if missing is not None:
         return missing
-    blamed = repo.blame(sha, path, start, end)
+    # An ignore-revs file (`.git-blame-ignore-revs`) is honoured only inside the working tree.
+    ignore = query.get("ignore_revs_file")
+    ignore_path = (repo.root / str(ignore)).resolve() if ignore else None
+    if ignore_path is not None and not (
+        ignore_path.is_relative_to(repo.root.resolve()) and ignore_path.is_file()
+    ):
+        ignore_path = None
+    blamed = repo.blame(sha, path, start, end, ignore_revs_file=ignore_path)
     lines = [
         f"{b.line} {b.sha} {b.orig_path}:{b.orig_line} {b.author_name} "
         f"{b.author_date.isoformat()}: {b.content}"
@@ -267,7 +294,7 @@ def _commit_list(
 
 
 def _log(repo: GitRepo, query: dict[str, Any], sha: str) -> tuple[str, str]:
-    limit = int(query.get("max_count") or DEFAULT_MAX_COMMITS)
+    limit = _number(query, "max_count", DEFAULT_MAX_COMMITS)
     commits = repo.iter_log(
         sha,
         since=query.get("since"),
@@ -284,7 +311,7 @@ def _log(repo: GitRepo, query: dict[str, Any], sha: str) -> tuple[str, str]:
 def _pickaxe(repo: GitRepo, query: dict[str, Any], sha: str) -> tuple[str, str]:
     text = str(_required(query, "text"))
     regex = bool(query.get("regex"))
-    limit = int(query.get("max_count") or DEFAULT_MAX_COMMITS)
+    limit = _number(query, "max_count", DEFAULT_MAX_COMMITS)
     commits = repo.iter_log(
         sha,
         since=query.get("since"),

@@ -55,9 +55,20 @@ TimeRelation = Literal[
     "on-date",  # the commit landed on the stated date
     "before-commit",  # commit A is older than commit B
     "after-commit",
+    "document-date",  # the date the analysis gives itself agrees with its own commits
+    "recent-window",  # the commits listed as "recent (last week)" are, before its commit
+    "added-on",  # the file a dated table row names was added on that date
+    "ref-on-date",  # "PR #1054 (2025-09-14)": a commit naming #1054 landed that day
 ]
 
 CommitRole = Literal["cause", "fix", "mentioned"]
+# How the analysis holds the claim: stated, proposed (an action item), denied, or quoted.
+ClaimStance = Literal["asserted", "proposed", "negated", "quoted"]
+# Where the claim was written: prose, a table row, or a code fence of some class.
+ClaimOrigin = Literal[
+    "prose", "table", "fence comment", "traceback", "git log", "diff", "shell", "config",
+    "code", "output",
+]  # fmt: skip
 
 
 class Model(BaseModel):
@@ -127,6 +138,24 @@ class Claim(Model):
     other_sha: str | None = Field(default=None, description="the second commit of a relation")
     revision: str | None = Field(default=None, description="the revision named by the claim")
     role: CommitRole | None = None
+    stance: ClaimStance = "asserted"
+    origin: ClaimOrigin = "prose"
+    names: list[str] = Field(default_factory=list, description="code names the text gives")
+    clock: str | None = Field(default=None, description='"by 03:44": a time claim\'s clock time')
+    approximate: bool = Field(default=False, description='"~03:44", "around": slack allowed')
+    lent: bool = Field(default=False, description="its commit was taken from a line near it")
+    context_names: list[str] = Field(
+        default_factory=list, description="code names the bullets next to it give"
+    )
+    described: str | None = Field(
+        default=None, description="what a line range is said to hold, in words"
+    )
+    said_defined: bool = Field(
+        default=False, description='"line 9 defines `f`": the definition is on that line'
+    )
+    said_used: bool = Field(
+        default=False, description='"`X` is used in `f.py`": the name\'s text is in the file'
+    )
 
 
 class CommitInfo(Model):

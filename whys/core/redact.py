@@ -1,10 +1,12 @@
 """Credential redaction for exports: what looks like a secret never leaves in a verdict file.
 
-A focused pattern set rather than a general detector: evidence is full of 40-hex commit SHAs
-and content digests, which generic high-entropy scanners flag, so entropy is only consulted
-for values assigned to a secret-sounding name (JWT_SECRET_STAGING=..., "api_key": "...").
-Each redaction keeps the name and says what kind of secret was removed, so a reader still
-understands the evidence: `JWT_SECRET_STAGING=[REDACTED:secret-assignment]`.
+Three passes: known token shapes (JWT, PEM private keys, GitHub, GitLab, Slack, AWS, GCP,
+Stripe...), values assigned to a secret-sounding name (JWT_SECRET_STAGING=..., "api_key":
+"..."), then any other high-entropy literal (a pasted secret with no name near it). Evidence
+is full of commit SHAs and content digests, which generic scanners flag: hexadecimal strings
+(SHAs, sha256 digests, UUIDs) and digests marked as such (`sha256-...`, `SHA256:...`) are
+never redacted. Each redaction keeps the name and says what kind of secret was removed, so a
+reader still understands the evidence: `JWT_SECRET_STAGING=[REDACTED:secret-assignment]`.
 """
 
 from __future__ import annotations
@@ -42,6 +44,11 @@ _TOKEN_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("stripe-key", re.compile(r"\b[rs]k_(?:live|test)_[A-Za-z0-9]{16,}")),
     ("api-key", re.compile(r"\bsk-(?:proj-|ant-)?[A-Za-z0-9_-]{32,}")),
     ("google-api-key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}")),
+    ("gcp-oauth-token", re.compile(r"\bya29\.[0-9A-Za-z_-]{20,}")),
+    (
+        "slack-webhook",
+        re.compile(r"https://hooks\.slack\.com/(?:services|workflows)/[A-Za-z0-9_/-]{20,}"),
+    ),
     ("jwt", re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")),
 )
 
@@ -76,6 +83,44 @@ _PLACEHOLDER = re.compile(
     r"changeme|redacted|example|your[_-].*|\[REDACTED:.*\])$"
 )
 _CODE_REFERENCE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$")
+
+
+# A literal of 20+ characters from the base64 / base64url alphabets, whole (not part of a
+# longer word); the checks in `_is_high_entropy` decide whether it is random enough.
+_LITERAL = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{20,}={0,2}(?![A-Za-z0-9+/=_-])")
+_HEX_LIKE = re.compile(r"^[0-9a-fA-F-]+$")
+_DIGEST_MARK = re.compile(r"(?i)(?:sha(?:1|224|256|384|512)[-:]|sha256=|\[REDACTED:)$")
+_WORD = re.compile(r"[A-Z]?[a-z]{3,}")
+_DIGEST_PREFIX = re.compile(r"(?i)sha(?:1|224|256|384|512)-")
+
+
+def _character_class(char: str) -> str:
+    if char.islower():
+        return "l"
+    if char.isupper():
+        return "u"
+    return "d" if char.isdigit() else "o"
+
+
+def _is_high_entropy(token: str) -> bool:
+    """A random-looking literal: not hexadecimal (SHAs, digests, UUIDs), digits and letters
+    mixed all through it (identifiers and paths change class at word boundaries only),
+    few dictionary-like words, and many distinct characters."""
+    core = token.rstrip("=")
+    if len(core) < 20 or _HEX_LIKE.match(core):
+        return False
+    digits = sum(char.isdigit() for char in core)
+    letters = sum(char.isalpha() for char in core)
+    if digits < 2 or letters < 6:
+        return False
+    changes = sum(
+        _character_class(a) != _character_class(b) for a, b in zip(core, core[1:], strict=False)
+    )
+    if changes / (len(core) - 1) < 0.45:
+        return False
+    if sum(len(word) for word in _WORD.findall(core)) / len(core) >= 0.5:
+        return False
+    return shannon_entropy(core) >= (3.6 if len(core) < 32 else 4.0)
 
 
 def shannon_entropy(text: str) -> float:
@@ -157,6 +202,18 @@ def redact_text(text: str) -> tuple[str, Counter[str]]:
         )
 
     text = _ASSIGNMENT.sub(assignment, text)
+
+    def literal(match: re.Match[str]) -> str:
+        token = match.group(0)
+        before = text[max(0, match.start() - 10) : match.start()]
+        if _DIGEST_MARK.search(before) or _DIGEST_PREFIX.match(token):
+            return token  # a content digest (`sha512-...` in a lockfile), never a secret
+        if not _is_high_entropy(token):
+            return token
+        found["high-entropy-literal"] += 1
+        return REDACTED.format(kind="high-entropy-literal")
+
+    text = _LITERAL.sub(literal, text)
     return text, found
 
 

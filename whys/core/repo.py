@@ -24,18 +24,17 @@ import subprocess
 import tempfile
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import Field
-
-from whys.core.models import CommitInfo, Model
 from whys.errors import BadInputError, BadRepoError, BadRevisionError
 
 if TYPE_CHECKING:
+    from whys.core.models import CommitInfo
+    from whys.core.repo_models import BlameLine, CommitDetail, FileStat
     from whys.core.search import SearchCount, SearchHit
 
 # Config that could make git run a program, talk to the network, or change the shape of its
@@ -90,10 +89,37 @@ _BAD_REVISION_RE = re.compile(
 )
 _HUNK_RE = re.compile(rb"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 _READ_CHUNK = 1 << 16
-# Fields of one log record, in `_LOG_FORMAT` order; the message is last.
-_LOG_FORMAT = "%H%x00%P%x00%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI%x00%B"
-_LOG_FIELDS = 9
+# What a log listing can ask git for (`GitRepo.log_batches`), by name.
+LOG_FIELDS: dict[str, str] = {
+    "sha": "%H",
+    "parents": "%P",
+    "author_name": "%an",
+    "author_email": "%ae",
+    "author_date": "%aI",
+    "committer_name": "%cn",
+    "committer_email": "%ce",
+    "committer_date": "%cI",
+    "subject": "%s",
+    "message": "%B",
+}
+# The fields a CommitInfo is built from, in `_commit_from_fields` order; the message last.
+_COMMIT_LOG_FIELDS = (
+    "sha",
+    "parents",
+    "author_name",
+    "author_email",
+    "author_date",
+    "committer_name",
+    "committer_email",
+    "committer_date",
+    "message",
+)
+_LOG_FORMAT = "%x00".join(LOG_FIELDS[name] for name in _COMMIT_LOG_FIELDS)
+_LOG_FIELDS = len(_COMMIT_LOG_FIELDS)
 DIFF_LIMIT_BYTES = 1 << 20
+# git grep -P (PCRE) backtracks: `(a|aa)+$` on a long line runs for minutes. A search at a
+# past revision is stopped after this long and the user is told why (WHYS_GREP_TIMEOUT).
+GREP_TIMEOUT_SECONDS = 30.0
 _EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 
 
@@ -109,31 +135,23 @@ class NotARepositoryError(BadRepoError):
     """The folder is not inside any git repository (a plain folder can still be searched)."""
 
 
-class BlameLine(Model):
-    line: int = Field(ge=1, description="line number in the blamed file at the revision")
-    sha: str
-    orig_path: str
-    orig_line: int
-    author_name: str = ""
-    author_email: str = ""
-    author_date: datetime
-    summary: str = ""
-    boundary: bool = Field(default=False, description="history ends here (root or shallow)")
-    content: str = ""
+# pydantic models, imported on first use so that listing history and searching start
+# without pydantic (whys/core/repo_models.py; CommitInfo from whys/core/models.py).
+_LAZY_MODELS = {
+    "BlameLine": "whys.core.repo_models",
+    "FileStat": "whys.core.repo_models",
+    "CommitDetail": "whys.core.repo_models",
+    "CommitInfo": "whys.core.models",
+}
 
 
-class FileStat(Model):
-    path: str
-    old_path: str | None = Field(default=None, description="set when the file was renamed")
-    added: int | None = Field(default=None, description="None for binary files")
-    deleted: int | None = None
+def __getattr__(name: str) -> object:
+    module = _LAZY_MODELS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
 
-
-class CommitDetail(Model):
-    info: CommitInfo
-    stats: list[FileStat] = Field(default_factory=list)
-    diff: str = ""
-    truncated: bool = Field(default=False, description="the diff was cut at the size limit")
+    return getattr(importlib.import_module(module), name)
 
 
 def git_executable() -> str:
@@ -152,6 +170,11 @@ def _safe_env() -> dict[str, str]:
         GIT_OPTIONAL_LOCKS="0",
         GIT_NO_REPLACE_OBJECTS="1",
         GIT_NO_LAZY_FETCH="1",
+        # A tarball's .git/info/grafts can rewrite parents (and so "is the fix in the
+        # deploy?"); replace refs are off above. History is what the objects say. A path
+        # that cannot exist: an existing empty file (/dev/null) still makes git print its
+        # grafts-deprecated hint on every command.
+        GIT_GRAFT_FILE=os.path.join(os.devnull, "no-grafts"),
         GIT_PAGER="cat",
         PAGER="cat",
         GIT_ASKPASS="",
@@ -206,29 +229,47 @@ def _parse_ident_time(ident: str) -> tuple[str, str, datetime]:
     return name.strip(), email.strip(), when
 
 
+# What git's isspace() calls white space when it trims a message line (not \v or \f).
+_GIT_SPACE = " \t\r\n"
+
+
 def subject_of(message: str) -> str:
-    """git's %s: the first paragraph of the message, its lines joined by spaces."""
+    """git's %s, exactly: leading blank lines skipped, then the first paragraph's lines,
+    each cut of trailing white space (not leading), joined by single spaces."""
     first, _, _ = message.partition("\n\n")
-    if "\n" not in first and first.strip() == first and first:
+    if first and "\n" not in first and first[-1] not in _GIT_SPACE:
         return first
     paragraph: list[str] = []
-    for line in message.splitlines():
-        if not line.strip():
+    for line in message.split("\n"):
+        trimmed = line.rstrip(_GIT_SPACE)
+        if not trimmed:
             if paragraph:
                 break
             continue
-        paragraph.append(line.strip())
+        paragraph.append(trimmed)
     return " ".join(paragraph)
 
 
-_COMMIT_FIELDS = frozenset(CommitInfo.model_fields)
+_commit_type: type[CommitInfo] | None = None
+_COMMIT_FIELDS: frozenset[str] = frozenset()
 _set_attribute = object.__setattr__
+
+
+def _commit_class() -> type[CommitInfo]:
+    global _commit_type, _COMMIT_FIELDS
+    if _commit_type is None:
+        from whys.core.models import CommitInfo
+
+        _COMMIT_FIELDS = frozenset(CommitInfo.model_fields)
+        _commit_type = CommitInfo
+    return _commit_type
 
 
 def _build_commit(**values: object) -> CommitInfo:
     """CommitInfo.model_construct without its per-field default loop (every field is given,
     typed by the parser): the listing of 200,000 commits spends its time here otherwise."""
-    commit = CommitInfo.__new__(CommitInfo)
+    commit_type = _commit_type or _commit_class()
+    commit = commit_type.__new__(commit_type)
     _set_attribute(commit, "__dict__", values)
     _set_attribute(commit, "__pydantic_fields_set__", set(_COMMIT_FIELDS))
     _set_attribute(commit, "__pydantic_extra__", None)
@@ -274,24 +315,32 @@ def _commit_from_fields(fields: list[str]) -> CommitInfo:
         message=message,
         author_name=an,
         author_email=ae,
-        author_date=_iso_date(ad),
+        author_date=parse_iso_date(ad),
         committer_name=cn,
         committer_email=ce,
-        committer_date=_iso_date(cd),
+        committer_date=parse_iso_date(cd),
         parents=parents.split(),
     )
 
 
-def _iso_date(text: str) -> datetime:
-    # A hand-crafted commit can carry a date git cannot print as ISO: keep the commit.
+def parse_iso_date(text: str) -> datetime:
+    """A date git printed as ISO 8601 (%aI). A hand-crafted commit can carry a date git
+    cannot print as ISO: it reads as the epoch, so the commit is kept."""
     try:
         return datetime.fromisoformat(text)
     except ValueError:
         return _EPOCH
 
 
-def _log_records(chunks: Iterable[bytes]) -> Iterator[list[str]]:
-    """Groups of _LOG_FIELDS NUL-separated fields, decoded a chunk at a time."""
+def _log_records(chunks: Iterable[bytes], width: int = _LOG_FIELDS) -> Iterator[list[str]]:
+    """Groups of `width` NUL-separated fields, decoded a chunk at a time."""
+    for batch in _log_batches(chunks, width):
+        yield from batch
+
+
+def _log_batches(chunks: Iterable[bytes], width: int) -> Iterator[list[list[str]]]:
+    """The records of each chunk git wrote, as one list per chunk (a writer can then write
+    them at once): groups of `width` NUL-separated fields, decoded a chunk at a time."""
     decoder = codecs.getincrementaldecoder("utf-8")("replace")
     pending: list[str] = []
     tail = ""
@@ -300,15 +349,15 @@ def _log_records(chunks: Iterable[bytes]) -> Iterator[list[str]]:
         tail = tokens.pop()
         if pending:
             tokens[:0] = pending
-        whole = len(tokens) - len(tokens) % _LOG_FIELDS
-        for start in range(0, whole, _LOG_FIELDS):
-            yield tokens[start : start + _LOG_FIELDS]
+        whole = len(tokens) - len(tokens) % width
+        if whole:
+            yield [tokens[start : start + width] for start in range(0, whole, width)]
         pending = tokens[whole:]
     tail += decoder.decode(b"", final=True)
     if tail:
         pending.append(tail)
-    if len(pending) == _LOG_FIELDS:
-        yield pending
+    if len(pending) == width:
+        yield [pending]
 
 
 _WORD_RE = re.compile(r"\w+")
@@ -433,6 +482,9 @@ class GitRepo:
         self.is_bare = is_bare
         self.is_shallow = is_shallow
         self._files_cache: dict[str, list[str]] = {}
+        # Full object ids already resolved: what one names never changes.
+        self._resolved_ids: dict[str, str] = {}
+        self._missing_history: list[str] | None | bool = False  # False: not asked yet
 
     def __repr__(self) -> str:
         return f"GitRepo({str(self.root)!r})"
@@ -542,6 +594,9 @@ class GitRepo:
     def resolve_revision(self, rev: str) -> str:
         """Full SHA of the commit `rev` names. Option-shaped or unknown: BadRevisionError."""
         self._checked_revision(rev)
+        known = self._resolved_ids.get(rev)
+        if known is not None:
+            return known
         code, out, stderr = self._run(
             ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"],
             ok_codes=(0, 1, 128),
@@ -556,6 +611,8 @@ class GitRepo:
             if self.is_shallow and _HEX_RE.match(rev):
                 detail = " (the clone is shallow: it may be older than its history)"
             raise BadRevisionError(f"unknown revision {rev!r} in {self.root}{detail}")
+        if _FULL_SHA_RE.match(rev):
+            self._resolved_ids[rev] = sha
         return sha
 
     def resolve_prefix(self, prefix: str) -> list[str]:
@@ -666,9 +723,53 @@ class GitRepo:
         when `pickaxe_regex`. `follow` tracks a single path across renames. Setting `cancel`
         stops the scan and ends the iteration. An empty repository yields nothing.
         """
+        batches = self.log_batches(
+            rev,
+            fields=_COMMIT_LOG_FIELDS,
+            since=since,
+            until=until,
+            paths=paths,
+            message=message,
+            author=author,
+            pickaxe=pickaxe,
+            pickaxe_regex=pickaxe_regex,
+            follow=follow,
+            max_count=max_count,
+            cancel=cancel,
+        )
+        for batch in batches:
+            for fields in batch:
+                if cancel is not None and cancel.is_set():
+                    return
+                yield _commit_from_fields(fields)
+
+    def log_batches(
+        self,
+        rev: str = "HEAD",
+        *,
+        fields: Sequence[str],
+        since: datetime | str | None = None,
+        until: datetime | str | None = None,
+        paths: Sequence[str] = (),
+        message: str | None = None,
+        author: str | None = None,
+        pickaxe: str | None = None,
+        pickaxe_regex: bool = False,
+        follow: bool = False,
+        max_count: int | None = None,
+        cancel: threading.Event | None = None,
+    ) -> Iterator[list[list[str]]]:
+        """`iter_log`'s walk for writers of long listings: git prints only `fields` (names
+        from LOG_FIELDS), and each commit is a list of git's own strings in that order (ISO
+        8601 dates, parents space-separated, `subject` as %s), one list of commits for each
+        chunk git writes. No model is built, so a listing costs little more than git."""
+        unknown = [name for name in fields if name not in LOG_FIELDS]
+        if unknown or not fields:
+            raise ValueError(f"unknown log fields {unknown}; known: {', '.join(LOG_FIELDS)}")
         # No separate rev-parse: the checked revision goes straight after --end-of-options.
         start = self._checked_revision(rev)
-        args = ["log", "-z", f"--format={_LOG_FORMAT}", *NO_DRIVERS]
+        log_format = "%x00".join(LOG_FIELDS[name] for name in fields)
+        args = ["log", "-z", f"--format={log_format}", *NO_DRIVERS]
         if since is not None:
             args.append(f"--since={_as_git_date(since)}")
         if until is not None:
@@ -688,7 +789,7 @@ class GitRepo:
         if max_count is not None:
             args.append(f"--max-count={int(max_count)}")
         args += ["--end-of-options", start, "--", *self._pathspecs(paths)]
-        yield from self._log_stream(args, cancel)
+        yield from self._log_batches(args, len(fields), cancel)
 
     def _pathspecs(self, paths: Sequence[str]) -> list[str]:
         # Literal paths: a hostile `:(exclude)` or glob magic in user text stays a path.
@@ -701,13 +802,23 @@ class GitRepo:
         return specs
 
     def _log_stream(self, args: list[str], cancel: threading.Event | None) -> Iterator[CommitInfo]:
+        """Commits of a `git log` run with `--format=_LOG_FORMAT`."""
+        for batch in self._log_batches(args, _LOG_FIELDS, cancel):
+            for fields in batch:
+                if cancel is not None and cancel.is_set():
+                    return
+                yield _commit_from_fields(fields)
+
+    def _log_batches(
+        self, args: list[str], width: int, cancel: threading.Event | None
+    ) -> Iterator[list[list[str]]]:
         stream = self._stream(args)
         try:
-            for fields in _log_records(stream.chunks(cancel)):
+            for batch in _log_batches(stream.chunks(cancel), width):
                 if cancel is not None and cancel.is_set():
                     stream.kill()
                     break
-                yield _commit_from_fields(fields)
+                yield batch
         finally:
             stream.kill_if_output_pending()
             code, stderr = stream.finish()
@@ -812,6 +923,16 @@ class GitRepo:
             )
         return content
 
+    def worktree_is_clean(self) -> bool:
+        """Whether the working tree holds exactly HEAD's tracked files (untracked files
+        aside): only then does a search of the working tree speak for HEAD. A clone made
+        with --no-checkout, or edited files, do not."""
+        if self.is_bare:
+            return False
+        args = ["status", "--porcelain", "-z", "--untracked-files=no", "--ignore-submodules=all"]
+        code, out, _ = self._run(args, ok_codes=(0, 128))
+        return code == 0 and not out.strip(b"\0")
+
     # -- ancestry ----------------------------------------------------------------------
 
     def is_ancestor(self, ancestor: str, descendant: str) -> bool:
@@ -884,9 +1005,21 @@ class GitRepo:
         args += [f"-L{start},{end}:{normal}", "--end-of-options", sha]
         return list(self._log_stream(args, cancel))
 
+    def changed_paths(self, parent: str, sha: str) -> list[str]:
+        """Paths that differ between two commits' trees (no rename detection, so no blob
+        is read: it works where blobs are missing)."""
+        for name in (parent, sha):
+            if not _FULL_SHA_RE.match(name):
+                raise BadRevisionError(f"not a full commit id: {name!r}")
+        args = ["diff-tree", "-r", "-z", "--name-only", "--no-renames", parent, sha]
+        _, out, _ = self._run(args)
+        return [p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p]
+
     def show_commit(self, sha: str, *, diff_limit: int = DIFF_LIMIT_BYTES) -> CommitDetail:
         """Message, dates, per-file stats and the diff against the first parent (cut at
         `diff_limit` bytes, `truncated` set)."""
+        from whys.core.repo_models import CommitDetail
+
         info = self.commit_info(sha)
         diff_args = ["--diff-merges=first-parent", "-M", *NO_DRIVERS, "--format="]
         _, numstat, _ = self._run(["show", "--numstat", "-z", *diff_args, info.sha])
@@ -949,6 +1082,17 @@ class GitRepo:
 
     # -- git grep at a revision --------------------------------------------------------
 
+    def config_value(self, key: str, *, path: bool = False) -> str | None:
+        """`key` from git's config as seen in this repository (the user's and the
+        repository's own; never the system's), `--path` expanded when `path`; None unset.
+        Only reads a value: nothing it names is run."""
+        if not isinstance(key, str) or not _CONFIG_KEY_RE.match(key):
+            raise BadInputError(f"{key!r} is not a git config key")
+        args = ["config", *(["--path"] if path else []), "--get", key]
+        code, out, _ = self._run(args, ok_codes=(0, 1))
+        value = out.decode("utf-8", "surrogateescape").rstrip("\n")
+        return value if code == 0 and value else None
+
     @cached_property
     def _regex_flag(self) -> str:
         """`-P` when this git has PCRE (syntax close to rg's: `\\d`, `\\w`), else POSIX
@@ -1009,6 +1153,7 @@ class GitRepo:
         if context:
             args[1:1] = [f"--context={int(context)}"]
         stream = self._stream(args)
+        deadline = _Deadline(stream)
         hits = 0
         try:
             for record in _grep_records(stream.chunks(cancel), sha):
@@ -1038,8 +1183,10 @@ class GitRepo:
                         stream.kill()
                         break
         finally:
+            deadline.cancel()
             stream.kill_if_output_pending()
             code, stderr = stream.finish()
+        deadline.raise_if_expired(sha, pattern)
         if not stream.killed and (code not in (0, 1) or _grep_skipped_objects(stderr)):
             raise self._grep_error(args, stderr)
 
@@ -1082,6 +1229,7 @@ class GitRepo:
         # Matches: -o prints every occurrence on its own line (as rg --count-matches counts).
         args[1:1] = ["-z", "-l"] if unit == "files" else ["-z", "-o"]
         stream = self._stream(args)
+        deadline = _Deadline(stream)
         files = 0
         total = 0
         current_path = b""
@@ -1100,8 +1248,10 @@ class GitRepo:
                     files += 1
                     current_path = path
         finally:
+            deadline.cancel()
             stream.kill_if_output_pending()
             code, stderr = stream.finish()
+        deadline.raise_if_expired(sha, pattern)
         if not stream.killed and (code not in (0, 1) or _grep_skipped_objects(stderr)):
             raise self._grep_error(args, stderr)
         return SearchCount(
@@ -1112,6 +1262,103 @@ class GitRepo:
             cancelled=stream.killed,
             revision=sha,
         )
+
+    def grep_occurrences(
+        self,
+        rev: str,
+        needles: Sequence[str],
+        outcome: GrepOutcome,
+        *,
+        cancel: threading.Event | None = None,
+        fixed: bool = True,
+        only_matching: bool = True,
+        paths: Sequence[str] = (),
+    ) -> Iterator[tuple[str, int, str]]:
+        """Every occurrence of any of the fixed strings in the tree of `rev`, from ONE `git
+        grep -F -o`: (path, line, the needle matched there). Where needles overlap git
+        reports one match only (`def handle_` hides `handle_2499` in `def handle_2499`):
+        with `only_matching=False` it yields each matching line whole instead, for a
+        caller that must find every needle on it. `paths` limits the search to those
+        files (taken literally).
+        Blobs git cannot read (a partial clone) are skipped and counted in `outcome`, so a
+        caller can tell a whole search from a partial one."""
+        wanted = [needle for needle in dict.fromkeys(needles) if needle]
+        if not wanted:
+            return
+        sha = self._commit_id(rev)
+        # `fixed=False`: the needles are extended regexes (a count of `class \w*Manager`).
+        kind = "-F" if fixed else "-E"
+        args = ["grep", "--no-textconv", "--no-color", "-I", "--full-name", kind, "-z", "-n"]
+        if only_matching:
+            args.append("-o")
+        for needle in wanted:
+            args += ["-e", needle]
+        args += [sha, "--", *(f":(literal){path}" for path in paths)]
+        # Fixed strings cannot backtrack: unlike a regex grep this one needs no deadline,
+        # and on a big tree under load it may rightly take longer than one.
+        stream = self._stream(args)
+        try:
+            for record in _grep_records(stream.chunks(cancel), sha):
+                parts = record.split(b"\0", 2)
+                if len(parts) == 3 and parts[1].isdigit():
+                    yield (
+                        parts[0].decode("utf-8", "surrogateescape"),
+                        int(parts[1]),
+                        parts[2].decode("utf-8", "replace"),
+                    )
+        finally:
+            stream.kill_if_output_pending()
+            code, stderr = stream.finish()
+            outcome.cancelled = stream.killed
+            outcome.unreadable = len(set(_UNREADABLE_BLOB.findall(stderr)))
+            outcome.unreadable_paths = set(_UNREADABLE_PATH.findall(stderr))
+        if not stream.killed and code not in (0, 1) and not outcome.unreadable:
+            raise self._grep_error(args, stderr)
+
+
+@dataclass
+class GrepOutcome:
+    """How a batched grep ended: blobs it could not read, and whether it was stopped."""
+
+    unreadable: int = 0
+    cancelled: bool = False
+    unreadable_paths: set[str] = field(default_factory=set)  # tree paths of those blobs
+
+
+_UNREADABLE_BLOB = re.compile(r"unable to read ([0-9a-f]{40})")
+_UNREADABLE_PATH = re.compile(r"'[0-9a-f]{7,64}:([^'\n]+)': unable to read")
+
+
+class _Deadline:
+    """Kills a git grep that runs past GREP_TIMEOUT_SECONDS (or $WHYS_GREP_TIMEOUT)."""
+
+    def __init__(self, stream: _Stream) -> None:
+        try:
+            self.seconds = float(os.environ.get("WHYS_GREP_TIMEOUT") or GREP_TIMEOUT_SECONDS)
+        except ValueError:
+            self.seconds = GREP_TIMEOUT_SECONDS
+        self.expired = False
+        self._stream = stream
+        self._timer = threading.Timer(self.seconds, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _expire(self) -> None:
+        self.expired = True
+        self._stream.kill()
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+    def raise_if_expired(self, sha: str, pattern: str) -> None:
+        from whys.errors import BadPatternError
+
+        if self.expired:
+            raise BadPatternError(
+                f"git grep at {sha[:12]} stopped after {self.seconds:g} s: the pattern "
+                f"{pattern!r} backtracks too much at a past revision (nested repetition such "
+                "as (a|aa)+); simplify it, or search the working tree without --rev"
+            )
 
 
 def _grep_skipped_objects(stderr: str) -> bool:
@@ -1137,6 +1384,8 @@ def _grep_records(chunks: Iterable[bytes], sha: str) -> Iterator[bytes]:
 
 
 def _parse_numstat(out: bytes) -> list[FileStat]:
+    from whys.core.repo_models import FileStat
+
     # -z numstat: "added\tdeleted\tpath\0", or for renames "added\tdeleted\t\0old\0new\0".
     tokens = out.split(b"\0")
     stats: list[FileStat] = []
@@ -1193,6 +1442,8 @@ def _unquote_path(text: str) -> str:
 
 
 def _parse_line_porcelain(out: bytes) -> list[BlameLine]:
+    from whys.core.repo_models import BlameLine
+
     lines: list[BlameLine] = []
     current: dict[str, str] = {}
     header: list[str] = []
@@ -1308,7 +1559,68 @@ def open_repo(path: Path | str) -> GitRepo:
                 f"{location}: the repository's config puts its working tree at {root}, "
                 "outside it; refused"
             )
+    _refuse_borrowed_repository(location, root, git_dir, is_bare)
     return GitRepo(root=root, git_dir=git_dir, is_bare=is_bare, is_shallow=is_shallow)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def _vouches_for(git_dir: Path, root: Path) -> bool:
+    """A git dir outside the working tree that is legitimately this tree's: a linked
+    worktree's (its `gitdir` file names this tree's `.git`) or a submodule's (kept under
+    `.git/modules/` of a repository that contains this tree)."""
+    try:
+        back = (git_dir / "gitdir").read_text(encoding="utf-8", errors="replace").strip()
+    except OSError:
+        back = ""
+    if back and Path(back).resolve() == (root / ".git").resolve():
+        return True
+    parts = git_dir.parts
+    for index in range(len(parts) - 2):
+        if parts[index] == ".git" and parts[index + 1] == "modules":
+            superproject = Path(*parts[:index])
+            if _inside(root, superproject):
+                return True
+    return False
+
+
+def _alternates(objects: Path) -> list[str]:
+    try:
+        text = (objects / "info" / "alternates").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def _refuse_borrowed_repository(location: Path, root: Path, git_dir: Path, is_bare: bool) -> None:
+    """A working copy that shows another repository's content is refused, as core.worktree
+    is: a `.git` file (or link) aiming at another repository's git dir, or objects borrowed
+    from outside (objects/info/alternates) that would let a claim "verify" a commit this
+    repository does not have."""
+    git_dir = git_dir.resolve()
+    if not is_bare and not _inside(git_dir, root) and not _vouches_for(git_dir, root):
+        raise BadRepoError(
+            f"{location}: its .git points at another repository ({git_dir}); refused"
+        )
+    common = git_dir
+    try:
+        pointer = (git_dir / "commondir").read_text(encoding="utf-8", errors="replace").strip()
+    except OSError:
+        pointer = ""
+    if pointer:
+        common = (git_dir / pointer).resolve()
+    home = root if not is_bare else git_dir
+    for objects in dict.fromkeys([git_dir / "objects", common / "objects"]):
+        for entry in _alternates(objects):
+            target = (objects / entry).resolve() if not Path(entry).is_absolute() else Path(entry)
+            if not _inside(target.resolve(), home):
+                raise BadRepoError(
+                    f"{location}: borrows objects from {target} (objects/info/alternates); "
+                    "refused: a claim could verify a commit this repository does not have "
+                    "(`git repack -a -d` and removing the alternates file make it standalone)"
+                )
 
 
 # added by checks: batch lookups the claim checks need, one git process for many claims.
@@ -1343,12 +1655,15 @@ def resolve_prefixes(repo: GitRepo, prefixes: Iterable[str]) -> dict[str, list[s
 
 def missing_history_objects(repo: GitRepo) -> list[str] | None:
     """None when every commit reachable from a ref can be read; otherwise the object ids git
-    reported missing (a damaged or partial clone). One quiet `rev-list` over commits only."""
-    try:
-        repo._run(["rev-list", "--quiet", "--all"])
-    except MissingObjectError as error:
-        return error.missing or ["(unnamed)"]
-    return None
+    reported missing (a damaged or partial clone). One quiet `rev-list` over commits only,
+    asked once per opened repository: every check run on it (the parent's, HEAD's) shares it."""
+    if repo._missing_history is False:
+        try:
+            repo._run(["rev-list", "--quiet", "--all"])
+            repo._missing_history = None
+        except MissingObjectError as error:
+            repo._missing_history = error.missing or ["(unnamed)"]
+    return repo._missing_history  # type: ignore[return-value]
 
 
 def symlink_paths(repo: GitRepo, rev: str, paths: Iterable[str]) -> dict[str, str]:
@@ -1442,78 +1757,120 @@ def branches_and_tags(refs: Iterable[str]) -> tuple[list[str], list[str]]:
     return sorted(branches), sorted(tags)
 
 
-def ref_commits(repo: GitRepo) -> list[tuple[str, str | None, int]]:
-    """(ref name, the commit it names, that commit's committer time) for every branch,
-    remote branch and tag, from one `for-each-ref`. The commit is None when the ref names
-    something else (a tree, a blob, a tag of a tag), which this listing does not follow."""
-    fields = "%(refname)%00%(objecttype)%00%(objectname)%00%(committerdate:unix)"
-    peeled = "%00%(*objecttype)%00%(*objectname)%00%(*committerdate:unix)"
-    _, out, _ = repo._run(
-        ["for-each-ref", f"--format={fields}{peeled}", "refs/heads", "refs/remotes", "refs/tags"]
-    )
-    refs: list[tuple[str, str | None, int]] = []
-    for line in out.decode("utf-8", "replace").splitlines():
-        name, kind, sha, when, inner_kind, inner_sha, inner_when = (line.split("\0") + [""] * 7)[:7]
-        if kind == "tag":
-            kind, sha, when = inner_kind, inner_sha, inner_when
-        if kind == "commit" and when.strip().isdigit():
-            refs.append((name, sha, int(when)))
-        else:
-            refs.append((name, None, 0))
-    return refs
+class BlobReader:
+    """File contents at past revisions from one long-lived `git cat-file --batch`.
 
+    `GitRepo.read_file` costs two git processes a file (`ls-tree`, then `cat-file blob`);
+    a check that reads hundreds of cited files should open one reader instead and close it
+    when done (`with BlobReader(repo) as blobs: blobs.read(sha, path)`). Same answers as
+    `read_file`: the blob exactly as stored (no filters, no textconv), None when the path
+    is not a file there, MissingObjectError when the tree names a blob the repository
+    lacks. Not thread-safe: one reader per thread.
+    """
 
-@dataclass
-class HistoryWalk:
-    """Commits reachable from some revisions (committed since `since`, when given), kept as
-    git printed them, newest first, one line each: "<sha> <parents>\\0<committer time>
-    <subject>". Lines are split only for the commits a question reaches."""
+    def __init__(self, repo: GitRepo) -> None:
+        self.repo = repo
+        self._process: subprocess.Popen[bytes] | None = None
+        self._stderr = None
 
-    since: datetime | None
-    text: str
-    lines: dict[str, str]
-    width: int = 40  # hex digits of an object id (64 in a SHA-256 repository)
-    _casefolded: str | None = None
+    def __enter__(self) -> BlobReader:
+        return self
 
-    def committed(self, sha: str) -> int:
-        line = self.lines[sha]
-        return int(line[line.find("\0") + 1 :].partition(" ")[0])
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
-    def subject(self, sha: str) -> str:
-        line = self.lines[sha]
-        return " ".join(line[line.find("\0") + 1 :].partition(" ")[2].split())
+    def _start(self) -> subprocess.Popen[bytes]:
+        if self._process is None or self._process.poll() is not None:
+            self.close()
+            # A file, not a pipe, so git never blocks on a warning nobody reads.
+            self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - closed in close()
+            self._process = subprocess.Popen(
+                _git_argv(["cat-file", "--batch"]),
+                cwd=self.repo.root,
+                env=_safe_env(),
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=self._stderr,
+            )
+        return self._process
 
-    def shas_with(self, texts: Iterable[str]) -> list[str]:
-        """Commits whose subject contains any of `texts`, ignoring case, in walk order."""
-        folded = self._folded()
-        found: set[str] = set()
-        for text in {t.casefold() for t in texts if t and "\n" not in t and "\0" not in t}:
-            position = folded.find(text)
-            while position != -1:
-                start = folded.rfind("\n", 0, position) + 1
-                # Only the subject part counts, not the SHA and parents before the NUL.
-                if folded.find("\0", start, position) != -1:
-                    found.add(folded[start : start + self.width])
-                position = folded.find(text, position + 1)
-        return [sha for sha in self.lines if sha in found] if found else []
+    @property
+    def pid(self) -> int | None:
+        """The git process serving the reads (None before the first read)."""
+        return self._process.pid if self._process is not None else None
 
-    def _folded(self) -> str:
-        if self._casefolded is None:
-            self._casefolded = self.text.casefold()
-        return self._casefolded
+    def close(self) -> None:
+        process, self._process = self._process, None
+        if process is not None:
+            for stream in (process.stdin, process.stdout):
+                if stream is not None:
+                    stream.close()
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        if self._stderr is not None:
+            self._stderr.close()
+            self._stderr = None
 
+    def _ask(self, name: str) -> tuple[str, bytes | None]:
+        """(object type or "missing", content) for one object name."""
+        process = self._start()
+        assert process.stdin is not None and process.stdout is not None
+        try:
+            process.stdin.write(name.encode("utf-8", "surrogateescape") + b"\n")
+            process.stdin.flush()
+            header = process.stdout.readline()
+        except (BrokenPipeError, OSError):
+            header = b""
+        fields = header.split()
+        if len(fields) == 2 and fields[1] in (b"missing", b"ambiguous"):
+            return "missing", None
+        if len(fields) != 3 or not fields[2].isdigit():
+            self.close()
+            raise BadRepoError(f"git cat-file stopped answering in {self.repo.root}")
+        size = int(fields[2])
+        content = process.stdout.read(size + 1)[:size]
+        return fields[1].decode("ascii", "replace"), content
 
-def history_walk(repo: GitRepo, revs: Iterable[str], since: datetime | None = None) -> HistoryWalk:
-    """One `git log` for the ancestry of several revisions and the subjects of their
-    history: ancestry questions and subject searches share a single walk."""
-    shas = list(dict.fromkeys(repo._commit_id(rev) for rev in revs))
-    if not shas:
-        return HistoryWalk(since, "", {})
-    args = ["log", "--format=%H %P%x00%ct %s"]
-    if since is not None:
-        args.append(f"--since={_as_git_date(since)}")
-    out = repo._run_spooled([*args, "--end-of-options", *shas, "--"])
-    text = out.decode("utf-8", "replace")
-    width = text.find(" ") if text else 40
-    lines = {line[:width]: line for line in text.split("\n") if len(line) > width}
-    return HistoryWalk(since, text, lines, width)
+    def read(self, rev: str, path: str) -> bytes | None:
+        """The blob at `path` in the commit `rev` (a full SHA is used as is)."""
+        sha = self.repo._commit_id(rev)
+        normal = _normalise_repo_path(path)
+        if normal is None:
+            return None
+        if "\n" in normal:
+            return self.repo.read_file(sha, normal)  # the batch protocol is line-based
+        kind, content = self._ask(f"{sha}:{normal}")
+        if kind == "blob":
+            return content
+        if kind != "missing":
+            return None  # a folder (tree) or a submodule's commit
+        # "missing" means either no such path or a blob the repository lacks: the parent
+        # folder's tree tells which.
+        folder, _, name = normal.rpartition("/")
+        entry = self._tree_entry(sha, folder, name)
+        if entry is None or not entry[0].startswith(("100", "120")):
+            return None
+        raise MissingObjectError(
+            f"{self.repo.root}: blob {entry[1]} for {normal} at {sha[:12]} is missing", [entry[1]]
+        )
+
+    def _tree_entry(self, sha: str, folder: str, name: str) -> tuple[str, str] | None:
+        """(mode, object id) of `name` in the tree of `folder` at `sha`; None if absent."""
+        kind, tree = self._ask(f"{sha}:{folder}" if folder else f"{sha}^{{tree}}")
+        if kind != "tree" or tree is None:
+            return None
+        width = len(sha) // 2  # a raw object id: 20 bytes (SHA-1) or 32 (SHA-256)
+        wanted = name.encode("utf-8", "surrogateescape")
+        position = 0
+        while position < len(tree):
+            space = tree.index(b" ", position)
+            nul = tree.index(b"\0", space)
+            mode, entry_name = tree[position:space], tree[space + 1 : nul]
+            object_id = tree[nul + 1 : nul + 1 + width]
+            position = nul + 1 + width
+            if entry_name == wanted:
+                return mode.decode("ascii"), object_id.hex()
+        return None

@@ -9,12 +9,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Any, Literal
+from urllib.parse import quote
 
 from whys import __version__
+from whys.core.baseline import (
+    FINGERPRINT_KEY,
+    claim_fingerprint,
+    finding_fingerprint,
+    relative_path,
+)
 from whys.core.checks import CHECKS_VERSION, CheckRun
 from whys.core.models import CHECK_STATUSES, TIMELINE_RULES, Analysis, Claim, ClaimCheck, Finding
+from whys.core.textsafe import markdown_code, markdown_text, visible_line
 
 Format = Literal["text", "json", "markdown", "sarif"]
 FORMATS: tuple[Format, ...] = ("text", "json", "markdown", "sarif")
@@ -32,15 +40,20 @@ def render(analysis: Analysis, run: CheckRun, fmt: Format, *, color: bool = Fals
 
 
 def render_many(
-    results: Sequence[tuple[Analysis, CheckRun]], fmt: Format, *, color: bool = False
+    results: Sequence[tuple[Analysis, CheckRun]],
+    fmt: Format,
+    *,
+    color: bool = False,
+    root: Path | None = None,
 ) -> str:
-    """Several analyses: json becomes a list (one object when there is one), sarif one log."""
+    """Several analyses: json becomes a list (one object when there is one), sarif one log
+    (its paths relative to the repository `root` when given)."""
     if fmt == "json":
         objects = [report_object(a, r) for a, r in results]
         payload: Any = objects[0] if len(objects) == 1 else objects
         return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
     if fmt == "sarif":
-        return json.dumps(sarif_log(results), indent=2, ensure_ascii=False) + "\n"
+        return json.dumps(sarif_log(results, root=root), indent=2, ensure_ascii=False) + "\n"
     if fmt == "markdown":
         return "\n\n".join(_markdown(a, r) for a, r in results) + "\n"
     if fmt == "text":
@@ -83,6 +96,19 @@ def report_object(analysis: Analysis, run: CheckRun) -> dict[str, Any]:
         "summary": summary(run),
         "timeline": [_finding_object(f) for f in run.findings],
         "warnings": [*analysis.warnings, *run.warnings],
+        **_own_commit_object(run),
+    }
+
+
+def _own_commit_object(run: CheckRun) -> dict[str, Any]:
+    """When no revision was given and the analysis is tracked: checked at its own commit,
+    with the claims whose status differs at HEAD."""
+    if run.revision_source != "analysis":
+        return {}
+    return {
+        "revision_source": "analysis commit",
+        "head": run.head or run.revision,
+        "drift": [drift.model_dump() for drift in run.drift],
     }
 
 
@@ -129,14 +155,16 @@ def _groups(analysis: Analysis, run: CheckRun) -> list[tuple[str, list[tuple[Cla
 
 
 def _clip(text: str, limit: int) -> str:
-    text = " ".join(text.split())
+    text = visible_line(" ".join(text.split()))
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
 def _text(analysis: Analysis, run: CheckRun, color: bool) -> str:
+    # Everything from the analysis or the repository is shown visibly (no raw escapes).
+    title = f" \u2014 {visible_line(analysis.title)}" if analysis.title else ""
     lines = [
-        f"{analysis.path}" + (f" \u2014 {analysis.title}" if analysis.title else ""),
-        f"revision {run.revision} \u00b7 {_headline(run)}",
+        visible_line(analysis.path) + title,
+        f"revision {run.revision}{_own_commit_note(run)} \u00b7 {_headline(run)}",
     ]
     for title, pairs in _groups(analysis, run):
         lines += ["", title]
@@ -144,27 +172,48 @@ def _text(analysis: Analysis, run: CheckRun, color: bool) -> str:
             mark = _paint(_MARK[check.status], check.status, color)
             where = f"{claim.id:<4} line {claim.line:<5} {claim.kind:<8}"
             lines.append(f"  {mark} {where} {_clip(claim.text, 90)}")
-            lines.append(f"      {check.detail}")
+            lines.append(f"      {visible_line(check.detail)}")
             if check.suggestion:
-                lines.append(f"      \u2192 {check.suggestion}")
+                lines.append(f"      \u2192 {visible_line(check.suggestion)}")
     if run.findings:
         lines += ["", "Timeline"]
         for finding in run.findings:
             status = "contradicted" if finding.severity == "error" else "unverifiable"
             mark = _paint("\u2717" if finding.severity == "error" else "!", status, color)
             claims = ", ".join(finding.claim_ids)
-            lines.append(f"  {mark} {finding.rule}: {finding.message} ({claims})")
+            lines.append(
+                f"  {mark} {visible_line(finding.rule)}: {visible_line(finding.message)} ({claims})"
+            )
+    if run.drift:
+        lines += ["", f"Drift: changed at HEAD {(run.head or '')[:12]}"]
+        for drift in run.drift:
+            lines.append(
+                f"  {drift.claim_id}: {drift.status} at the analysis's commit, "
+                f"{drift.status_at_head} at HEAD: {visible_line(drift.detail_at_head)}"
+            )
     warnings = [*analysis.warnings, *run.warnings]
     if warnings:
-        lines += ["", "Warnings"] + [f"  - {w}" for w in warnings]
+        lines += ["", "Warnings"] + [f"  - {visible_line(w)}" for w in warnings]
     return "\n".join(lines)
+
+
+def _own_commit_note(run: CheckRun) -> str:
+    if run.revision_source != "analysis":
+        return ""
+    if run.head and run.head != run.revision:
+        drifted = len(run.drift)
+        return (
+            f" (the analysis's own commit; HEAD {run.head[:12]} differs on {drifted} "
+            f"claim{'' if drifted == 1 else 's'})"
+        )
+    return " (the analysis's own commit, which is HEAD)"
 
 
 # --- markdown --------------------------------------------------------------------------
 
 
 def _cell(text: str | None) -> str:
-    return (text or "").replace("|", "\\|").replace("\n", " ")
+    return markdown_text(text or "")
 
 
 def _markdown(analysis: Analysis, run: CheckRun) -> str:
@@ -175,13 +224,14 @@ def _markdown(analysis: Analysis, run: CheckRun) -> str:
         else "**nothing contradicted**"
     )
     out = [
-        f"## whys check: {analysis.title or analysis.path}",
+        f"## whys check: {markdown_text(analysis.title or analysis.path)}",
         "",
         f"{verdict} \u00b7 {counts['verified']} verified \u00b7 "
         f"{counts['unverifiable']} unverifiable \u00b7 {len(run.findings)} timeline "
         f"finding{'' if len(run.findings) == 1 else 's'}",
         "",
-        f"Analysis `{analysis.path}` checked at `{run.revision}` (checks v{CHECKS_VERSION}).",
+        f"Analysis {markdown_code(analysis.path)} checked at `{run.revision}` "
+        f"(checks v{CHECKS_VERSION}).",
     ]
     pairs = _pairs(analysis, run)
     contradicted = [p for p in pairs if p[1].status == "contradicted"]
@@ -191,19 +241,19 @@ def _markdown(analysis: Analysis, run: CheckRun) -> str:
         for claim, check in contradicted:
             found = check.detail + (f" \u2192 {check.suggestion}" if check.suggestion else "")
             out.append(
-                f"| {claim.id} | {claim.line} | {claim.why or ''} | {claim.kind} | "
+                f"| {claim.id} | {claim.line} | {_cell(claim.why)} | {claim.kind} | "
                 f"{_cell(_clip(claim.text, 120))} | {_cell(found)} |"
             )
     if run.findings:
         out += ["", "### Timeline", ""]
         for finding in run.findings:
             out.append(
-                f"- **{finding.rule}** ({finding.severity}): {finding.message} "
-                f"\u2014 claims {', '.join(finding.claim_ids)}"
+                f"- **{_cell(finding.rule)}** ({finding.severity}): {_cell(finding.message)} "
+                f"\u2014 claims {_cell(', '.join(finding.claim_ids))}"
             )
     warnings = [*analysis.warnings, *run.warnings]
     if warnings:
-        out += ["", "### Warnings", ""] + [f"- {w}" for w in warnings]
+        out += ["", "### Warnings", ""] + [f"- {_cell(w)}" for w in warnings]
     out += ["", "<details><summary>All claims</summary>", ""]
     out += [
         "| claim | line | why | kind | status | detail |",
@@ -211,7 +261,7 @@ def _markdown(analysis: Analysis, run: CheckRun) -> str:
     ]
     for claim, check in pairs:
         out.append(
-            f"| {claim.id} | {claim.line} | {claim.why or ''} | {claim.kind} | "
+            f"| {claim.id} | {claim.line} | {_cell(claim.why)} | {claim.kind} | "
             f"{check.status} | {_cell(check.detail)} |"
         )
     out += ["", "</details>"]
@@ -227,23 +277,37 @@ _RULES = [
 ]
 
 
-def _artifact_uri(path: str) -> str:
-    pure = PurePath(path)
-    if pure.is_absolute():
-        return pure.as_uri() if hasattr(pure, "as_uri") else path
-    return pure.as_posix()
+SRCROOT = "%SRCROOT%"
 
 
-def _location(analysis: Analysis, line: int) -> dict[str, Any]:
+def _artifact_location(path: str, root: Path | None) -> dict[str, Any]:
+    """Relative to the repository (`uriBaseId` %SRCROOT%) when the file is inside it, so
+    code scanning on any checkout attaches the result to the file; else a file URI."""
+    relative = relative_path(path, root)
+    pure = PurePath(relative)
+    if not pure.is_absolute():
+        return {"uri": quote(pure.as_posix()), "uriBaseId": SRCROOT}
+    return {"uri": pure.as_uri()}
+
+
+def _location(analysis: Analysis, line: int, root: Path | None) -> dict[str, Any]:
     return {
         "physicalLocation": {
-            "artifactLocation": {"uri": _artifact_uri(analysis.path)},
+            "artifactLocation": _artifact_location(analysis.path, root),
             "region": {"startLine": max(1, line)},
         }
     }
 
 
-def sarif_log(results: Sequence[tuple[Analysis, CheckRun]]) -> dict[str, Any]:
+def is_sarif_result(claim: Claim, check: ClaimCheck) -> bool:
+    """An external claim nothing in the repository can settle (cloud logs, revenue) is not
+    a finding about the code: listed in the other formats, not a code-scanning result."""
+    return not (claim.kind == "external" and check.status == "unverifiable")
+
+
+def sarif_log(
+    results: Sequence[tuple[Analysis, CheckRun]], *, root: Path | None = None
+) -> dict[str, Any]:
     rules = [
         {
             "id": rule_id,
@@ -263,7 +327,10 @@ def sarif_log(results: Sequence[tuple[Analysis, CheckRun]]) -> dict[str, Any]:
     sarif_results: list[dict[str, Any]] = []
     for analysis, run in results:
         lines = {c.id: c.line for c in analysis.claims}
+        where = relative_path(analysis.path, root)
         for claim, check in _pairs(analysis, run):
+            if not is_sarif_result(claim, check):
+                continue
             kind = {"contradicted": "fail", "verified": "pass", "unverifiable": "review"}
             level = {"contradicted": "error", "verified": "none", "unverifiable": "note"}
             text = f"{claim.kind} claim: {check.detail}"
@@ -275,7 +342,8 @@ def sarif_log(results: Sequence[tuple[Analysis, CheckRun]]) -> dict[str, Any]:
                     "kind": kind[check.status],
                     "level": level[check.status],
                     "message": {"text": text},
-                    "locations": [_location(analysis, claim.line)],
+                    "locations": [_location(analysis, claim.line, root)],
+                    "partialFingerprints": {FINGERPRINT_KEY: claim_fingerprint(where, claim)},
                     "properties": {"claim": claim.id, "why": claim.why, "revision": run.revision},
                 }
             )
@@ -286,12 +354,15 @@ def sarif_log(results: Sequence[tuple[Analysis, CheckRun]]) -> dict[str, Any]:
                     "ruleId": f"timeline/{finding.rule}",
                     "level": "error" if finding.severity == "error" else "warning",
                     "message": {"text": finding.message},
-                    "locations": [_location(analysis, first)],
+                    "locations": [_location(analysis, first, root)],
                     "relatedLocations": [
-                        {"id": n, **_location(analysis, lines[i])}
+                        {"id": n, **_location(analysis, lines[i], root)}
                         for n, i in enumerate(finding.claim_ids)
                         if i in lines
                     ],
+                    "partialFingerprints": {
+                        FINGERPRINT_KEY: finding_fingerprint(where, analysis, finding)
+                    },
                     "properties": {"claims": finding.claim_ids, "commits": finding.commits},
                 }
             )
@@ -310,6 +381,11 @@ def sarif_log(results: Sequence[tuple[Analysis, CheckRun]]) -> dict[str, Any]:
                     }
                 },
                 "results": sarif_results,
+                **(
+                    {"originalUriBaseIds": {SRCROOT: {"uri": root.resolve().as_uri() + "/"}}}
+                    if root is not None
+                    else {}
+                ),
                 "properties": {"revisions": revisions, "checks_version": CHECKS_VERSION},
             }
         ],

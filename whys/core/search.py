@@ -10,6 +10,7 @@ read line by line from one process. At a past revision the same calls delegate t
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import shutil
@@ -17,15 +18,12 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import Field
-from ripgrepy import Ripgrepy
-
-from whys.core.models import Model
 from whys.errors import BadInputError, BadPatternError, BadRepoError
 
 if TYPE_CHECKING:
@@ -37,7 +35,8 @@ DISPLAY_LIMIT = 400
 _HOLD_LIMIT = 2000
 _BINARY_NOTICE = re.compile(rb': binary file matches \(found "\\0" byte around offset \d+\)$')
 _PER_FILE_ERROR = re.compile(r"\(os error \d+\)\s*$")
-_LINE_HEAD = re.compile(rb"(\d+)([:-])")
+_READ_CHUNK = 1 << 16
+_STREAM_SECONDS = 0.1  # longest a hit waits in a list before it is handed on
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,21 +52,38 @@ class SearchHit:
     kind: Literal["match", "context"] = "match"
 
     def to_dict(self) -> dict[str, object]:
-        return asdict(self)
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "text": self.text,
+            "truncated": self.truncated,
+            "kind": self.kind,
+        }
 
 
-class SearchCount(Model):
+# One hit as the fast path carries it: (is_match, path, line, column, text, truncated).
+# Hits of one file share the same `path` object, so a writer can encode it once per file.
+HitRow = tuple[bool, str, int, int, str, bool]
+
+
+# Counts and stats are plain dataclasses too: pydantic stays off the `whys grep` path.
+@dataclass(slots=True)
+class SearchCount:
     unit: Literal["files", "matches"]
-    count: int = Field(description="files containing the pattern, or matches, per `unit`")
+    count: int  # files containing the pattern, or matches, per `unit`
     files: int = 0
-    matches: int | None = Field(
-        default=None, description="every occurrence; None when only files were counted"
-    )
+    matches: int | None = None  # every occurrence; None when only files were counted
     cancelled: bool = False
-    revision: str | None = Field(default=None, description="full SHA when counted with git grep")
+    revision: str | None = None  # full SHA when counted with git grep
+
+    def model_copy(self, *, update: Mapping[str, object] | None = None) -> SearchCount:
+        """A copy with some fields replaced (the name pydantic models use for the same)."""
+        return dataclasses.replace(self, **dict(update or {}))
 
 
-class SearchStats(Model):
+@dataclass(slots=True)
+class SearchStats:
     """What a finished (or stopped) `search` saw, beyond the hits it yielded."""
 
     hits: int = 0
@@ -124,6 +140,8 @@ def _rg_argv(
         raise BadInputError("empty search pattern")
     if "\0" in pattern:
         raise BadPatternError("a search pattern cannot contain a NUL byte")
+    from ripgrepy import Ripgrepy  # on first use: it loads logging and json
+
     builder = Ripgrepy(pattern, str(root), rg_path=rg_executable())
     builder.no_config()
     if fixed_strings:
@@ -174,6 +192,20 @@ class _RgProcess:
         )
         self.stopped = False
         self.eof = False
+
+    def chunks(self, cancel: threading.Event | None) -> Iterator[bytes]:
+        """stdout as rg wrote it, whatever is there at each read (whole lines or not)."""
+        assert self.process.stdout is not None
+        read = self.process.stdout.read1
+        while True:
+            if cancel is not None and cancel.is_set():
+                self.stop()
+                return
+            chunk = read(_READ_CHUNK)
+            if not chunk:
+                self.eof = True
+                return
+            yield chunk
 
     def lines(self, cancel: threading.Event | None) -> Iterator[bytes]:
         assert self.process.stdout is not None
@@ -255,22 +287,98 @@ def search(
     """
     stats = stats if stats is not None else SearchStats()
     if repo is not None and rev is not None:
-        for hit in repo.grep(
+        yield from _git_grep(
+            repo,
             rev,
             pattern,
+            max_hits,
+            cancel,
+            stats,
+            context=context,
             fixed_strings=fixed_strings,
             ignore_case=ignore_case,
             word=word,
             globs=globs,
+        )
+        return
+    for batch in search_rows(
+        root,
+        pattern,
+        fixed_strings=fixed_strings,
+        ignore_case=ignore_case,
+        word=word,
+        globs=globs,
+        context=context,
+        max_hits=max_hits,
+        cancel=cancel,
+        stats=stats,
+    ):
+        for is_match, path, line, column, text, cut in batch:
+            yield SearchHit(path, line, column, text, cut, "match" if is_match else "context")
+
+
+def _git_grep(
+    repo: GitRepo,
+    rev: str,
+    pattern: str,
+    max_hits: int,
+    cancel: threading.Event | None,
+    stats: SearchStats,
+    **options: object,
+) -> Iterator[SearchHit]:
+    for hit in repo.grep(rev, pattern, max_hits=max_hits, cancel=cancel, **options):  # type: ignore[arg-type]
+        if hit.kind == "match":
+            stats.hits += 1
+        yield hit
+    stats.capped = stats.hits >= max_hits
+    stats.cancelled = bool(cancel is not None and cancel.is_set())
+
+
+def search_rows(
+    root: Path,
+    pattern: str,
+    *,
+    fixed_strings: bool = False,
+    ignore_case: bool = False,
+    word: bool = False,
+    globs: Sequence[str] = (),
+    context: int = 0,
+    max_hits: int = 1000,
+    cancel: threading.Event | None = None,
+    stats: SearchStats | None = None,
+    repo: GitRepo | None = None,
+    rev: str | None = None,
+) -> Iterator[list[HitRow]]:
+    """`search` for writers of large outputs: the same hits, as lists of `HitRow` tuples,
+    one list per read of rg's output (so a writer can write each list at once, streaming
+    without a Python object or a write per hit). Same arguments, stats and errors."""
+    stats = stats if stats is not None else SearchStats()
+    if repo is not None and rev is not None:
+        rows: list[HitRow] = []
+        last_yield = time.monotonic()
+        for hit in _git_grep(
+            repo,
+            rev,
+            pattern,
+            max_hits,
+            cancel,
+            stats,
             context=context,
-            max_hits=max_hits,
-            cancel=cancel,
+            fixed_strings=fixed_strings,
+            ignore_case=ignore_case,
+            word=word,
+            globs=globs,
         ):
-            if hit.kind == "match":
-                stats.hits += 1
-            yield hit
-        stats.capped = stats.hits >= max_hits
-        stats.cancelled = bool(cancel is not None and cancel.is_set())
+            rows.append(
+                (hit.kind == "match", hit.path, hit.line, hit.column, hit.text, hit.truncated)
+            )
+            # git grep hands hits over one by one: pass them on in lists, one at 2,000 hits
+            # or as soon as a hit comes 0.1 s after the last list (a slow search streams).
+            if len(rows) >= _HOLD_LIMIT or time.monotonic() - last_yield > _STREAM_SECONDS:
+                yield rows
+                rows, last_yield = [], time.monotonic()
+        if rows:
+            yield rows
         return
     argv = _rg_argv(
         Path(root),
@@ -287,27 +395,46 @@ def search(
         extra=("--column", "--color=never"),
     )
     rg = _RgProcess(argv, Path(root))
-    current = b""
+    try:
+        yield from _parse_rg(rg.chunks(cancel), stats, max_hits, rg.stop)
+    finally:
+        stats.cancelled = bool(cancel is not None and cancel.is_set())
+        rg.finish()
+
+
+def _parse_rg(
+    chunks: Iterable[bytes], stats: SearchStats, max_hits: int, stop: Callable[[], None]
+) -> Iterator[list[HitRow]]:
+    """rg's "<path>\\0<line>:<column>:<text>" lines, a chunk at a time, into rows. The rows
+    of the file being read are held back until rg moves on (or they exceed _HOLD_LIMIT):
+    rg names a binary file only after printing its first hits, which are then dropped."""
+    current = b""  # the file being read, as rg printed it
     current_name = ""
     current_counted = False
-    pending: list[SearchHit] = []  # hits of the current file: held until it proves text
+    pending: list[HitRow] = []  # rows of the current file: held until it proves text
     pending_matches = 0
+    released: list[HitRow] = []  # rows ready to hand out at the end of this chunk
+    partial = b""  # the line rg is still writing when a chunk ends
+    carry = b""  # the first part of a record whose path holds a newline
+    hits = stats.hits
+    limit = DISPLAY_LIMIT
 
-    def release() -> list[SearchHit]:
-        nonlocal pending, pending_matches, current_counted
-        released, stats.hits = pending, stats.hits + pending_matches
+    def release() -> None:
+        nonlocal pending, pending_matches, current_counted, hits
         if pending_matches and not current_counted:
             stats.files_with_hits += 1
             current_counted = True
+        hits += pending_matches
+        stats.hits = hits
+        released.extend(pending)
         pending, pending_matches = [], 0
-        return released
 
-    partial = b""
-    try:
-        for raw in rg.lines(cancel):
-            if partial:
-                raw, partial = partial + raw, b""
-            line = raw[:-1] if raw.endswith(b"\n") else raw
+    for chunk in _ending_in_newline(chunks):
+        lines = (partial + chunk).split(b"\n") if partial else chunk.split(b"\n")
+        partial = lines.pop()  # b"" when the chunk ends a line
+        for line in lines:
+            if carry:
+                line, carry = carry + line, b""
             path, found, rest = line.partition(b"\0")
             if not found:
                 notice = _BINARY_NOTICE.search(line)
@@ -316,51 +443,55 @@ def search(
                     if line[: notice.start()] == current:
                         pending, pending_matches = [], 0
                 elif line != b"--":
-                    partial = raw  # a path holding a newline: the rest is on the next line
+                    carry = line + b"\n"  # a path holding a newline: the rest comes next
                 continue
             if path != current:
-                yield from release()
+                release()
                 current, current_counted = path, False
                 current_name = _relative(path.decode("utf-8", "surrogateescape"))
-            head = _LINE_HEAD.match(rest)
-            if head is None:
-                continue
-            is_match = head.group(2) == b":"
-            column = 0
-            body = rest[head.end() :]
-            if is_match:
+            # "<line>:<column>:<text>" for a match, "<line>-<text>" for a context line.
+            head, separator, body = rest.partition(b":")
+            if separator and head.isdigit():
                 column_text, _, body = body.partition(b":")
                 column = int(column_text) if column_text.isdigit() else 1
-            if len(body) <= DISPLAY_LIMIT:
+                is_match = True
+            else:
+                head, separator, body = rest.partition(b"-")
+                if not (separator and head.isdigit()):
+                    continue
+                column, is_match = 0, False
+            if len(body) <= limit:
                 text, cut = body.decode("utf-8", "replace").rstrip("\r"), False
             else:
                 text, cut = display_line(body, at=max(column - 1, 0))
-            pending.append(
-                SearchHit(
-                    path=current_name,
-                    line=int(head.group(1)),
-                    column=column,
-                    text=text,
-                    truncated=cut,
-                    kind="match" if is_match else "context",
-                )
-            )
+            pending.append((is_match, current_name, int(head), column, text, cut))
             if is_match:
                 pending_matches += 1
-                if stats.hits + pending_matches >= max_hits:
+                if hits + pending_matches >= max_hits:
                     # The cap: stop at once rather than read the rest of a huge file.
-                    yield from release()
+                    release()
                     stats.capped = True
-                    rg.stop()
-                    break
+                    stop()
+                    yield released
+                    return
             if len(pending) >= _HOLD_LIMIT:
                 # A file this rich in text hits is text: stream on rather than hold it all.
-                yield from release()
-        else:
-            yield from release()
-    finally:
-        stats.cancelled = bool(cancel is not None and cancel.is_set())
-        rg.finish()
+                release()
+        if released:
+            yield released
+            released = []
+    release()
+    if released:
+        yield released
+
+
+def _ending_in_newline(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    last = b"\n"
+    for chunk in chunks:
+        last = chunk
+        yield chunk
+    if not last.endswith(b"\n"):
+        yield b"\n"
 
 
 def count(

@@ -10,19 +10,21 @@ same file since this store read it, the store keeps that version aside
 other writer added: verdicts (append-only histories) and evidence. A kill between the temp
 file and the rename leaves `.NAME.PID.XXXXXXXX.tmp`; opening or saving the session removes
 such leftovers once their writer is gone or they are old.
+
+Between processes, every read-merge-write holds an OS lock (fcntl.flock on the session's folder), so
+concurrent `whys verdict` runs queue up and each merges what the previous one saved: no
+verdict is lost. A session path that is a symbolic link is written through to its target.
+File writing itself lives in whys.core.atomic, shared with every other writer.
 """
 
 from __future__ import annotations
 
-import errno
 import getpass
 import hashlib
 import json
 import os
 import re
-import shutil
 import stat
-import tempfile
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -33,6 +35,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from whys import paths
+from whys.core.atomic import atomic_write_bytes, describe_os_error, exclusive_lock, write_target
 from whys.core.models import (
     SCHEMA_VERSION,
     Analysis,
@@ -73,83 +76,7 @@ def _now() -> datetime:
 
 
 # ---------------------------------------------------------------------------------------------
-# Atomic files
-
-
-def _describe_os_error(error: OSError, action: str, path: Path) -> str:
-    if error.errno in (errno.ENOSPC, errno.EDQUOT):
-        reason = "the disk is full"
-    elif error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        reason = "the folder is read-only or not writable"
-    elif error.errno == errno.ENOENT:
-        reason = "the folder does not exist"
-    else:
-        reason = error.strerror or str(error)
-    return f"cannot {action} {path}: {reason}"
-
-
-def _fsync_folder(folder: Path) -> None:
-    try:
-        folder_fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return  # some filesystems cannot open a folder; the rename itself already happened
-    try:
-        os.fsync(folder_fd)
-    except OSError:
-        pass  # e.g. EINVAL on filesystems that do not sync folders
-    finally:
-        os.close(folder_fd)
-
-
-def _new_file_mode(private: bool) -> int:
-    if private:
-        return 0o600
-    current_umask = os.umask(0o022)
-    os.umask(current_umask)
-    return 0o666 & ~current_umask
-
-
-def atomic_write_bytes(
-    path: Path, data: bytes, *, what: str = "save", private: bool = True
-) -> None:
-    """Replace `path` with `data` all at once: temp file in the same folder, fsync, rename.
-
-    A new file is readable by its owner only when `private` (sessions), else it gets the
-    usual permissions (exports to share); an existing file keeps its permissions.
-    Raises SessionError (one line: read-only, disk full, ...) and leaves the old file intact.
-    """
-    path = Path(path)
-    folder = path.parent
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        # The writer's pid in the name lets a later open tell a killed save's leftover
-        # from one in flight (see remove_stale_temp_files).
-        descriptor, temp_name = tempfile.mkstemp(
-            prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=folder
-        )
-    except OSError as error:
-        raise SessionError(_describe_os_error(error, what, path)) from error
-    temp_path = Path(temp_name)
-    try:
-        try:
-            mode = path.stat().st_mode & 0o777
-        except FileNotFoundError:
-            mode = _new_file_mode(private)
-        os.fchmod(descriptor, mode)
-        view = memoryview(data)
-        while view:
-            written = os.write(descriptor, view)
-            view = view[written:]
-        os.fsync(descriptor)
-        os.close(descriptor)
-        descriptor = -1
-        os.replace(temp_path, path)
-    except OSError as error:
-        if descriptor >= 0:
-            os.close(descriptor)
-        temp_path.unlink(missing_ok=True)
-        raise SessionError(_describe_os_error(error, what, path)) from error
-    _fsync_folder(folder)
+# Leftovers of killed saves
 
 
 def _temp_name_pattern(path: Path) -> re.Pattern[str]:
@@ -216,7 +143,7 @@ def load_session(path: Path) -> Session:
     except IsADirectoryError as error:
         raise SessionError(f"{path} is a folder, not a session file") from error
     except OSError as error:
-        raise SessionError(_describe_os_error(error, "read session", path)) from error
+        raise SessionError(describe_os_error(error, "read session", path)) from error
     try:
         document = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError) as error:
@@ -245,7 +172,10 @@ def session_bytes(session: Session) -> bytes:
 
 
 def save_session(session: Session, path: Path) -> None:
-    """Write the session atomically; SessionError leaves the previous file intact."""
+    """Write the session atomically; SessionError leaves the previous file intact.
+
+    A session path that is a symbolic link is written through to its target: the link
+    stays a link (a session kept in a synced folder stays there)."""
     atomic_write_bytes(Path(path), session_bytes(session), what="save session to")
 
 
@@ -315,8 +245,10 @@ class SessionStore:
         self._synced_evidence: dict[str, set[str]] = {}
         if session is None:
             remove_stale_temp_files(self.path)
-            self.session = load_session(self.path)
-            self._disk_identity = self._identity()
+            # Under the lock, so the identity recorded is the one of the version read.
+            with exclusive_lock(write_target(self.path), what="lock session"):
+                self.session = load_session(self.path)
+                self._disk_identity = self._identity()
             self._remember_synced_evidence()
         else:
             self.session = session
@@ -382,11 +314,12 @@ class SessionStore:
         stamp = _now().strftime("%Y%m%dT%H%M%S%fZ")
         aside = self.path.with_name(f"{self.path.stem}.superseded-{stamp}{self.path.suffix}")
         try:
-            shutil.copy2(self.path, aside)
+            kept = self.path.read_bytes()
         except OSError as error:
             raise SessionError(
-                _describe_os_error(error, "keep the other writer's version of", self.path)
+                describe_os_error(error, "keep the other writer's version of", self.path)
             ) from error
+        atomic_write_bytes(aside, kept, what="keep the other writer's version as")
         self.superseded.append(aside)
         if theirs is not None:
             self._merge_other_writers_work(theirs)
@@ -426,10 +359,13 @@ class SessionStore:
         with self._lock:
             self.session.updated_at = _now()
             self.unsaved = True
-            remove_stale_temp_files(self.path)
-            self._keep_other_writers_version()
-            save_session(self.session, self.path)
-            self._disk_identity = self._identity()
+            # The OS lock makes read-merge-write one step between processes: without it,
+            # two `whys verdict` runs can both read, both merge, and the last rename wins.
+            with exclusive_lock(write_target(self.path), what="lock session"):
+                remove_stale_temp_files(self.path)
+                self._keep_other_writers_version()
+                save_session(self.session, self.path)
+                self._disk_identity = self._identity()
             self._remember_synced_evidence()
             self.unsaved = False
 

@@ -19,15 +19,18 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import os
 import re
 import shutil
+import stat
 import struct
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from whys.core.atomic import atomic_write_bytes
 from whys.errors import BadInputError, SigningError
 
 NAMESPACE = "whys-verdict"
@@ -48,12 +51,27 @@ class AlreadySignedError(SigningError):
 
 @dataclass
 class SignatureCheck:
-    """The outcome for one signature file."""
+    """The outcome for one signature file. `ok`: intact and, with a trust list, made by a
+    key it allows; `trusted`: checked against a trust list (False: integrity only)."""
 
     signature: Path
     ok: bool
     principals: list[str] = field(default_factory=list)
     detail: str = ""
+    fingerprint: str = ""  # SHA256:... of the signer's key, as ssh-keygen -l prints it
+    trusted: bool = False
+
+
+@dataclass(frozen=True)
+class TrustList:
+    """An allowed_signers file and where it was found (said to the user)."""
+
+    path: Path
+    source: str
+
+
+CONVENTIONAL_TRUST_FILES = (".whys/allowed_signers", ".github/allowed_signers")
+MAX_TRUST_FILE_BYTES = 1 << 20
 
 
 def _ssh_keygen_path() -> str:
@@ -113,13 +131,30 @@ def signature_paths(path: Path) -> list[Path]:
     path = Path(path)
     found: list[tuple[int, Path]] = []
     first = path.with_name(path.name + ".sig")
-    if first.is_file():
+    if _is_signature_file(first):
         found.append((1, first))
     for candidate in path.parent.glob(f"{glob_escape(path.name)}.*.sig"):
         match = _NUMBERED_SIGNATURE.search(candidate.name)
-        if match and candidate.name == f"{path.name}.{match.group(1)}.sig" and candidate.is_file():
+        if (
+            match
+            and candidate.name == f"{path.name}.{match.group(1)}.sig"
+            and _is_signature_file(candidate)
+        ):
             found.append((int(match.group(1)), candidate))
     return [item for _, item in sorted(found)]
+
+
+MAX_SIGNATURE_BYTES = 64 << 10
+
+
+def _is_signature_file(candidate: Path) -> bool:
+    """A regular file of a signature's size, not a link: a planted `.sig` link could point
+    at a device or a FIFO that blocks whoever reads it."""
+    try:
+        status = candidate.lstat()
+    except OSError:
+        return False
+    return stat.S_ISREG(status.st_mode) and status.st_size <= MAX_SIGNATURE_BYTES
 
 
 def glob_escape(name: str) -> str:
@@ -169,6 +204,20 @@ def signer_public_key(signature: Path) -> bytes | None:
     return key if length and len(key) == length else None
 
 
+def key_fingerprint(public_key: bytes) -> str:
+    """`SHA256:...` of an SSH public key blob, the form `ssh-keygen -l` prints."""
+    digest = hashlib.sha256(public_key).digest()
+    return "SHA256:" + base64.b64encode(digest).decode("ascii").rstrip("=")
+
+
+def key_type(public_key: bytes) -> str:
+    if len(public_key) < 4:
+        return "unknown"
+    (length,) = struct.unpack(">I", public_key[:4])
+    name = public_key[4 : 4 + length]
+    return name.decode("ascii", "replace") if length and len(name) == length else "unknown"
+
+
 def signature_by_key(path: Path, public_key: bytes) -> Path | None:
     """The existing signature of `path` made with `public_key`, if any."""
     for signature in signature_paths(path):
@@ -192,13 +241,48 @@ def user_git_config(key: str) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
-def configured_allowed_signers() -> Path | None:
-    """git's gpg.ssh.allowedSignersFile, when set and present."""
-    configured = user_git_config("gpg.ssh.allowedSignersFile")
-    if configured is None:
-        return None
-    path = Path(os.path.expanduser(configured))
-    return path if path.is_file() else None
+def _usable_trust_file(path: Path, inside: Path | None = None) -> bool:
+    """A regular file of sane size (and, for a file found in a repository, one that stays
+    inside it: a planted link to elsewhere is not the repository's trust list)."""
+    try:
+        if inside is not None:
+            resolved = path.resolve()
+            if resolved != inside and inside not in resolved.parents:
+                return False
+        status = path.stat()
+    except (OSError, RuntimeError):
+        return False
+    return stat.S_ISREG(status.st_mode) and status.st_size <= MAX_TRUST_FILE_BYTES
+
+
+def find_trust_list(explicit: Path | None, repo: object | None) -> TrustList | None:
+    """Where the allowed signers are, looked up the git way: `--allowed-signers`, then
+    `gpg.ssh.allowedSignersFile` (git's config as seen from the repository: the user's and
+    the repository's own), then a conventional file in the repository
+    (.whys/allowed_signers, .github/allowed_signers). None: no trust list anywhere."""
+    if explicit is not None:
+        if not _usable_trust_file(Path(explicit)):
+            raise BadInputError(f"no allowed signers file at {explicit}")
+        return TrustList(Path(explicit), "--allowed-signers")
+    root: Path | None = getattr(repo, "root", None)
+    configured: str | None = None
+    config_value = getattr(repo, "config_value", None)
+    if callable(config_value):
+        configured = config_value("gpg.ssh.allowedSignersFile", path=True)
+    else:
+        configured = user_git_config("gpg.ssh.allowedSignersFile")
+    if configured:
+        candidate = Path(os.path.expanduser(configured))
+        if not candidate.is_absolute() and root is not None:
+            candidate = root / candidate
+        if _usable_trust_file(candidate):
+            return TrustList(candidate, "git config gpg.ssh.allowedSignersFile")
+    if root is not None and not getattr(repo, "is_bare", False):
+        for name in CONVENTIONAL_TRUST_FILES:
+            candidate = root / name
+            if _usable_trust_file(candidate, inside=root.resolve()):
+                return TrustList(candidate, f"the repository's {name}")
+    return None
 
 
 def configured_signing_key() -> Path:
@@ -225,6 +309,11 @@ def sign_file(path: Path, key: Path | None = None, *, force: bool = False) -> Pa
     if not key.is_file():
         raise SigningError(f"no SSH key at {key}")
     destination = next_signature_path(path)
+    if destination.is_symlink():
+        raise SigningError(
+            f"refusing to write the signature {destination}: it is a symbolic link "
+            "(remove it, then sign again)"
+        )
     with tempfile.TemporaryDirectory(prefix="whys-sign-") as scratch:
         # ssh-keygen always writes FILE.sig beside FILE: sign a copy so the Nth signature
         # cannot overwrite an earlier one.
@@ -254,7 +343,15 @@ def sign_file(path: Path, key: Path | None = None, *, force: bool = False) -> Pa
                     existing,
                 )
             destination = existing
-        shutil.copyfile(produced, destination)
+        # Written as a new file (temp + rename): a `.sig` link planted beside the verdict
+        # file is refused, never followed to wherever it points.
+        atomic_write_bytes(
+            destination,
+            produced.read_bytes(),
+            what="write signature",
+            private=False,
+            symlinks="refuse",
+        )
     return destination
 
 
@@ -263,15 +360,22 @@ def sign_file(path: Path, key: Path | None = None, *, force: bool = False) -> Pa
 
 
 def _check_one(data: bytes, signature: Path, allowed_signers: Path | None) -> SignatureCheck:
+    public_key = signer_public_key(signature)
+    fingerprint = key_fingerprint(public_key) if public_key is not None else ""
+    key = f"{key_type(public_key)} key {fingerprint}" if public_key is not None else "no key"
     if allowed_signers is None:
         result = _run_ssh_keygen(
             ["-Y", "check-novalidate", "-n", NAMESPACE, "-s", str(signature)], data=data
         )
         if result.returncode == 0:
             return SignatureCheck(
-                signature, True, [], "intact, but the signer was not checked (no allowed signers)"
+                signature,
+                True,
+                [],
+                f"intact, signed by {key}; no trust list says who that is",
+                fingerprint,
             )
-        return SignatureCheck(signature, False, [], _last_error_line(result))
+        return SignatureCheck(signature, False, [], _last_error_line(result), fingerprint)
     found = _run_ssh_keygen(
         ["-Y", "find-principals", "-s", str(signature), "-f", str(allowed_signers)]
     )
@@ -279,7 +383,14 @@ def _check_one(data: bytes, signature: Path, allowed_signers: Path | None) -> Si
         line.strip() for line in found.stdout.decode("utf-8", "replace").splitlines() if line
     ]
     if found.returncode != 0 or not principals:
-        return SignatureCheck(signature, False, [], "signed by a key not in the allowed signers")
+        return SignatureCheck(
+            signature,
+            False,
+            [],
+            f"signed by {key}, which is not in the allowed signers",
+            fingerprint,
+            trusted=True,
+        )
     failures = []
     for principal in principals:
         result = _run_ssh_keygen(
@@ -298,9 +409,16 @@ def _check_one(data: bytes, signature: Path, allowed_signers: Path | None) -> Si
             data=data,
         )
         if result.returncode == 0:
-            return SignatureCheck(signature, True, [principal], f"good signature by {principal}")
+            return SignatureCheck(
+                signature,
+                True,
+                [principal],
+                f"good signature by {principal}",
+                fingerprint,
+                trusted=True,
+            )
         failures.append(_last_error_line(result))
-    return SignatureCheck(signature, False, principals, failures[-1])
+    return SignatureCheck(signature, False, principals, failures[-1], fingerprint, trusted=True)
 
 
 def verify_signatures(
@@ -310,7 +428,7 @@ def verify_signatures(
     must be by a listed principal for namespace whys-verdict; without, each must be intact.
     `data` is the file's content when the caller already read it (so both check one read)."""
     path = Path(path)
-    if allowed_signers is not None and not Path(allowed_signers).is_file():
+    if allowed_signers is not None and not _usable_trust_file(Path(allowed_signers)):
         raise BadInputError(f"no allowed signers file at {allowed_signers}")
     if data is None:
         try:

@@ -12,6 +12,7 @@ the same session always exports to the same bytes and a signature over it stays 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +21,7 @@ from typing import Any, Literal
 from pydantic import Field, ValidationError
 
 from whys import __version__
+from whys.core.atomic import atomic_write_bytes
 from whys.core.checks import CHECKS_VERSION
 from whys.core.models import (
     AnalysisAudit,
@@ -34,6 +36,7 @@ from whys.core.models import (
 )
 from whys.core.redact import redact_tree
 from whys.core.signing import remove_signatures, sign_file, signature_paths
+from whys.core.textsafe import markdown_code, markdown_text
 from whys.errors import BadInputError, VerdictRuleError
 
 VERDICT_TARGETS: tuple[VerdictTarget, ...] = ("analysis", "why", "claim")
@@ -466,6 +469,25 @@ def _analysis_result(audit: AnalysisAudit) -> AnalysisResult:
     )
 
 
+# The summary's count of approvals given by override (only present when there is one).
+APPROVED_BY_OVERRIDE = "approved-by-override"
+
+
+def _approved_by_override(analysis: AnalysisResult) -> bool:
+    """Approved, and the approval in force is an override."""
+    return analysis.result == "approved" and any(
+        override.target == "analysis" and override.in_force for override in analysis.overrides
+    )
+
+
+def _summary(results: list[Result], overridden: list[bool]) -> dict[str, int]:
+    """Analyses per result, and how many approvals were overrides (when any were)."""
+    summary = {result: results.count(result) for result in RESULTS}
+    if any(overridden):
+        summary[APPROVED_BY_OVERRIDE] = sum(overridden)
+    return summary
+
+
 def overall_result(results: list[Result]) -> Result:
     """Rejected if any analysis is; else needs-evidence, else undecided, else approved."""
     for worst in ("rejected", "needs-evidence", "undecided"):
@@ -488,7 +510,7 @@ def build_verdict_file(session: Session, checks_version: str) -> VerdictFile:
             repo=session.repo, revision=session.revision, revision_sha=session.revision_sha
         ),
         result=overall_result(results),
-        summary={result: results.count(result) for result in RESULTS},
+        summary=_summary(results, [_approved_by_override(analysis) for analysis in analyses]),
         analyses=analyses,
         redactions=[],
     )
@@ -506,23 +528,111 @@ def canonical_json(verdict_file: VerdictFile) -> bytes:
     return (text + "\n").encode("utf-8")
 
 
-def parse_verdict_file(data: bytes, source: str = "<verdict file>") -> VerdictFile:
-    """A verdict file from its bytes; BadInputError (one line) when it is not one."""
+class NotCanonicalError(BadInputError):
+    """A verdict file whose bytes are not the canonical JSON whys writes (duplicate keys,
+    other spacing or key order, extra fields): what a signature over it means is unclear."""
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise NotCanonicalError(f"duplicate key {key!r}")
+        seen[key] = value
+    return seen
+
+
+def parse_verdict_file(
+    data: bytes, source: str = "<verdict file>", *, canonical: bool = False
+) -> VerdictFile:
+    """A verdict file from its bytes; BadInputError (one line) when it is not one.
+
+    With `canonical`, only the exact bytes whys writes are accepted (NotCanonicalError):
+    a duplicate key (two "result"s, which JSON readers resolve differently), other
+    spacing, order or fields. `whys verify` and `whys sign` ask for it."""
     try:
-        document = json.loads(data.decode("utf-8"))
+        document = json.loads(data.decode("utf-8"), object_pairs_hook=_no_duplicate_keys)
+    except NotCanonicalError as error:
+        raise NotCanonicalError(
+            f"{source} is not canonical JSON ({error.message}); refused"
+        ) from error
     except (UnicodeDecodeError, ValueError, RecursionError) as error:
         # RecursionError: JSON nested thousands deep, which no verdict file is.
         raise BadInputError(f"{source} is not a verdict file (not valid UTF-8 JSON)") from error
     if not isinstance(document, dict) or document.get("type") != VERDICT_FILE_TYPE:
         raise BadInputError(f"{source} is not a whys verdict file")
     try:
-        return VerdictFile.model_validate(document)
+        verdict_file = VerdictFile.model_validate(document)
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first.get("loc", ())) or "top level"
         raise BadInputError(
             f"{source} is a damaged verdict file ({where}: {first.get('msg', 'invalid')})"
         ) from error
+    if canonical and canonical_json(verdict_file) != data:
+        raise NotCanonicalError(
+            f"{source} is not canonical JSON (its bytes differ from what whys writes for the "
+            "same content: spacing, key order or number forms); refused"
+        )
+    return verdict_file
+
+
+def rederive_problems(verdict_file: VerdictFile) -> list[str]:
+    """What in the file does not follow from its own verdict history, one phrase each: a
+    `result`, summary, auditor list or per-target verdict that the recorded verdicts do not
+    give, or an approval over blockers the file itself shows without an override."""
+    problems: list[str] = []
+    results: list[Result] = []
+    overridden: list[bool] = []
+    history_auditors: set[str] = set()
+    for analysis in verdict_file.analyses:
+        label = analysis.path
+        in_force: dict[tuple[str, str | None], Verdict] = {}
+        for verdict in analysis.history:
+            in_force[(verdict.target, verdict.target_id)] = verdict
+            history_auditors.add(verdict.auditor)
+        decided = in_force.get(("analysis", None))
+        derived: Result = decided.decision if decided is not None else "undecided"
+        results.append(derived)
+        overridden.append(derived == "approved" and decided is not None and decided.override)
+        if analysis.result != derived:
+            problems.append(
+                f"{label}: result says {analysis.result}, its verdict history gives {derived}"
+            )
+        for target, items in (("why", analysis.whys), ("claim", analysis.claims)):
+            for item in items:
+                expected = _record(in_force.get((target, item.id)))
+                if item.verdict != expected:
+                    problems.append(
+                        f"{label}: the verdict on {target} {item.id} does not match its history"
+                    )
+        if derived == "approved" and decided is not None and not decided.override:
+            blockers = [
+                f"why {why.id} is rejected"
+                for why in analysis.whys
+                if why.verdict is not None and why.verdict.decision == "rejected"
+            ]
+            for claim in analysis.claims:
+                decision = claim.verdict.decision if claim.verdict is not None else None
+                contradicted = claim.check is not None and claim.check.status == "contradicted"
+                if decision == "rejected" or (contradicted and decision != "approved"):
+                    blockers.append(f"claim {claim.id}")
+            blockers += [f"timeline: {f.rule}" for f in analysis.findings if f.severity == "error"]
+            if blockers:
+                problems.append(
+                    f"{label}: approved without an override over {', '.join(blockers[:3])}"
+                )
+    overall = overall_result(results)
+    if verdict_file.result != overall:
+        problems.append(
+            f"result says {verdict_file.result}, the analyses' verdict histories give {overall}"
+        )
+    counts = _summary(results, overridden)
+    if verdict_file.summary != counts:
+        problems.append("the summary does not count the analyses' results")
+    if sorted(history_auditors) != verdict_file.auditors:
+        problems.append("the auditors listed are not the ones in the verdict history")
+    return problems
 
 
 # ---------------------------------------------------------------------------------------------
@@ -538,7 +648,9 @@ def _short(sha: str | None) -> str:
 
 
 def _cell(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|")
+    """Untrusted text (analysis, notes, repository content) for the report: visible control
+    characters, HTML escaped, one line, `|` escaped."""
+    return markdown_text(text)
 
 
 def _label(result: str) -> str:
@@ -546,20 +658,37 @@ def _label(result: str) -> str:
 
 
 def summary_line(verdict_file: VerdictFile) -> str:
-    """ "2 APPROVED, 1 REJECTED": the count of analyses per result, results that occur."""
-    parts = [
-        f"{verdict_file.summary.get(result, 0)} {_label(result)}"
-        for result in RESULTS
-        if verdict_file.summary.get(result, 0)
-    ]
+    """ "2 APPROVED, 1 REJECTED": the count of analyses per result, results that occur;
+    approvals given by override say so: "1 APPROVED (override)"."""
+    parts = []
+    for result in RESULTS:
+        count = verdict_file.summary.get(result, 0)
+        if not count:
+            continue
+        part = f"{count} {_label(result)}"
+        overridden = (
+            verdict_file.summary.get(APPROVED_BY_OVERRIDE, 0) if result == "approved" else 0
+        )
+        if overridden:
+            part += " (override)" if overridden == count else f" ({overridden} by override)"
+        parts.append(part)
     return ", ".join(parts) or "no analyses"
 
 
+def _override_label(analysis: AnalysisResult) -> str:
+    return " (override)" if _approved_by_override(analysis) else ""
+
+
 def _analysis_section(number: int, analysis: AnalysisResult) -> list[str]:
+    # Decision and title first; the reason (an override's note) follows, labelled.
+    title = _cell(analysis.title) if analysis.title else markdown_code(analysis.path)
+    reason = "**Override**" if _approved_by_override(analysis) else "Reason"
     lines = [
-        f"## {number}. {_label(analysis.result)}: {analysis.reason}",
+        f"## {number}. {_label(analysis.result)}{_override_label(analysis)}: {title}",
         "",
-        f"`{analysis.path}`" + (f": {analysis.title}" if analysis.title else ""),
+        f"{reason}: {_cell(analysis.reason)}",
+        "",
+        markdown_code(analysis.path) + (f": {_cell(analysis.title)}" if analysis.title else ""),
         f"(sha256 `{analysis.sha256[:16]}`, checked at `{_short(analysis.checked_revision)}`)",
         "",
     ]
@@ -568,10 +697,10 @@ def _analysis_section(number: int, analysis: AnalysisResult) -> list[str]:
         None,
     )
     if decision is not None:
-        lines.append(f"Decided by {decision.auditor} on {_when(decision.at)}.")
+        lines.append(f"Decided by {_cell(decision.auditor)} on {_when(decision.at)}.")
         lines.append("")
     if analysis.corrected_root_cause:
-        lines += [f"**Corrected root cause**: {analysis.corrected_root_cause}", ""]
+        lines += [f"**Corrected root cause**: {_cell(analysis.corrected_root_cause)}", ""]
     if analysis.whys:
         lines += [
             "| why | question | verdict | note | auditor |",
@@ -580,9 +709,10 @@ def _analysis_section(number: int, analysis: AnalysisResult) -> list[str]:
         for why in analysis.whys:
             verdict = why.verdict
             lines.append(
-                f"| {why.id} | {_cell(why.question)} | "
+                f"| {_cell(why.id)} | {_cell(why.question)} | "
                 f"{verdict.decision if verdict else 'no verdict'} | "
-                f"{_cell(verdict.note) if verdict else ''} | {verdict.auditor if verdict else ''} |"
+                f"{_cell(verdict.note) if verdict else ''} | "
+                f"{_cell(verdict.auditor) if verdict else ''} |"
             )
         lines.append("")
     else:
@@ -596,7 +726,7 @@ def _analysis_section(number: int, analysis: AnalysisResult) -> list[str]:
         check, verdict = claim.check, claim.verdict
         if not (check and check.status == "contradicted") and verdict is None:
             continue
-        text = f"- {claim.id} (line {claim.line}, {claim.kind})"
+        text = f"- {_cell(claim.id)} (line {claim.line}, {claim.kind})"
         if check is not None:
             text += f" {check.status}: {_cell(check.detail)}"
             if check.suggestion:
@@ -609,16 +739,20 @@ def _analysis_section(number: int, analysis: AnalysisResult) -> list[str]:
     if analysis.findings:
         lines.append("Timeline:")
         for finding in analysis.findings:
-            involved = f" ({', '.join(finding.claim_ids)})" if finding.claim_ids else ""
-            lines.append(f"- {finding.severity} `{finding.rule}`: {finding.message}{involved}")
+            involved = f" ({_cell(', '.join(finding.claim_ids))})" if finding.claim_ids else ""
+            lines.append(
+                f"- {finding.severity} {markdown_code(finding.rule)}: "
+                f"{_cell(finding.message)}{involved}"
+            )
         lines.append("")
     if analysis.overrides:
         lines.append("**Overrides**:")
         for override in analysis.overrides:
             target = override.target + (f" {override.target_id}" if override.target_id else "")
             lines.append(
-                f"- {target} approved by {override.auditor} on {_when(override.at)} over: "
-                f"{'; '.join(override.overrode)}. Note: {_cell(override.note)}"
+                f"- {_cell(target)} approved by {_cell(override.auditor)} on "
+                f"{_when(override.at)} over: {_cell('; '.join(override.overrode))}. "
+                f"Note: {_cell(override.note)}"
                 + ("" if override.in_force else " (since replaced by a later verdict)")
             )
         lines.append("")
@@ -629,21 +763,23 @@ def render_report(verdict_file: VerdictFile, *, signatures: list[str] | None = N
     """A report to paste into a ticket: the decision first, each analysis, evidence last."""
     analyses = verdict_file.analyses
     if len(analyses) == 1:
-        headline = f"{_label(analyses[0].result)}: {analyses[0].reason}"
+        only = analyses[0]
+        title = _cell(only.title) if only.title else markdown_code(only.path)
+        headline = f"{_label(only.result)}{_override_label(only)}: {title}"
     else:
         headline = f"{_label(verdict_file.result)}: {summary_line(verdict_file)}"
     resource = verdict_file.resource
     lines = [
         f"# {headline}",
         "",
-        f"**{summary_line(verdict_file)}**. Repository `{resource.repo}` at "
-        f"`{_short(resource.revision_sha)}` ({resource.revision}); "
+        f"**{summary_line(verdict_file)}**. Repository {markdown_code(resource.repo)} at "
+        f"`{_short(resource.revision_sha)}` ({_cell(resource.revision)}); "
         f"checks {verdict_file.verifier.checks_version}, whys {verdict_file.verifier.version}.",
-        f"Audited by {', '.join(verdict_file.auditors) or 'nobody yet'}; "
+        f"Audited by {_cell(', '.join(verdict_file.auditors)) or 'nobody yet'}; "
         f"latest verdict {_when(verdict_file.time_verified)}.",
     ]
     if signatures:
-        lines.append(f"Signed: {', '.join(f'`{name}`' for name in signatures)}.")
+        lines.append(f"Signed: {', '.join(markdown_code(name) for name in signatures)}.")
     lines.append("")
     for number, analysis in enumerate(analyses, start=1):
         lines += _analysis_section(number, analysis)
@@ -655,7 +791,8 @@ def render_report(verdict_file: VerdictFile, *, signatures: list[str] | None = N
             f"{total} credential-like value{'s' if total != 1 else ''} removed from this export:",
         ]
         lines += [
-            f"- {item.count} {item.kind} in `{item.where}`" for item in verdict_file.redactions
+            f"- {item.count} {item.kind} in {markdown_code(item.where)}"
+            for item in verdict_file.redactions
         ]
         lines.append("")
     evidence = [
@@ -681,8 +818,8 @@ def render_report(verdict_file: VerdictFile, *, signatures: list[str] | None = N
                 targets.append(target)
         for (analysis_number, _, _, _), (ids, targets, item) in rows.items():
             lines.append(
-                f"| {analysis_number} | {', '.join(ids)} | {', '.join(targets)} | {item.kind} | "
-                f"`{_short(item.revision)}` | {_cell(item.summary)} | "
+                f"| {analysis_number} | {', '.join(ids)} | {_cell(', '.join(targets))} | "
+                f"{item.kind} | `{_short(item.revision)}` | {_cell(item.summary)} | "
                 f"`{item.digest.sha256[:16]}` |"
             )
         lines.append("")
@@ -706,6 +843,14 @@ class ExportResult:
         return [self.json_path, self.report_path, *self.signatures]
 
 
+def _same_file(first: Path, second: Path) -> bool:
+    """Whether two paths name one file (through links, `..` or hard links)."""
+    try:
+        return first.exists() and second.exists() and first.samefile(second)
+    except OSError:
+        return False
+
+
 def report_path_for(json_path: Path) -> Path:
     return (
         json_path.with_suffix(".md")
@@ -720,17 +865,23 @@ def write_export(
     *,
     sign_key: Path | None = None,
     sign_with_git_key: bool = False,
+    keep: Sequence[Path] = (),
 ) -> ExportResult:
     """Write OUT (verdict file), OUT's .md report and, when asked, a signature.
 
     Re-exporting an unchanged session rewrites identical bytes and keeps existing signatures;
     when the bytes change, the old signatures no longer match and are removed.
     """
-    from whys.core.session import atomic_write_bytes  # session imports this module
-
     out = Path(out)
     if out.suffix.lower() == ".md":
         raise BadInputError(f"{out}: the verdict file is JSON; the .md report is written beside it")
+    for written in (out, report_path_for(out)):
+        for precious in keep:
+            if _same_file(written, Path(precious)):
+                raise BadInputError(
+                    f"refusing to export to {written}: it is the session file {precious} "
+                    "(choose another -o)"
+                )
     verdict_file = build_verdict_file(session, CHECKS_VERSION)
     data = canonical_json(verdict_file)
     try:
@@ -757,6 +908,9 @@ def write_export(
     return result
 
 
-def export_session(session: Session, out: Path, *, sign_key: Path | None = None) -> list[Path]:
-    """The files one export wrote (verdict file, report, signatures): used by the workbench."""
-    return write_export(session, out, sign_key=sign_key).paths
+def export_session(
+    session: Session, out: Path, *, sign_key: Path | None = None, keep: Sequence[Path] = ()
+) -> list[Path]:
+    """The files one export wrote (verdict file, report, signatures): used by the workbench.
+    `keep`: files the export must never overwrite (the session's own file)."""
+    return write_export(session, out, sign_key=sign_key, keep=keep).paths

@@ -15,7 +15,7 @@ import os
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,6 +26,7 @@ from rich.text import Text
 from textual import actions, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.containers import Horizontal
 from textual.dom import DOMNode
 from textual.screen import ModalScreen
@@ -40,22 +41,26 @@ from textual.widgets import (
     Tree,
 )
 
-from whys.core.models import Analysis, AnalysisAudit, CommitInfo, Evidence, Session
+from whys.core.models import Analysis, AnalysisAudit, Evidence, Session
 from whys.core.repo import GitRepo
 from whys.core.session import SessionStore, default_auditor
+from whys.core.textsafe import visible, visible_line
+from whys.core.timeline_view import TimelineRequest, build_timeline
 from whys.core.verdict import approval_blockers
 from whys.errors import VerdictRuleError, WhysError
 from whys.tui import messages, view
-from whys.tui.commands import COMMANDS, WhysCommands, bindings
+from whys.tui.commands import COMMANDS, PaletteEntry, WhysCommands, bindings, palette_entries
 from whys.tui.keymap import keymap_files, load_keymap
+from whys.tui.screens.blame import BlameRequest, BlameScreen
 from whys.tui.screens.commit_view import CommitScreen
 from whys.tui.screens.evidence import EvidenceScreen
 from whys.tui.screens.export import ExportDialog, ExportRequest
 from whys.tui.screens.file_view import FileScreen
 from whys.tui.screens.help import HelpScreen
-from whys.tui.screens.incident import IncidentAnswer, IncidentDialog, show_moment
+from whys.tui.screens.incident import IncidentAnswer, IncidentDialog
 from whys.tui.screens.verdict import (
     AnalysisVerdictDialog,
+    CommentDialog,
     NoteDialog,
     OverrideDialog,
     VerdictAnswer,
@@ -63,18 +68,26 @@ from whys.tui.screens.verdict import (
 from whys.tui.widgets.claims_table import ClaimsTable
 from whys.tui.widgets.grep_panel import GrepPanel, hit_location
 from whys.tui.widgets.outline import NodeRef, Outline, OutlineTree
-from whys.tui.widgets.timeline import TimelineData, TimelinePanel
+from whys.tui.widgets.timeline import TimelinePanel
 from whys.tui.widgets.why_text import WhyText
 
 PANELS = ("why", "grep", "timeline")
 HIT_BATCH_SECONDS = 0.05
 UI_SAVE_DELAY = 0.4
-HISTORY_LIMIT = 100_000
 MAX_HITS = 1000
 EVIDENCE_SHOWN = 3
 WORKER_NICENESS = 10
-# Actions that act on the main screen; inside a dialog they stay quiet.
-MAIN_SCREEN_ACTIONS = {command.action.split("(")[0] for command in COMMANDS} - {"quit", "help"}
+# Actions that act on the main screen; inside a dialog they stay quiet. The editor and the
+# clipboard also act from the file, commit and blame views.
+MAIN_SCREEN_ACTIONS = {command.action.split("(")[0] for command in COMMANDS} - {
+    "quit",
+    "help",
+    "open_editor",
+    "copy",
+}
+MAIN_SCREEN_ACTIONS |= {"panel_action"}
+# The panels' own bindings, also offered in the palette and the help.
+PANEL_BINDINGS: tuple[Binding, ...] = (*ClaimsTable.BINDINGS, *TimelinePanel.BINDINGS)  # type: ignore[assignment]
 
 
 class WhysApp(App[int]):
@@ -113,6 +126,8 @@ class WhysApp(App[int]):
         self._timeline_analysis: int | None = None
         self._scan_analysis: int | None = None
         self._restoring = True
+        self._save_error: str | None = None
+        self._quit_warned = False
         known = {command.binding_id for command in COMMANDS}
         known |= {b.id for b in (*ClaimsTable.BINDINGS, *TimelinePanel.BINDINGS) if b.id}  # type: ignore[union-attr]
         self._user_keymap, self._keymap_problems = load_keymap(known)
@@ -132,7 +147,9 @@ class WhysApp(App[int]):
                     yield GrepPanel(id="grep-panel")
                 with TabPane("Timeline", id="timeline"):
                     yield TimelinePanel(id="timeline-panel")
-        yield Static(id="status")
+        with Horizontal(id="status-bar"):
+            yield Static(id="status")
+            yield Static(view.legend(), id="legend")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -171,6 +188,11 @@ class WhysApp(App[int]):
             )
             self._last_search = {key: str(value) for key, value in grep_state.items()}
         panel = state.get("panel")
+        filter_text = state.get("filter")
+        if isinstance(filter_text, str) and filter_text:
+            self.query_one(Outline).set_filter(filter_text)
+            if ref is not None:
+                self.query_one(Outline).select(ref)
         if ref is not None:
             self._show_selection(ref)
         if panel in PANELS:
@@ -190,9 +212,30 @@ class WhysApp(App[int]):
     def _restored(self) -> None:
         self._restoring = False
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: Any = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every notification goes through here: its text is content, never markup, with
+        control characters made visible (it often quotes a file, a subject, an analysis)."""
+        super().notify(
+            visible(message),
+            title=visible_line(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
+
     def on_resize(self) -> None:
         # At 80 columns the footer needs every cell for the workbench's own keys.
-        self.query_one(Footer).show_command_palette = self.size.width >= 110
+        footer = self.query_one(Footer)
+        footer.show_command_palette = self.size.width >= 110
+        footer.compact = self.size.width < 110
 
     # -- selection (kept in the session's ui state) ------------------------------------
 
@@ -241,13 +284,30 @@ class WhysApp(App[int]):
         try:
             self.store.set_ui_state(self.store.session.ui)
         except WhysError as error:
-            self.notify(error.message, title="session not saved", severity="error")
+            self._store_failed(error, "session not saved")
+            return
         self._after_save()
+
+    def _store_failed(self, error: WhysError, title: str) -> bool:
+        """A session change raised. When the change is in memory but the file could not be
+        written (read-only folder, full disk), say so in the status bar until a save works,
+        and return True: the screen shows the change, and the next change retries the save."""
+        unsaved = self.store.unsaved
+        if unsaved:
+            self._save_error = error.message
+            title = "session NOT saved"
+        self.notify(error.message, title=title, severity="error", timeout=10)
+        self._show_status()
+        return unsaved
 
     def _after_save(self) -> None:
         """When another process (a `whys verdict`, a second workbench) saved this session
         while it was open, the store merged their verdicts and evidence into ours and kept
         their file aside: say so, once per copy, and show the merged marks."""
+        if self._save_error is not None and not self.store.unsaved:
+            self._save_error = None
+            self.notify("the session is saved again", title="session saved", timeout=4)
+            self._show_status()
         kept = self.store.superseded[self._superseded_shown :]
         self._superseded_shown = len(self.store.superseded)
         for path in kept:
@@ -294,12 +354,86 @@ class WhysApp(App[int]):
 
     @on(Tree.NodeSelected, "#outline-tree")
     def _outline_opened(self, event: Tree.NodeSelected) -> None:
-        ref = event.node.data
+        """Enter on a row: an analysis or the "claims outside any why" group expands or
+        collapses; a why or claim opens its text (expanding a collapsed why first)."""
+        node = event.node
+        ref = node.data
         if ref is None or ref.kind == "analysis":
-            event.node.toggle()
+            node.toggle()
             return
+        if node.children and not node.is_expanded:
+            node.expand()
         self._open_panel("why")
         self.call_after_refresh(self.query_one(WhyText).focus)
+
+    # -- the outline filter and the review queue ------------------------------------------
+
+    def action_filter(self) -> None:
+        self.query_one(Outline).open_filter()
+
+    @on(Outline.FilterChanged)
+    def _filter_changed(self, message: Outline.FilterChanged) -> None:
+        state = dict(self.store.session.ui)
+        state["filter"] = message.text
+        self.store.session.ui = state
+        self._save_ui()
+
+    def action_next_claim(self, wanted: str, step: int) -> None:
+        """Move to the next (step 1) or previous (-1) claim that is contradicted, or that
+        has no verdict yet, after the selection, across analyses, wrapping round."""
+        session = self.store.session
+        queue = [
+            NodeRef("claim", index, claim.id)
+            for index, audit in enumerate(session.analyses)
+            for claim in audit.analysis.claims
+            if self._claim_wanted(audit, claim.id, wanted)
+        ]
+        if not queue:
+            what = "contradicted claim" if wanted == "contradicted" else "claim without a verdict"
+            self.notify(f"No {what} left.", title="review", timeout=4)
+            return
+        order = {
+            NodeRef("claim", index, claim.id): position
+            for position, (index, claim) in enumerate(
+                (index, claim)
+                for index, audit in enumerate(session.analyses)
+                for claim in audit.analysis.claims
+            )
+        }
+        here = self.selection
+        anchor = self._queue_anchor(here, order)
+        after = [ref for ref in queue if (order[ref] - anchor) * step > 0]
+        target = (after[0] if step > 0 else after[-1]) if after else queue[0 if step > 0 else -1]
+        outline = self.query_one(Outline)
+        if not outline.select(target):
+            # Hidden by the filter: clear it, the queue goes over every claim.
+            outline.set_filter("")
+            self._filter_changed(Outline.FilterChanged(""))
+            outline.select(target)
+        self._save_ui(target)
+        self._show_selection(target)
+        position = queue.index(target) + 1
+        self.notify(f"{target.item}: {position} of {len(queue)}", title="review", timeout=2)
+
+    def _claim_wanted(self, audit: AnalysisAudit, claim_id: str, wanted: str) -> bool:
+        if wanted == "contradicted":
+            return view.claim_status(audit, claim_id) == "contradicted"
+        return view.latest_verdict(audit, "claim", claim_id) is None
+
+    def _queue_anchor(self, here: NodeRef | None, order: dict[NodeRef, int]) -> float:
+        """Where the selection sits among the claims: a why or analysis row sits just
+        before its first claim."""
+        if here is None:
+            return -0.5
+        if here in order:
+            return order[here]
+        audit = self._audit(here.analysis)
+        claims = audit.analysis.claims if audit else []
+        first = next((c.id for c in claims if here.kind == "analysis" or c.why == here.item), None)
+        if first is not None:
+            return order[NodeRef("claim", here.analysis, first)] - 0.5
+        before = [position for ref, position in order.items() if ref.analysis <= here.analysis]
+        return max(before, default=-1) + 0.5
 
     def _show_selection(self, ref: NodeRef) -> None:
         audit = self._audit(ref.analysis)
@@ -353,16 +487,19 @@ class WhysApp(App[int]):
         return self._file_lines[index]
 
     def _show_detail(self, audit: AnalysisAudit, ref: NodeRef) -> None:
+        shown, line = view.shown, view.shown_line
         detail = Text()
         if ref.kind == "claim":
             claim = next((c for c in audit.analysis.claims if c.id == ref.item), None)
             check = view.check_for(audit, ref.item or "")
             if claim is not None:
                 detail.append_text(view.status_mark(check.status if check else None))
-                detail.append(f" {claim.id} · line {claim.line} · {claim.kind} · ", style="bold")
-                detail.append(check.detail if check else self._not_checked(audit))
+                detail.append_text(
+                    line(f" {claim.id} · line {claim.line} · {claim.kind} · ", "bold")
+                )
+                detail.append_text(shown(check.detail if check else self._not_checked(audit)))
                 if check and check.suggestion:
-                    detail.append(f"\n  suggestion: {check.suggestion}", style="italic")
+                    detail.append_text(shown(f"\n  suggestion: {check.suggestion}", "italic"))
                 verdict = view.latest_verdict(audit, "claim", claim.id)
                 if verdict:
                     detail.append("\n  ")
@@ -371,7 +508,7 @@ class WhysApp(App[int]):
             verdict = view.latest_verdict(audit, "why", ref.item)
             claims = view.claims_of_why(audit, ref.item)
             evidence = [e for e in audit.evidence if e.why == ref.item]
-            detail.append(f"Why {ref.item}: ", style="bold")
+            detail.append_text(line(f"Why {ref.item}: ", "bold"))
             detail.append(f"{len(claims)} claims, {len(evidence)} evidence items. ")
             if verdict:
                 detail.append_text(view.verdict_line(verdict))
@@ -382,21 +519,20 @@ class WhysApp(App[int]):
                 if claim_verdict is not None and claim_verdict.override:
                     detail.append(f"\n  {claim.id}: ")
                     detail.append_text(view.verdict_line(claim_verdict))
-            shown = evidence[-EVIDENCE_SHOWN:]
+            shown_items = evidence[-EVIDENCE_SHOWN:]
             # One row each, so the pane (a few rows high) still has room for the hint.
-            room = max(self.query_one("#claim-detail", Static).size.width - 16, 30)
-            for item in shown:
-                detail.append(
-                    f"\n  📎 {item.kind}: {view.one_line(item.summary, room)}", style="dim"
-                )
+            room = max(self.query_one("#claim-detail", Static).size.width - 8, 30)
+            for item in shown_items:
+                detail.append("\n  📎 ", style="dim")
+                detail.append_text(line(view.evidence_sentence(item), "dim", limit=room))
             if evidence:
-                more = len(evidence) - len(shown)
+                more = len(evidence) - len(shown_items)
                 lead = f"{more} more; " if more > 0 else ""
-                detail.append(f"\n  ({lead}E lists all and detaches)", style="dim italic")
+                detail.append(f"\n  ({lead}E lists all, comments and detaches)", style="dim italic")
         else:
             analysis = audit.analysis
             verdict = view.latest_verdict(audit, "analysis", None)
-            detail.append(Path(analysis.path).name, style="bold")
+            detail.append_text(line(Path(analysis.path).name, "bold"))
             detail.append(f"  {len(analysis.whys)} whys, {len(analysis.claims)} claims  ")
             detail.append(view.status_counts(audit))
             if checking := self._not_checked(audit, quiet=True):
@@ -406,20 +542,25 @@ class WhysApp(App[int]):
                 detail.append_text(view.verdict_line(verdict))
             incident = analysis.incident
             window = " → ".join(
-                show_moment(moment) for moment in (incident.start, incident.end) if moment
+                view.show_time(moment) for moment in (incident.start, incident.end) if moment
             )
-            detail.append(
-                f"\n  incident {window or 'not stated'} · deployed "
-                f"{incident.deployed_revision or 'not stated'} (i corrects it)",
-                style="dim",
+            detail.append("\n  ")
+            detail.append_text(
+                line(
+                    f"incident {window or 'not stated'} · deployed "
+                    f"{incident.deployed_revision or 'not stated'} (i corrects it)",
+                    "dim",
+                )
             )
             for finding in audit.findings:
                 style = "red3" if finding.severity == "error" else "dark_orange3"
-                detail.append(f"\n  ⚠ {finding.rule}: {finding.message}", style=style)
+                detail.append("\n  ")
+                detail.append_text(line(f"⚠ {finding.rule}: {finding.message}", style))
             if not analysis.whys:
                 detail.append("\n  No why chain was found in this analysis.", style="dark_orange3")
             for warning in analysis.warnings[:3]:
-                detail.append(f"\n  note: {warning}", style="dim")
+                detail.append("\n  ")
+                detail.append_text(line(f"note: {warning}", "dim"))
         self.query_one("#claim-detail", Static).update(detail)
 
     def _not_checked(self, audit: AnalysisAudit, *, quiet: bool = False) -> str:
@@ -461,6 +602,7 @@ class WhysApp(App[int]):
 
     def _open_panel(self, panel: str, *, save: bool = True) -> None:
         self.query_one(TabbedContent).active = panel
+        self._widen_panels(panel)
         if panel == "timeline":
             self._load_timeline()
         if save:
@@ -476,16 +618,45 @@ class WhysApp(App[int]):
             return
         if "timeline" in self._busy and self._scan_analysis == index:
             return
-        self._start_timeline_scan("", "")
+        saved = self._timeline_state()
+        if saved.get("analysis") == index:
+            self._start_timeline_scan(str(saved.get("pickaxe", "")), str(saved.get("path", "")))
+        else:
+            self._start_timeline_scan("", "")
+
+    def _timeline_state(self) -> dict[str, Any]:
+        """The timeline as the session keeps it: analysis, pickaxe, path, zoom and pan."""
+        state = self.store.session.ui.get("timeline")
+        return dict(state) if isinstance(state, dict) else {}
+
+    def _save_timeline_state(self, **changes: Any) -> None:
+        state = dict(self.store.session.ui)
+        state["timeline"] = {**self._timeline_state(), **changes}
+        self.store.session.ui = state
+        self._save_ui()
+
+    @on(TimelinePanel.ViewChanged)
+    def _timeline_view_changed(self, message: TimelinePanel.ViewChanged) -> None:
+        if self._timeline_analysis is None:
+            return
+        self._save_timeline_state(
+            analysis=self._timeline_analysis,
+            view=[message.start.isoformat(), message.end.isoformat()],
+        )
 
     @on(TabbedContent.TabActivated, "#panels")
     def _tab_changed(self, event: TabbedContent.TabActivated) -> None:
         panel = event.pane.id or "why"
+        self._widen_panels(panel)
         if panel == "timeline":
             self._load_timeline()
         if self.store.session.ui.get("panel") != panel:
             self._save_ui()
         self._refresh_availability()
+
+    def _widen_panels(self, panel: str) -> None:
+        """Grep hits and the timeline need width more than the outline does."""
+        self.screen_stack[0].set_class(panel != "why", "-wide-panels")
 
     # A pane switched to becomes visible on the next refresh; focus can land only then.
 
@@ -526,13 +697,16 @@ class WhysApp(App[int]):
             ),
             ("tab", "next panel", "", "Move focus between the outline and the panels", ""),
             ("ctrl+p", "palette", "", "Every action as 'group: action'", ""),
+            ("space", "expand", "", "Expand or collapse the outline row", ""),
+            ("m", "comment", "evidence.comment", "In the evidence list: comment on an item", ""),
+            ("x", "attach", "blame.attach", "In the blame view: attach the blamed range", ""),
         ]
         for command in COMMANDS:
             key = self._user_keymap.get(command.binding_id, command.key_display or command.key)
             _namespace, name, parameters = actions.parse(command.action)
             reason = self.unavailable_reason(name, parameters) or ""
             rows.append((key, command.footer, command.binding_id, command.tooltip, reason))
-        for binding in (*ClaimsTable.BINDINGS, *TimelinePanel.BINDINGS):
+        for binding in PANEL_BINDINGS:
             key = self._user_keymap.get(binding.id or "", binding.key)  # type: ignore[union-attr]
             key = self.get_key_display(Binding(key.split(",")[0], ""))
             rows.append(
@@ -565,10 +739,39 @@ class WhysApp(App[int]):
     def run_palette_action(self, action: str) -> None:
         self.call_later(self.run_action, action)
 
+    def _dialog_open(self) -> bool:
+        """A dialog or view is over the workbench. The command palette does not count: it
+        runs the workbench's actions, so they must stay available under it."""
+        return any(
+            isinstance(screen, ModalScreen) and not isinstance(screen, CommandPalette)
+            for screen in self.screen_stack[1:]
+        )
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in MAIN_SCREEN_ACTIONS and isinstance(self.screen, ModalScreen):
+        if action in MAIN_SCREEN_ACTIONS and self._dialog_open():
             return False
         return None if self.unavailable_reason(action, parameters) else True
+
+    def palette_entries(self) -> list[PaletteEntry]:
+        return palette_entries(list(PANEL_BINDINGS))
+
+    def palette_reason(self, action: str) -> str | None:
+        """Why a palette entry does not apply now (it is listed greyed); None when it does."""
+        _namespace, name, parameters = actions.parse(action)
+        if name in MAIN_SCREEN_ACTIONS and self._dialog_open():
+            return "Close the dialog first."
+        return self.unavailable_reason(name, parameters)
+
+    def action_panel_action(self, binding_id: str) -> None:
+        """A panel's own binding run from the palette: open its panel, then run it there."""
+        binding = next(b for b in PANEL_BINDINGS if b.id == binding_id)
+        if binding_id.startswith("claims."):
+            self.action_claims()
+            target: Any = self.query_one(ClaimsTable)
+        else:
+            self._open_panel("timeline")
+            target = self.query_one(TimelinePanel)
+        self.call_after_refresh(self.run_action, binding.action, target)
 
     def unavailable_reason(self, action: str, parameters: tuple[object, ...] = ()) -> str | None:
         """Why an action does not apply right now (its binding is greyed out); None when it
@@ -591,6 +794,12 @@ class WhysApp(App[int]):
             ]
             if unchecked:
                 return self._unchecked_reason(unchecked[0], "Export")
+        if action == "blame" and self._blame_target() is None:
+            return "Select a lines claim in the outline, or a grep hit (/), to blame its lines."
+        if action == "open_editor" and self._cited_place() is None:
+            return "Select a claim that cites a file, a grep hit or a blame line first."
+        if action == "copy" and self._copy_target() is None:
+            return "Select a commit, a claim that cites a file or commit, or a grep hit first."
         if action == "attach" and self._attachable() is None:
             return "Nothing to attach: highlight a grep hit (/) or a timeline commit (t) first."
         if action == "evidence":
@@ -675,10 +884,15 @@ class WhysApp(App[int]):
             if elapsed >= 1:
                 line.append(f" {elapsed:.0f}s", style="dim")
             line.append("  (esc cancels)", style="dim")
+        elif self.store.unsaved:
+            line = view.shown_line(
+                f"NOT SAVED: {self._save_error or 'the last change was not written'} "
+                "(every change retries)",
+                "bold white on red3",
+            )
         else:
-            line = Text(
-                f"auditor {self.auditor} · saved to {self.store.path.name}",
-                style="dim",
+            line = view.shown_line(
+                f"auditor {self.auditor} · saved to {self.store.path.name}", "dim"
             )
             if self.store.superseded:
                 line.append(
@@ -877,6 +1091,18 @@ class WhysApp(App[int]):
         ref = self.selection
         self._scan_analysis = ref.analysis if ref is not None else 0
         self._scan_id += 1
+        saved = self._timeline_state()
+        same = (
+            saved.get("analysis") == self._scan_analysis
+            and saved.get("pickaxe", "") == pickaxe
+            and saved.get("path", "") == path
+        )
+        # A new query starts from the fitted view; the same one resumes the saved zoom.
+        view_state = saved.get("view") if same else None
+        self._save_timeline_state(
+            analysis=self._scan_analysis, pickaxe=pickaxe, path=path, view=view_state
+        )
+        self.query_one(TimelinePanel).fill(pickaxe, path)
         what = f"pickaxe -S {pickaxe!r}" if pickaxe else "history"
         cancel = self._begin("timeline", f"scanning {what}…")
         self.query_one(TimelinePanel).set_status(
@@ -930,8 +1156,19 @@ class WhysApp(App[int]):
         if audit is not None:
             label += f" of {view.one_line(Path(audit.analysis.path).stem, 24)}"
         label += " — cancelled" if message.cancelled else ""
-        self.query_one(TimelinePanel).show(message.data, label)
+        self.query_one(TimelinePanel).show(message.data, label, self._saved_view())
         self._refresh_availability()
+
+    def _saved_view(self) -> tuple[datetime, datetime] | None:
+        saved = self._timeline_state()
+        moments = saved.get("view")
+        if saved.get("analysis") != self._scan_analysis or not isinstance(moments, list):
+            return None
+        try:
+            start, end = (datetime.fromisoformat(str(moment)) for moment in moments)
+        except ValueError:
+            return None
+        return (start, end) if start < end else None
 
     @on(TimelinePanel.CommitOpened)
     def _commit_opened(self, message: TimelinePanel.CommitOpened) -> None:
@@ -1034,8 +1271,8 @@ class WhysApp(App[int]):
         try:
             self.store.attach_evidence(index, evidence)
         except WhysError as error:
-            self.notify(error.message, title="not attached", severity="error")
-            return
+            if not self._store_failed(error, "not attached"):
+                return
         self._after_save()
         where = f"why {evidence.why}" if evidence.why else "the analysis"
         self.notify(f"attached to {where}: {evidence.summary}", title="evidence", timeout=4)
@@ -1054,7 +1291,227 @@ class WhysApp(App[int]):
         why = self._current_why()
         if ref is None or why is None:
             return
-        self.push_screen(EvidenceScreen(ref.analysis, why, self._evidence_of(ref.analysis, why)))
+        self.push_screen(
+            EvidenceScreen(
+                ref.analysis,
+                why,
+                self._evidence_of(ref.analysis, why),
+                self._evidence_comments(ref.analysis),
+            )
+        )
+
+    # Comments on evidence live in the session (its ui state, keyed by analysis path and
+    # evidence id) until the Evidence model has a field for them.
+
+    def _evidence_comments(self, index: int) -> dict[str, str]:
+        audit = self._audit(index)
+        every = self.store.session.ui.get("evidence_comments")
+        if audit is None or not isinstance(every, dict):
+            return {}
+        comments = every.get(audit.analysis.path)
+        return {str(k): str(v) for k, v in comments.items()} if isinstance(comments, dict) else {}
+
+    @on(EvidenceScreen.CommentRequested)
+    def _comment_requested(self, message: EvidenceScreen.CommentRequested) -> None:
+        audit = self._audit(message.analysis_index)
+        if audit is None:
+            return
+        current = self._evidence_comments(message.analysis_index).get(message.evidence_id, "")
+
+        def save(comment: str | None) -> None:
+            if comment is None:
+                return
+            state = dict(self.store.session.ui)
+            every = dict(state.get("evidence_comments") or {})
+            comments = dict(every.get(audit.analysis.path) or {})
+            if comment:
+                comments[message.evidence_id] = comment
+            else:
+                comments.pop(message.evidence_id, None)
+            every[audit.analysis.path] = comments
+            state["evidence_comments"] = every
+            self.store.session.ui = state
+            self._save_ui(now=True)
+            screen = self.screen
+            if isinstance(screen, EvidenceScreen):
+                screen.show(
+                    self._evidence_of(screen.analysis_index, screen.why),
+                    self._evidence_comments(screen.analysis_index),
+                )
+            self.notify("comment saved" if comment else "comment removed", timeout=3)
+
+        self.push_screen(CommentDialog(f"evidence {message.evidence_id}", current), save)
+
+    # -- files: the editor, the clipboard, blame -------------------------------------------
+
+    def _selected_claim(self) -> tuple[Any, Any] | None:
+        ref = self.selection
+        audit = self._audit()
+        if ref is None or audit is None or ref.kind != "claim":
+            return None
+        claim = next((c for c in audit.analysis.claims if c.id == ref.item), None)
+        return (claim, view.check_for(audit, claim.id)) if claim is not None else None
+
+    def _cited_place(self) -> tuple[str, int] | None:
+        """The file and line the auditor points at: the blame line or file line in view, the
+        highlighted grep hit, or the file the selected claim cites."""
+        screen = self.screen
+        if isinstance(screen, BlameScreen):
+            line = screen.highlighted_line
+            return (screen.request.path, line.line) if line is not None else None
+        if isinstance(screen, FileScreen):
+            option = screen.query_one(OptionList).highlighted
+            return screen.path, (option + 1 if option is not None else screen.line)
+        if self._dialog_open():
+            return None
+        if self.current_panel == "grep":
+            hit = self.query_one(GrepPanel).highlighted_hit
+            if hit is not None:
+                path, line, _text = hit_location(hit)
+                return path, line
+        selected = self._selected_claim()
+        if selected is not None:
+            return view.cited_location(*selected)
+        return None
+
+    def _copy_target(self) -> str | None:
+        """What `y` copies: a commit SHA where a commit is selected, else path:line."""
+        screen = self.screen
+        if isinstance(screen, BlameScreen):
+            line = screen.highlighted_line
+            return line.sha if line is not None else None
+        if isinstance(screen, CommitScreen):
+            return screen.sha
+        if not self._dialog_open() and self.current_panel == "timeline":
+            option = self.query_one(TimelinePanel).commit_list.highlighted_option
+            if option is not None and option.id:
+                return option.id
+        if not self._dialog_open() and self.current_panel != "grep":
+            selected = self._selected_claim()
+            if selected is not None:
+                sha = view.cited_commit(*selected)
+                if sha:
+                    return sha
+        place = self._cited_place()
+        return f"{place[0]}:{place[1]}" if place is not None else None
+
+    def action_copy(self) -> None:
+        text = self._copy_target()
+        if text is None:
+            return
+        # OSC 52: the terminal puts it on the clipboard, over ssh and tmux too.
+        self.copy_to_clipboard(text)
+        self.notify(f"copied {text}", title="clipboard", timeout=3)
+
+    def action_open_editor(self) -> None:
+        import shlex
+        import subprocess
+
+        from textual.app import SuspendNotSupported
+
+        place = self._cited_place()
+        if place is None:
+            return
+        path, line = place
+        root = self.repo.root.resolve()
+        target = (root / path).resolve()
+        if not target.is_relative_to(root) or not target.is_file():
+            self.notify(f"{path} is not a file in the working tree", severity="warning")
+            return
+        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+        # An absolute path never reads as an option, whatever the repository named the file.
+        argv = [*shlex.split(editor), f"+{max(line, 1)}", str(target)]
+        try:
+            try:
+                with self.suspend():
+                    subprocess.run(argv, check=False)
+            except SuspendNotSupported:
+                # No terminal to hand over (a headless run): the editor runs detached.
+                subprocess.run(
+                    argv,
+                    check=False,
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+        except OSError as error:
+            self.notify(f"cannot run {editor}: {error.strerror or error}", severity="error")
+            return
+        self.notify(f"back from {Path(argv[0]).name} ({path}:{line})", timeout=3)
+
+    def _blame_target(self) -> BlameRequest | None:
+        """The lines to blame: the highlighted grep hit (with a few lines around it) or the
+        selected lines claim's range, at the revision they were found at."""
+        if self._dialog_open():
+            return None
+        if self.current_panel == "grep":
+            hit = self.query_one(GrepPanel).highlighted_hit
+            if hit is not None:
+                path, line, _text = hit_location(hit)
+                revision = self._last_search.get("revision") or self._revision()
+                return BlameRequest(path, max(line - 3, 1), line + 3, revision, line)
+        selected = self._selected_claim()
+        if selected is None:
+            return None
+        claim, check = selected
+        place = view.cited_location(claim, check)
+        if place is None or claim.kind not in ("lines", "symbol"):
+            return None
+        start = claim.line_start or place[1]
+        end = max(claim.line_end or start, start)
+        return BlameRequest(place[0], start, end, self._revision(), start)
+
+    def action_blame(self) -> None:
+        request = self._blame_target()
+        if request is None:
+            return
+        self._begin("blame", f"blaming {request.path}:{request.start}-{request.end}…")
+        self._load_blame(request)
+
+    @work(thread=True, exclusive=True, group="blame", exit_on_error=False)
+    def _load_blame(self, request: BlameRequest) -> None:
+        with self._failure_reported("blame", "blame failed") as outcome:
+            sha = self.repo.resolve_revision(request.revision)
+            data = self.repo.read_file(sha, request.path)
+            if data is None:
+                raise WhysError(f"{request.path} does not exist at {sha[:9]}")
+            length = max(len(data.splitlines()), 1)
+            start = min(request.start, length)
+            end = min(max(request.end, start), length)
+            ignore = ignore_revs_file(self.repo.root)
+            lines = self.repo.blame(
+                sha,
+                request.path,
+                start,
+                end,
+                ignore_revs_file=self.repo.root / ignore if ignore else None,
+            )
+        if outcome.failed:
+            return
+        pinned = BlameRequest(request.path, start, end, sha, request.focus_line)
+        self.post_message(messages.BlameLoaded(pinned, lines, ignore))
+
+    @on(messages.BlameLoaded)
+    def _blame_loaded(self, message: messages.BlameLoaded) -> None:
+        self._end("blame")
+        self.push_screen(BlameScreen(message.request, message.lines, message.ignore_revs_file))
+
+    @on(BlameScreen.AttachRequested)
+    def _attach_blame(self, message: BlameScreen.AttachRequested) -> None:
+        target = self._evidence_target()
+        if target is None:
+            return
+        request = message.request
+        query: dict[str, Any] = {
+            "op": "blame",
+            "path": request.path,
+            "start": request.start,
+            "end": request.end,
+        }
+        if message.ignore_revs_file:
+            query["ignore_revs_file"] = message.ignore_revs_file
+        self._begin("attach", f"pinning blame of {request.path}:{request.start}-{request.end}…")
+        self._collect(query, request.revision, target, None)
 
     @on(EvidenceScreen.DetachRequested)
     def _detach_requested(self, message: EvidenceScreen.DetachRequested) -> None:
@@ -1067,8 +1524,8 @@ class WhysApp(App[int]):
         try:
             self.store.detach_evidence(message.analysis_index, message.evidence_id)
         except WhysError as error:
-            self.notify(error.message, title="not detached", severity="error")
-            return
+            if not self._store_failed(error, "not detached"):
+                return
         self._after_save()
         if item is not None:
             self.notify(
@@ -1118,7 +1575,7 @@ class WhysApp(App[int]):
                 try:
                     self.store.set_corrected_root_cause(ref.analysis, answer.corrected_root_cause)
                 except WhysError as error:
-                    self.notify(error.message, severity="error")
+                    self._store_failed(error, "root cause not saved")
             self._record(target, answer)
 
         self.push_screen(
@@ -1154,7 +1611,9 @@ class WhysApp(App[int]):
                 self.notify(error.message, title="verdict refused", severity="error")
             return
         except WhysError as error:
-            self.notify(error.message, title="verdict not recorded", severity="error")
+            if not self._store_failed(error, "verdict not recorded"):
+                return
+            self._refresh_marks()
             return
         what = "analysis" if ref.kind == "analysis" else f"{ref.kind} {ref.item}"
         suffix = " (override)" if verdict.override else ""
@@ -1236,8 +1695,8 @@ class WhysApp(App[int]):
                     deployed_revision=answer.deployed_revision,
                 )
             except WhysError as error:
-                self.notify(error.message, title="incident not saved", severity="error")
-                return
+                if not self._store_failed(error, "incident not saved"):
+                    return
             self._after_save()
             self.notify("incident window saved; checking again", timeout=3)
             self._timeline_analysis = None
@@ -1297,8 +1756,8 @@ class WhysApp(App[int]):
         try:
             record_in_session(self.store, message.checked)
         except WhysError as error:
-            self.notify(error.message, title="checks not saved", severity="error")
-            return
+            if not self._store_failed(error, "checks not saved"):
+                return
         self._file_lines.clear()
         session = self.store.session
         outline = self.query_one(Outline)
@@ -1349,9 +1808,35 @@ class WhysApp(App[int]):
         if self._ui_save_timer is not None:
             self._ui_save_timer.stop()
             self._write_ui()
+        if self.store.unsaved and not self._quit_warned:
+            # Say it before leaving: quitting now keeps the work in a rescue file only.
+            self._quit_warned = True
+            self.notify(
+                f"The session is NOT saved ({self._save_error or 'the last save failed'}). "
+                "Press q again to quit: whys then writes your work to a rescue file and "
+                "names it.",
+                title="not saved",
+                severity="error",
+                timeout=15,
+            )
+            return
         for event in self._cancel_events.values():
             event.set()
         self.exit(0)
+
+
+IGNORE_REVS_FILE = ".git-blame-ignore-revs"
+
+
+def ignore_revs_file(root: Path) -> str | None:
+    """The repository's blame ignore list, by the name GitHub and git users keep it under;
+    None when there is none. Only a regular file inside the working tree counts."""
+    candidate = root / IGNORE_REVS_FILE
+    try:
+        inside = candidate.resolve().is_relative_to(root.resolve())
+    except OSError:
+        return None
+    return IGNORE_REVS_FILE if inside and candidate.is_file() else None
 
 
 def lower_priority() -> None:
@@ -1381,86 +1866,6 @@ def collection_paused() -> Iterator[None]:
 @dataclass
 class WorkerOutcome:
     failed: bool = False
-
-
-@dataclass(frozen=True)
-class TimelineRequest:
-    """What a timeline scan needs, copied from the session on the main thread."""
-
-    scan_id: int
-    revision: str
-    cited_prefixes: dict[str, list[str]]
-    claim_status: dict[str, str]
-    incident_start: datetime | None
-    incident_end: datetime | None
-    deployed: str | None
-    pickaxe: str
-    path: str
-
-
-def build_timeline(
-    repo: GitRepo,
-    request: TimelineRequest,
-    cancel: threading.Event,
-    progress: Callable[[str], None],
-) -> tuple[TimelineData, str]:
-    """The picture's data, built off the main thread: resolve the cited commits and the
-    deployed revision, stream the history (or a pickaxe), index it by time."""
-    cited: dict[str, list[str]] = {}
-    for prefix, claim_ids in request.cited_prefixes.items():
-        try:
-            matches = repo.resolve_prefix(prefix)
-        except WhysError:
-            continue
-        if len(matches) == 1:
-            cited.setdefault(matches[0], []).extend(claim_ids)
-    cited_info = repo.commits_info(cited)
-    deployed_sha = deployed_name = None
-    if request.deployed:
-        try:
-            deployed_sha = repo.resolve_revision(request.deployed)
-        except WhysError:
-            deployed_sha = None
-        else:
-            deployed_name = request.deployed
-            if deployed_sha.startswith(request.deployed.lower()):
-                _branches, tags = repo.containing_refs(deployed_sha)
-                deployed_name = tags[0] if tags else request.deployed[:9]
-            cited_info.update(repo.commits_info([deployed_sha]))
-    label = f"-S {request.pickaxe!r}" if request.pickaxe else "history"
-    commits: dict[str, CommitInfo] = {}
-    started = time.monotonic()
-    for commit in repo.iter_log(
-        request.revision,
-        pickaxe=request.pickaxe or None,
-        paths=(request.path,) if request.path else (),
-        max_count=HISTORY_LIMIT,
-        cancel=cancel,
-    ):
-        commits[commit.sha] = commit
-        if len(commits) % 2000 == 0:
-            progress(
-                f"scanning {label}: {len(commits):,} commits, {time.monotonic() - started:.1f}s…"
-            )
-    # Cited commits off the scanned history (another branch, outside a pickaxe) are still
-    # drawn, so the picture never hides what the analysis cites.
-    for sha, info in cited_info.items():
-        commits.setdefault(sha, info)
-    statuses = {
-        sha: view.worst_status(request.claim_status.get(claim) for claim in claim_ids)
-        or "unverifiable"
-        for sha, claim_ids in cited.items()
-    }
-    data = TimelineData(
-        commits=list(commits.values()),
-        cited=cited,
-        cited_status=statuses,
-        incident_start=request.incident_start,
-        incident_end=request.incident_end,
-        deployed_sha=deployed_sha,
-        deployed_name=deployed_name,
-    )
-    return data, label
 
 
 def run_workbench(store: SessionStore, repo: GitRepo, *, auditor: str | None = None) -> int:

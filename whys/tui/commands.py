@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
 
 if TYPE_CHECKING:
     from whys.tui.app import WhysApp
@@ -87,6 +88,43 @@ COMMANDS: tuple[Command, ...] = (
         "Verdict on the whole analysis (approval follows the rules; override with a note)",
     ),
     Command(
+        "review.next_contradicted",
+        "right_square_bracket",
+        "next_claim('contradicted', 1)",
+        "next ✗",
+        "review: next contradicted claim",
+        "Move to the next contradicted claim (✗), across analyses",
+        key_display="]",
+    ),
+    Command(
+        "review.previous_contradicted",
+        "left_square_bracket",
+        "next_claim('contradicted', -1)",
+        "prev ✗",
+        "review: previous contradicted claim",
+        "Move to the previous contradicted claim (✗)",
+        show=False,
+        key_display="[",
+    ),
+    Command(
+        "review.next_undecided",
+        "right_curly_bracket",
+        "next_claim('undecided', 1)",
+        "queue",
+        "review: next claim without a verdict",
+        "Move to the next claim that has no verdict yet: the review queue",
+        key_display="}",
+    ),
+    Command(
+        "view.filter",
+        "f",
+        "filter",
+        "filter",
+        "view: filter the outline",
+        "Narrow the outline: text, ✗ ✓ ?, kind:commit, verdict:none (escape clears)",
+        show=False,
+    ),
+    Command(
         "evidence.attach",
         "x",
         "attach",
@@ -110,6 +148,35 @@ COMMANDS: tuple[Command, ...] = (
         "export",
         "session: export verdict file",
         "Write the verdict file and its Markdown report, optionally signed",
+    ),
+    Command(
+        "evidence.blame",
+        "b",
+        "blame",
+        "blame",
+        "evidence: blame the lines",
+        "Blame the selected lines claim or grep hit (-M -C, honours .git-blame-ignore-revs); "
+        "x in the blame attaches it",
+        show=False,
+    ),
+    Command(
+        "file.edit",
+        "O",
+        "open_editor",
+        "editor",
+        "file: open in $EDITOR",
+        "Open the cited file at its line in $VISUAL or $EDITOR (from a claim, grep hit or "
+        "blame line); the workbench resumes when the editor exits",
+        show=False,
+    ),
+    Command(
+        "file.copy",
+        "y",
+        "copy",
+        "copy",
+        "file: copy SHA or path:line",
+        "Copy the selected commit's SHA, or the cited path:line, to the clipboard (OSC 52)",
+        show=False,
     ),
     Command("app.quit", "q", "quit", "quit", "session: quit", "Quit; the session is already saved"),
     Command(
@@ -194,32 +261,65 @@ def bindings() -> list[Binding]:
     ]
 
 
-class WhysCommands(Provider):
-    """One provider: every workbench action as "group: action"; those that do not apply
-    right now are left out so the palette only offers what will work."""
+@dataclass(frozen=True)
+class PaletteEntry:
+    title: str  # "group: action"
+    action: str  # an app action, run as if its key were pressed
+    tooltip: str
 
-    def _available(self) -> list[Command]:
+
+def palette_entries(panel_bindings: list[Binding]) -> list[PaletteEntry]:
+    """Every action of the workbench: the app's commands, then the panels' own bindings
+    (claims sort, timeline zoom and pan...), run through the app so they open their panel
+    first. Titled "group: action" from the binding id."""
+    entries = [PaletteEntry(c.palette, c.action, c.tooltip) for c in COMMANDS]
+    for binding in panel_bindings:
+        if not binding.id:
+            continue
+        group, _, name = binding.id.partition(".")
+        title = f"{group}: {binding.description.lower()}"
+        entries.append(PaletteEntry(title, f"panel_action('{binding.id}')", binding.tooltip))
+    return entries
+
+
+class WhysCommands(Provider):
+    """One provider: every workbench action as "group: action". One that does not apply
+    right now is listed greyed with the reason; choosing it says the reason."""
+
+    def _entries(self) -> list[tuple[PaletteEntry, str | None]]:
         app: WhysApp = self.app  # type: ignore[assignment]
-        return [command for command in COMMANDS if app.can_run(command.action)]
+        return [(entry, app.palette_reason(entry.action)) for entry in app.palette_entries()]
+
+    @staticmethod
+    def _help(entry: PaletteEntry, reason: str | None) -> Content:
+        # Content, not a string: the palette would read a string as markup, and a reason
+        # can quote a file name.
+        if reason is None:
+            return Content(entry.tooltip)
+        return Content.assemble((f"not now: {reason}", "italic"))
 
     async def discover(self) -> Hits:
         app: WhysApp = self.app  # type: ignore[assignment]
-        for command in self._available():
+        for entry, reason in self._entries():
+            title = Content(entry.title)
             yield DiscoveryHit(
-                command.palette,
-                partial(app.run_palette_action, command.action),
-                help=command.tooltip,
+                title.stylize("dim") if reason else title,
+                partial(app.run_palette_action, entry.action),
+                text=entry.title,
+                help=self._help(entry, reason),  # type: ignore[arg-type]
             )
 
     async def search(self, query: str) -> Hits:
         app: WhysApp = self.app  # type: ignore[assignment]
         matcher = self.matcher(query)
-        for command in self._available():
-            score = matcher.match(command.palette)
+        for entry, reason in self._entries():
+            score = matcher.match(entry.title)
             if score > 0:
+                shown = matcher.highlight(entry.title)
                 yield Hit(
-                    score,
-                    matcher.highlight(command.palette),
-                    partial(app.run_palette_action, command.action),
-                    help=command.tooltip,
+                    score * (0.5 if reason else 1.0),
+                    shown.stylize("dim") if reason else shown,
+                    partial(app.run_palette_action, entry.action),
+                    text=entry.title,
+                    help=self._help(entry, reason),  # type: ignore[arg-type]
                 )

@@ -67,6 +67,15 @@ class CommitLoaded(Message):
 
 
 @dataclass
+class BlameLoaded(Message):
+    """A blame ran (whys.tui.screens.blame.BlameRequest, pinned to a full SHA)."""
+
+    request: Any
+    lines: list[Any]
+    ignore_revs_file: str | None = None
+
+
+@dataclass
 class FileLoaded(Message):
     path: str
     revision: str

@@ -13,6 +13,9 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Label, Static
 
+from whys.core.textsafe import visible
+from whys.tui import view
+
 DIFF_LIMIT = 200_000
 
 
@@ -20,10 +23,20 @@ def commit_header(detail: Any, refs: tuple[list[str], list[str]]) -> Text:
     info = getattr(detail, "info", detail)
     text = Text()
     text.append(f"commit {info.sha}\n", style="bold dark_orange3")
-    text.append(f"Author:    {info.author_name} <{info.author_email}>  {info.author_date}\n")
-    text.append(
-        f"Committer: {info.committer_name} <{info.committer_email}>  {info.committer_date}\n"
+    text.append_text(
+        view.shown_line(
+            f"Author:    {info.author_name} <{info.author_email}>  "
+            f"{view.show_time(info.author_date, '%Y-%m-%d %H:%M:%S')}"
+        )
     )
+    text.append("\n")
+    text.append_text(
+        view.shown_line(
+            f"Committer: {info.committer_name} <{info.committer_email}>  "
+            f"{view.show_time(info.committer_date, '%Y-%m-%d %H:%M:%S')}"
+        )
+    )
+    text.append("\n")
     drift = abs((info.committer_date - info.author_date).total_seconds())
     if drift > 86400:
         text.append(
@@ -33,16 +46,18 @@ def commit_header(detail: Any, refs: tuple[list[str], list[str]]) -> Text:
         )
     branches, tags = refs
     if branches or tags:
-        text.append(
-            "In: " + ", ".join([*branches, *(f"tag {t}" for t in tags)]) + "\n",
-            style="dodger_blue2",
+        text.append_text(
+            view.shown_line(
+                "In: " + ", ".join([*branches, *(f"tag {t}" for t in tags)]), "dodger_blue2"
+            )
         )
+        text.append("\n")
     text.append("\n")
     message = getattr(detail, "message", "") or info.message or info.subject
-    text.append(message.rstrip() + "\n\n")
+    text.append_text(view.shown(message.rstrip() + "\n\n"))
     stats = getattr(detail, "stats", None)
     if stats:
-        text.append(_stats_text(stats), style="dim")
+        text.append_text(view.shown(_stats_text(stats), "dim"))
     return text
 
 
@@ -68,6 +83,8 @@ class CommitScreen(ModalScreen[None]):
         Binding(
             "escape,q", "dismiss(None)", "Close", id="commit.close", tooltip="Back to the timeline"
         ),
+        Binding("O", "app.open_editor", "Editor", id="commit.edit", tooltip="Open in $EDITOR"),
+        Binding("y", "app.copy", "Copy", id="commit.copy", tooltip="Copy to the clipboard"),
         Binding(
             "x",
             "attach",
@@ -102,7 +119,7 @@ class CommitScreen(ModalScreen[None]):
                 if getattr(self.detail, "truncated", False):
                     diff += "\n… (diff truncated by whys)"
                 yield Static(
-                    Syntax(diff, "diff", theme=self._syntax_theme(), word_wrap=True),
+                    Syntax(visible(diff), "diff", theme=self._syntax_theme(), word_wrap=True),
                     id="commit-diff",
                 )
             yield Footer()

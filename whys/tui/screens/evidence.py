@@ -1,5 +1,6 @@
-"""Every evidence item of one why: what it is, where it was taken, its pinned content; `d`
-detaches the highlighted one (asked twice, so one stray key loses nothing).
+"""Every evidence item of one why: what it is, how it was obtained (a sentence, not the raw
+query), where it was taken, its pinned content and the auditor's comment; `m` comments on
+the highlighted one, `d` detaches it (asked twice, so one stray key loses nothing).
 
 The screen only asks (`DetachRequested`); the app detaches through the session and hands
 the new list down with `show`.
@@ -25,17 +26,20 @@ from whys.tui import view
 CONTENT_LINES = 40
 
 
-def evidence_line(item: Evidence) -> Text:
+def evidence_line(item: Evidence, comment: str = "") -> Text:
     line = Text()
     line.append(f"{item.kind:<7} ", style="bold")
-    line.append(view.one_line(item.summary, 200))
-    line.append(
-        f"  @{view.short_sha(item.revision)} · {item.created_by or 'unknown'} · "
-        f"{item.created_at:%Y-%m-%d %H:%M}",
-        style="dim",
+    line.append_text(view.shown_line(view.evidence_sentence(item), limit=200))
+    line.append_text(
+        view.shown_line(
+            f"  by {item.created_by or 'unknown'} · {view.show_time(item.created_at)}", "dim"
+        )
     )
     if item.claim:
         line.append(f" · claim {item.claim}", style="dim")
+    if comment:
+        line.append("  💬 ", style="dim")
+        line.append_text(view.shown_line(view.note_line(comment), "italic", limit=80))
     return line
 
 
@@ -53,6 +57,13 @@ class EvidenceScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape,q", "dismiss(None)", "Close", id="evidence.close", tooltip="Back"),
         Binding(
+            "m",
+            "comment",
+            "Comment",
+            id="evidence.comment",
+            tooltip="Write or change a comment on the highlighted evidence (several lines)",
+        ),
+        Binding(
             "d,delete",
             "detach",
             "Detach",
@@ -66,11 +77,23 @@ class EvidenceScreen(ModalScreen[None]):
         analysis_index: int
         evidence_id: str
 
-    def __init__(self, analysis_index: int, why: str, items: list[Evidence]) -> None:
+    @dataclass
+    class CommentRequested(Message):
+        analysis_index: int
+        evidence_id: str
+
+    def __init__(
+        self,
+        analysis_index: int,
+        why: str,
+        items: list[Evidence],
+        comments: dict[str, str] | None = None,
+    ) -> None:
         super().__init__()
         self.analysis_index = analysis_index
         self.why = why
         self.items = list(items)
+        self.comments = dict(comments or {})
         self._armed: str | None = None  # the item a first `d` asked to detach
 
     def compose(self) -> ComposeResult:
@@ -86,18 +109,25 @@ class EvidenceScreen(ModalScreen[None]):
         self.show(self.items)
         self.query_one(OptionList).focus()
 
-    def show(self, items: list[Evidence]) -> None:
+    def show(self, items: list[Evidence], comments: dict[str, str] | None = None) -> None:
         """The why's evidence as it is now in the session."""
         self.items = list(items)
+        if comments is not None:
+            self.comments = dict(comments)
         self._armed = None
         count = len(self.items)
         self.query_one("#evidence-title", Label).update(
-            f"Evidence of why {self.why}: {count} item{'s' if count != 1 else ''}"
+            view.shown_line(f"Evidence of why {self.why}: {count} item{'s' if count != 1 else ''}")
         )
         listing = self.query_one(OptionList)
         highlighted = listing.highlighted or 0
         listing.clear_options()
-        listing.add_options([Option(evidence_line(item), id=item.id) for item in self.items])
+        listing.add_options(
+            [
+                Option(evidence_line(item, self.comments.get(item.id, "")), id=item.id)
+                for item in self.items
+            ]
+        )
         if self.items:
             listing.highlighted = min(highlighted, count - 1)
         self._show_content()
@@ -111,7 +141,9 @@ class EvidenceScreen(ModalScreen[None]):
     def _hint(self, warning: str) -> None:
         hint = Text(warning, style="bold dark_orange3") if warning else Text()
         if not warning:
-            hint.append("d detaches the highlighted item · escape closes", style="dim")
+            hint.append(
+                "m comments on the highlighted item · d detaches it · escape closes", style="dim"
+            )
         self.query_one("#evidence-hint", Static).update(hint)
 
     def _show_content(self) -> None:
@@ -120,13 +152,19 @@ class EvidenceScreen(ModalScreen[None]):
         if item is None:
             body.append("No evidence left on this why.", style="dim")
         else:
-            body.append(f"query: {item.query}\n", style="dim")
-            body.append(f"taken at {item.revision}", style="dim")
+            body.append_text(view.shown_line(view.evidence_sentence(item), "bold"))
+            body.append("\n")
+            body.append_text(view.shown_line(item.summary, "dim"))
+            body.append(f"\ntaken at {item.revision}", style="dim")
             if item.truncated:
                 body.append(" (content truncated)", style="dim")
+            comment = self.comments.get(item.id, "")
+            if comment:
+                body.append("\ncomment: ", style="bold")
+                body.append_text(view.shown(comment, "italic"))
             body.append("\n\n")
             lines = item.content.splitlines()
-            body.append("\n".join(lines[:CONTENT_LINES]))
+            body.append_text(view.shown("\n".join(lines[:CONTENT_LINES])))
             if len(lines) > CONTENT_LINES:
                 body.append(f"\n… {len(lines) - CONTENT_LINES} more lines", style="dim")
         self.query_one("#evidence-content", Static).update(body)
@@ -137,13 +175,22 @@ class EvidenceScreen(ModalScreen[None]):
         self._hint("")
         self._show_content()
 
+    def action_comment(self) -> None:
+        item = self.highlighted_item
+        if item is not None:
+            self.post_message(self.CommentRequested(self.analysis_index, item.id))
+
     def action_detach(self) -> None:
         item = self.highlighted_item
         if item is None:
             return
         if self._armed != item.id:
             self._armed = item.id
-            self._hint(f"Detach “{view.one_line(item.summary, 60)}”? Press d again to detach.")
+            self._hint(
+                view.shown_line(
+                    f"Detach “{view.one_line(item.summary, 60)}”? Press d again to detach."
+                ).plain
+            )
             return
         self._armed = None
         self.post_message(self.DetachRequested(self.analysis_index, item.id))

@@ -10,6 +10,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Label, OptionList
 from textual.widgets.option_list import Option
 
+from whys.tui import view
+
 
 class FileScreen(ModalScreen[None]):
     DEFAULT_CSS = """
@@ -24,6 +26,8 @@ class FileScreen(ModalScreen[None]):
         Binding(
             "escape,q", "dismiss(None)", "Close", id="file.close", tooltip="Back to the grep hits"
         ),
+        Binding("O", "app.open_editor", "Editor", id="file.edit", tooltip="Open in $EDITOR"),
+        Binding("y", "app.copy", "Copy", id="file.copy", tooltip="Copy to the clipboard"),
     ]
 
     def __init__(self, path: str, revision: str, line: int, text: str | None) -> None:
@@ -36,7 +40,10 @@ class FileScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         where = self.revision[:12] if self.revision else "working tree"
         with Vertical():
-            yield Label(f"{self.path}:{self.line}  ({where})")
+            yield Label(view.shown_line(f"{self.path}:{self.line}  ({where})"))
+            yield Label(
+                Text("O opens it in $EDITOR · y copies path:line · escape closes", style="dim")
+            )
             yield OptionList(id="file-lines")
             yield Footer()
 
@@ -50,7 +57,7 @@ class FileScreen(ModalScreen[None]):
         options = []
         for number, line_text in enumerate(lines, start=1):
             prompt = Text(f"{number:>{width}} ", style="dim")
-            prompt.append(line_text, style="bold" if number == self.line else "")
+            prompt.append_text(view.shown(line_text, "bold" if number == self.line else ""))
             options.append(Option(prompt, id=str(number)))
         listing.add_options(options)
         if 1 <= self.line <= len(options):

@@ -1,28 +1,31 @@
-"""Help: every binding of the workbench, with its key, id and what it does."""
+"""Help: what the marks mean, then every binding of the workbench with its key, id and what
+it does. Rows wrap, so nothing is cut at 80 columns."""
 
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Label, Static
+from textual.widgets import Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from whys.tui import view
+
+KEY_WIDTH = 8
 
 
 class HelpScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > Vertical {
-        width: 100; max-width: 100%; height: 90%; border: thick $accent;
+        width: 100; max-width: 100%; height: 95%; border: thick $accent;
         background: $surface; padding: 0 1;
     }
     HelpScreen Label { text-style: bold; }
-    HelpScreen DataTable { height: 1fr; }
-    HelpScreen Static { color: $text-muted; }
-    HelpScreen #help-row { color: $text; height: auto; min-height: 2;
-        border-top: hkey $primary 30%; }
+    HelpScreen OptionList { height: 1fr; border: none; }
+    HelpScreen Static { color: $text-muted; height: auto; }
     """
     BINDINGS = [
         Binding("escape,question_mark,q", "dismiss(None)", "Close", id="help.close"),
@@ -37,33 +40,36 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label("whys workbench: bindings")
-            yield DataTable(id="help-table", cursor_type="row", zebra_stripes=True)
-            yield Static(id="help-row")
-            yield Static(self.keymap_note)
+            yield Label("whys workbench: marks and bindings")
+            yield OptionList(id="help-list")
+            yield Static(view.shown(self.keymap_note))
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns("key", "action", "id", "what it does")
+        listing = self.query_one(OptionList)
+        options: list[Option] = []
+        for mark, meaning in view.legend_rows():
+            prompt = Text(" ")
+            prompt.append_text(mark)
+            prompt.append(" " * (KEY_WIDTH - 2))
+            prompt.append(meaning)
+            options.append(Option(prompt, disabled=True))
         for key, description, binding_id, tooltip, unavailable in self.rows:
             style = "dim" if unavailable else ""
-            what = Text(tooltip, style=style)
+            prompt = Text(f"{key:<{KEY_WIDTH - 1}} ", style="bold " + style)
+            prompt.append(f"{description}: ", style="bold " + style)
+            prompt.append(tooltip, style=style)
+            if binding_id:
+                prompt.append(f"  [{binding_id}]", style="dim")
             if unavailable:
-                what.append(f"  (now: {unavailable})", style="italic dark_orange3")
-            table.add_row(
-                Text(key, style="bold " + style),
-                Text(description, style=style),
-                Text(binding_id, style="dim"),
-                what,
-            )
-        table.focus()
+                prompt.append_text(view.shown(f"\n{'':<{KEY_WIDTH}}not now: {unavailable}"))
+                prompt.stylize("italic dark_orange3", len(prompt.plain) - len(unavailable) - 9)
+            options.append(Option(prompt, id=binding_id or None))
+        listing.add_options(options)
+        listing.highlighted = len(view.legend_rows())
+        listing.focus()
 
-    @on(DataTable.RowHighlighted, "#help-table")
-    def _show_row(self, event: DataTable.RowHighlighted) -> None:
-        """The highlighted binding in full: a narrow terminal cuts the table's last column."""
-        key, description, _binding_id, tooltip, unavailable = self.rows[event.cursor_row]
-        line = Text(f"{key}  ", style="bold")
-        line.append(tooltip)
-        if unavailable:
-            line.append(f"\nNot available now: {unavailable}", style="italic dark_orange3")
-        self.query_one("#help-row", Static).update(line)
+    @property
+    def binding_ids(self) -> list[str]:
+        listing = self.query_one(OptionList)
+        ids = (listing.get_option_at_index(i).id for i in range(listing.option_count))
+        return [option_id for option_id in ids if option_id]

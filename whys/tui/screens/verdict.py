@@ -6,14 +6,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypeVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static, TextArea
 
-from whys.tui.view import DECISION_WORD
+from whys.tui.view import DECISION_WORD, shown, shown_line
+
+NOTE_HINT = "enter saves · ctrl+j (or shift+enter) new line · escape cancels"
 
 DIALOG_CSS = """
 {name} {{ align: center middle; }}
@@ -26,6 +29,7 @@ DIALOG_CSS = """
 {name} .dialog-hint {{ color: $text-muted; }}
 {name} Horizontal {{ height: auto; margin-top: 1; }}
 {name} Input {{ margin: 0; }}
+{name} NoteArea {{ height: 3; margin: 0; background: $boost; }}
 {name} Button {{ margin-right: 1; }}
 {name} RadioSet {{ width: 100%; }}
 """
@@ -44,6 +48,45 @@ class Dialog(ModalScreen[Answer | None]):
 
 
 BLOCKERS_SHOWN = 4
+
+
+class NoteArea(TextArea):
+    """A note of several lines. Enter saves it (the product's promise: "enter saves");
+    ctrl+j or shift+enter starts a new line."""
+
+    @dataclass
+    class Submitted(Message):
+        area: NoteArea
+        value: str
+
+        @property
+        def control(self) -> NoteArea:
+            return self.area
+
+    def __init__(self, text: str = "", *, id: str | None = None, placeholder: str = "") -> None:
+        super().__init__(
+            text,
+            id=id,
+            soft_wrap=True,
+            tab_behavior="focus",
+            show_line_numbers=False,
+            compact=True,
+        )
+        self.placeholder = placeholder
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.Submitted(self, self.text))
+            return
+        if event.key in ("ctrl+j", "shift+enter", "newline"):
+            event.stop()
+            event.prevent_default()
+            start, end = self.selection
+            self._replace_via_keyboard("\n", start, end)
+            return
+        await super()._on_key(event)
 
 
 @dataclass(frozen=True)
@@ -68,19 +111,18 @@ class NoteDialog(Dialog[VerdictAnswer]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(
-                f"{DECISION_WORD[self.decision]}: {self.target_label}", classes="dialog-title"
+                shown_line(f"{DECISION_WORD[self.decision]}: {self.target_label}"),
+                classes="dialog-title",
             )
-            yield Input(
-                value=self.initial_note,
-                placeholder="why? (required; enter saves)",
-                id="note",
-                compact=True,
-            )
+            yield NoteArea(self.initial_note, placeholder="why? (required; enter saves)", id="note")
             yield Static("", classes="dialog-error", id="note-error")
-            yield Static("enter saves · escape cancels", classes="dialog-hint")
+            yield Static(NOTE_HINT, classes="dialog-hint", markup=False)
 
-    @on(Input.Submitted, "#note")
-    def _save(self, event: Input.Submitted) -> None:
+    def on_mount(self) -> None:
+        self.query_one(NoteArea).focus()
+
+    @on(NoteArea.Submitted, "#note")
+    def _save(self, event: NoteArea.Submitted) -> None:
         note = event.value.strip()
         if not note:
             self.query_one("#note-error", Static).update("A note is required for this verdict.")
@@ -103,7 +145,10 @@ class AnalysisVerdictDialog(Dialog[VerdictAnswer]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(f"Verdict on the analysis: {self.analysis_title}", classes="dialog-title")
+            yield Label(
+                shown_line(f"Verdict on the analysis: {self.analysis_title}"),
+                classes="dialog-title",
+            )
             with RadioSet(id="decision"):
                 yield RadioButton("approve", value=True, id="approved")
                 yield RadioButton("reject", id="rejected")
@@ -113,10 +158,8 @@ class AnalysisVerdictDialog(Dialog[VerdictAnswer]):
                 more = len(self.blockers) - BLOCKERS_SHOWN
                 if more > 0:
                     shown += f"; and {more} more"
-                yield Static(f"Approval is blocked by: {shown}", classes="dialog-error")
-            yield Input(
-                placeholder="note (required to reject or ask for evidence)", id="note", compact=True
-            )
+                yield Static(shown_line(f"Approval is blocked by: {shown}"), classes="dialog-error")
+            yield NoteArea(placeholder="note (required to reject or ask for evidence)", id="note")
             yield Input(
                 value=self.corrected,
                 placeholder="corrected root cause (optional)",
@@ -127,20 +170,21 @@ class AnalysisVerdictDialog(Dialog[VerdictAnswer]):
             with Horizontal():
                 yield Button("Save", variant="primary", id="save")
                 yield Button("Cancel", id="cancel")
-            yield Static("enter saves · escape cancels", classes="dialog-hint")
+            yield Static(NOTE_HINT, classes="dialog-hint", markup=False)
 
     def _decision(self) -> str:
         pressed = self.query_one(RadioSet).pressed_button
         return pressed.id if pressed is not None and pressed.id else "approved"
 
     @on(Input.Submitted)
+    @on(NoteArea.Submitted)
     @on(Button.Pressed, "#save")
     def _save(self) -> None:
         decision = self._decision()
-        note = self.query_one("#note", Input).value.strip()
+        note = self.query_one("#note", NoteArea).text.strip()
         if decision != "approved" and not note:
             self.query_one("#note-error", Static).update("A note is required for this verdict.")
-            self.query_one("#note", Input).focus()
+            self.query_one("#note", NoteArea).focus()
             return
         corrected = self.query_one("#corrected", Input).value.strip() or None
         self.dismiss(VerdictAnswer(decision, note, corrected_root_cause=corrected))
@@ -159,27 +203,50 @@ class OverrideDialog(Dialog[VerdictAnswer]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label("Approval refused", classes="dialog-title")
-            yield Static(self.reason, classes="dialog-error", id="refusal")
+            yield Static(shown(self.reason), classes="dialog-error", id="refusal")
             yield Static(
                 "You may approve anyway: the override and its note appear in every report.",
                 classes="dialog-hint",
             )
-            yield Input(
-                value=self.answer.note,
-                placeholder="override note (required)",
-                id="note",
-                compact=True,
-            )
+            yield NoteArea(self.answer.note, placeholder="override note (required)", id="note")
+            yield Static(NOTE_HINT, classes="dialog-hint", markup=False)
             yield Static("", classes="dialog-error", id="note-error")
             with Horizontal():
                 yield Button("Override and approve", variant="warning", id="override")
                 yield Button("Cancel", id="cancel")
 
-    @on(Input.Submitted)
+    def on_mount(self) -> None:
+        self.query_one(NoteArea).focus()
+
+    @on(NoteArea.Submitted)
     @on(Button.Pressed, "#override")
     def _override(self) -> None:
-        note = self.query_one("#note", Input).value.strip()
+        note = self.query_one("#note", NoteArea).text.strip()
         if not note:
             self.query_one("#note-error", Static).update("An override needs a note.")
             return
         self.dismiss(VerdictAnswer("approved", note, True, self.answer.corrected_root_cause))
+
+
+class CommentDialog(Dialog[str]):
+    """A comment on an evidence item (several lines; empty removes it)."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="CommentDialog")
+
+    def __init__(self, target_label: str, comment: str = "") -> None:
+        super().__init__()
+        self.target_label = target_label
+        self.initial = comment
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(shown_line(f"Comment on {self.target_label}"), classes="dialog-title")
+            yield NoteArea(self.initial, placeholder="what this evidence shows", id="note")
+            yield Static(NOTE_HINT + " · empty removes it", classes="dialog-hint", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one(NoteArea).focus()
+
+    @on(NoteArea.Submitted)
+    def _save(self, event: NoteArea.Submitted) -> None:
+        self.dismiss(event.value.strip())

@@ -44,14 +44,15 @@ class ClaimsTable(DataTable):
             detail = check.detail if check else unchecked
             if check and check.suggestion:
                 detail = f"{detail} → {check.suggestion}"
+            # Cells are Text, never str: a DataTable reads a str cell as markup.
             self.add_row(
                 view.status_mark(status),
-                claim.id,
+                view.shown_line(claim.id),
                 claim.line,
-                claim.why or "",
-                claim.kind,
+                view.shown_line(claim.why or ""),
+                Text(claim.kind),
                 Text(status or "-", style=view.STATUS_STYLE.get(status or "", "dim")),
-                view.one_line(detail, 90),
+                view.shown_line(detail, limit=90),
                 key=claim.id,
             )
         if self._sorted_by_status:

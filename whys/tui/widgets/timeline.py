@@ -5,9 +5,9 @@ ticks. Zoom with + and -, pan with left and right; the list below picks a commit
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from bisect import bisect_left
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from rich.text import Text
 from textual import on
@@ -21,56 +21,12 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from whys.core.models import CommitInfo
+from whys.core.timeline_view import TimelineData, as_utc
 from whys.tui import view
 
+__all__ = ["TimelineData", "TimelinePanel", "draw_timeline"]
+
 LIST_LIMIT = 500
-
-
-def as_utc(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-@dataclass
-class TimelineData:
-    """Everything the picture shows. `commits` come in any order; `ordered` and `stamps`
-    (oldest first, POSIX seconds) let zoom and pan find the visible ones by bisection."""
-
-    commits: list[CommitInfo] = field(default_factory=list)
-    cited: dict[str, list[str]] = field(default_factory=dict)  # full sha -> claim ids
-    cited_status: dict[str, str] = field(default_factory=dict)  # full sha -> worst status
-    incident_start: datetime | None = None
-    incident_end: datetime | None = None
-    deployed_sha: str | None = None
-    deployed_name: str | None = None
-
-    def __post_init__(self) -> None:
-        self.ordered = sorted(self.commits, key=lambda commit: self.when(commit))
-        self.stamps = [self.when(commit).timestamp() for commit in self.ordered]
-        self.initial_view = self.extent()
-
-    def when(self, commit: CommitInfo) -> datetime:
-        return as_utc(commit.committer_date)
-
-    def between(self, start: datetime, end: datetime) -> list[CommitInfo]:
-        """Commits in [start, end], oldest first."""
-        low = bisect_left(self.stamps, start.timestamp())
-        high = bisect_right(self.stamps, end.timestamp())
-        return self.ordered[low:high]
-
-    def extent(self) -> tuple[datetime, datetime]:
-        """The initial view: cited commits, the incident and the deployed revision, padded;
-        all commits when nothing is cited."""
-        moments = [self.when(c) for c in self.ordered if c.sha in self.cited]
-        moments += [as_utc(m) for m in (self.incident_start, self.incident_end) if m]
-        moments += [self.when(c) for c in self.ordered if c.sha == self.deployed_sha]
-        if len(moments) < 2 and self.ordered:
-            moments += [self.when(self.ordered[0]), self.when(self.ordered[-1])]
-        if not moments:
-            now = datetime.now(UTC)
-            return now - timedelta(days=7), now
-        start, end = min(moments), max(moments)
-        pad = max((end - start) * 0.08, timedelta(hours=6))
-        return start - pad, end + pad
 
 
 def _label_format(span: timedelta, width: int) -> str:
@@ -106,7 +62,7 @@ def draw_timeline(
     for x in range(0, width - step // 2, step):
         axis[x] = "┬"
         moment = view_start + span * (x / (width - 1))
-        stamp = moment.strftime(fmt)
+        stamp = view.in_zone(moment).strftime(fmt)
         for i, char in enumerate(stamp):
             if x + i < width:
                 labels[x + i] = char
@@ -165,7 +121,7 @@ def draw_timeline(
 
     deployed_row = Text(" " * width)
     if deployed_x is not None:
-        name = data.deployed_name or view.short_sha(data.deployed_sha)
+        name = view.shown_line(data.deployed_name or view.short_sha(data.deployed_sha)).plain
         label = f"▼ deployed {name}"
         start = (
             deployed_x if deployed_x + len(label) <= width else max(deployed_x - len(label) + 1, 0)
@@ -180,7 +136,9 @@ def draw_timeline(
         deployed_row.truncate(width)
     elif data.deployed_sha:
         deployed_row = Text(
-            f"deployed {data.deployed_name or view.short_sha(data.deployed_sha)} is out of view",
+            f"deployed "
+            f"{view.shown_line(data.deployed_name or view.short_sha(data.deployed_sha)).plain} "
+            "is out of view",
             style="dim dodger_blue2",
         )
 
@@ -222,6 +180,7 @@ def draw_timeline(
         notes.append(f"◀ {earlier} cited earlier  ", style="bold")
     if later:
         notes.append(f"{later} cited later ▶  ", style="bold")
+    notes.append(f"times {view.zone_name(view_start)}  ", style="dim")
     notes.append("● ", style=view.STATUS_STYLE["verified"])
     notes.append("verified ", style="dim")
     notes.append("● ", style=view.STATUS_STYLE["contradicted"])
@@ -326,6 +285,13 @@ class TimelinePanel(Vertical):
     class CommitOpened(Message):
         sha: str
 
+    @dataclass
+    class ViewChanged(Message):
+        """The auditor zoomed or panned: the app keeps the view in the session."""
+
+        start: datetime
+        end: datetime
+
     def compose(self) -> ComposeResult:
         with Horizontal(id="timeline-inputs"):
             yield Input(
@@ -349,22 +315,42 @@ class TimelinePanel(Vertical):
     def set_status(self, text: str | Text) -> None:
         self.query_one("#timeline-status", Static).update(text)
 
-    def show(self, data: TimelineData, label: str) -> None:
+    def fill(self, pickaxe: str, path: str) -> None:
+        """The inputs as a resumed session left them."""
+        self.query_one("#timeline-pickaxe", Input).value = pickaxe
+        self.query_one("#timeline-path", Input).value = path
+
+    def show(
+        self,
+        data: TimelineData,
+        label: str,
+        view_range: tuple[datetime, datetime] | None = None,
+    ) -> None:
+        """Draw `data`; `view_range` restores a zoom and pan (else the fitted view)."""
         picture = self.picture
         picture.data = data
-        picture.view_start, picture.view_end = data.initial_view
+        picture.view_start, picture.view_end = view_range or data.initial_view
         self._scan_label = label
         self._fill_list()
+
+    @property
+    def view_range(self) -> tuple[datetime, datetime] | None:
+        picture = self.picture
+        if picture.view_start is None or picture.view_end is None:
+            return None
+        return picture.view_start, picture.view_end
+
+    def _view_changed(self) -> None:
+        self._fill_list()
+        if self.view_range is not None:
+            self.post_message(self.ViewChanged(*self.view_range))
 
     def recolour(self, claim_status: dict[str, str]) -> None:
         """New check results for the same analysis: the cited commits take their colours
         from them; the history scanned stays."""
         picture = self.picture
         data = picture.data
-        data.cited_status = {
-            sha: view.worst_status(claim_status.get(claim) for claim in claim_ids) or "unverifiable"
-            for sha, claim_ids in data.cited.items()
-        }
+        data.recolour(claim_status)
         picture.data = data
         if getattr(self, "_scan_label", None) is not None:
             self._fill_list()
@@ -383,6 +369,7 @@ class TimelinePanel(Vertical):
         ]
         options = []
         highlight = None
+        zone = view.display_zone()
         for commit in shown:
             prompt = Text()
             if commit.sha in data.cited:
@@ -391,12 +378,16 @@ class TimelinePanel(Vertical):
             else:
                 prompt.append("  ")  # ASCII: measuring a plain row is much cheaper
             prompt.append(f"{commit.sha[:9]} ", style="bold")
-            prompt.append(data.when(commit).strftime("%Y-%m-%d %H:%M "), style="dim")
+            prompt.append(
+                data.when(commit).astimezone(zone).strftime("%Y-%m-%d %H:%M "), style="dim"
+            )
             if commit.sha == data.deployed_sha:
-                prompt.append(f"[deployed {data.deployed_name or ''}] ", style="dodger_blue2")
+                prompt.append_text(
+                    view.shown_line(f"[deployed {data.deployed_name or ''}] ", "dodger_blue2")
+                )
             if commit.sha in data.cited:
                 prompt.append(f"[{','.join(data.cited[commit.sha])}] ", style="italic")
-            prompt.append(commit.subject)
+            prompt.append_text(view.shown_line(commit.subject))
             if commit.sha == picture.selected:
                 highlight = len(options)
             options.append(Option(prompt, id=commit.sha))
@@ -406,8 +397,9 @@ class TimelinePanel(Vertical):
         if highlight is not None:
             commit_list.highlighted = highlight
         more = len(in_view) > LIST_LIMIT
-        status = Text(
-            f"{len(data.commits)} commits loaded ({self._scan_label}); {len(in_view)} in view"
+        status = view.shown_line(
+            f"{len(data.commits)} commits loaded ({self._scan_label}); {len(in_view)} in view; "
+            f"times {view.zone_name(picture.view_start)}"
         )
         if more:
             status.append(f", list shows the first {LIST_LIMIT}", style="dim")
@@ -424,7 +416,7 @@ class TimelinePanel(Vertical):
         centre = picture.view_start + (picture.view_end - picture.view_start) / 2
         half = max((picture.view_end - picture.view_start) * factor / 2, timedelta(minutes=5))
         picture.view_start, picture.view_end = centre - half, centre + half
-        self._fill_list()
+        self._view_changed()
 
     def action_pan(self, fraction: float) -> None:
         picture = self.picture
@@ -432,11 +424,11 @@ class TimelinePanel(Vertical):
             return
         shift = (picture.view_end - picture.view_start) * fraction
         picture.view_start, picture.view_end = picture.view_start + shift, picture.view_end + shift
-        self._fill_list()
+        self._view_changed()
 
     def action_reset_view(self) -> None:
         self.picture.view_start, self.picture.view_end = self.picture.data.initial_view
-        self._fill_list()
+        self._view_changed()
 
     @on(Input.Submitted)
     def _scan(self, event: Input.Submitted) -> None:

@@ -10,6 +10,9 @@ from textual.widgets.option_list import Option
 from whys.core.models import AnalysisAudit
 from whys.tui import view
 
+# Lines kept visible above an opened claim's line, so it reads in its context.
+CONTEXT_LINES = 3
+
 # Backgrounds for claim lines, per theme brightness, so the text on them stays readable.
 LINE_TINT = {
     True: {"verified": "on #1f4d2a", "contradicted": "on #5c1f1f", "unverifiable": "on #4d4315"},
@@ -39,23 +42,42 @@ class WhyText(OptionList):
             if claim_ids:
                 worst = view.worst_status(view.claim_status(audit, c) for c in claim_ids)
                 prompt.append_text(view.status_mark(worst))
-                body = Text(line_text or " ", style=tint.get(worst or "", ""))
+                body = view.shown(line_text or " ", tint.get(worst or "", ""))
                 prompt.append(" ")
                 prompt.append_text(body)
                 prompt.append(f"  [{', '.join(claim_ids)}]", style="dim italic")
                 if selected_claim in claim_ids:
                     highlight = len(options)
             else:
-                prompt.append(f"  {line_text}")
+                prompt.append("  ")
+                prompt.append_text(view.shown(line_text))
             options.append(Option(prompt, id=str(number)))
         self.clear_options()
         self.add_options(options)
         if highlight is not None:
             self.highlighted = highlight
-            self.scroll_to_highlight(top=False)
+            # The new lines are measured on the next refresh; only then is the scroll range
+            # right, so the claim's line would otherwise stay just below the edge.
+            self.call_after_refresh(self.show_highlight_in_context)
         elif options:
             self.highlighted = 0
             self.scroll_home(animate=False)
+
+    def show_highlight_in_context(self) -> None:
+        """Scroll so the highlighted line is in view with a few lines above it."""
+        highlighted = self.highlighted
+        if highlighted is None or not self.is_mounted:
+            return
+        self._update_lines()
+        try:
+            top = self._index_to_line[highlighted]
+        except KeyError:
+            return
+        height = self._heights[highlighted]
+        visible_rows = self.scrollable_content_region.height
+        context = min(CONTEXT_LINES, max(visible_rows - height - 1, 0) // 2)
+        if top - context < self.scroll_y or top + height > self.scroll_y + visible_rows:
+            self.scroll_to(y=max(top - context, 0), animate=False, immediate=True)
 
     def line_of_highlight(self) -> int | None:
         option = self.highlighted_option

@@ -1,0 +1,139 @@
+"""What each CLI command loads before it works, read from `python -X importtime` in a fresh
+interpreter running the real command on a real repository.
+
+Start-up time is the benchmark's to measure (tests/bench: "start-up" rows); this test holds
+the causes in place: the history and search commands never load pydantic (its models cost
+more than the 0.1 s start-up budget), a command imports its own module and no other
+command's, and nothing on a command-line path loads Textual or GitPython.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from gitbuild import make_repo
+
+HEAVY_EVERYWHERE = ("textual", "git", "gitdb", "rich")
+PYDANTIC = ("pydantic", "pydantic_core", "whys.core.models", "annotated_types")
+
+
+def _loaded(argv: list[str], cwd: Path) -> dict[str, str]:
+    """Every module the command imported, each with the chain that first imported it
+    ("whys.cli > whys.commands.grep > ..."), from -X importtime's indented report."""
+    completed = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "whys", *argv],
+        cwd=cwd,
+        env={**os.environ, "NO_COLOR": "1"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode in (0, 1), completed.stderr[-2000:]
+    # Lines come in completion order, children before their parent, indented two spaces a
+    # level: "import time:  self |  cumulative |   name".
+    entries: list[tuple[int, str]] = []
+    for line in completed.stderr.splitlines():
+        if not line.startswith("import time:") or line.endswith("imported package"):
+            continue
+        name_part = line.rsplit("|", 1)[-1]
+        name = name_part.strip()
+        if name == "imported package":
+            continue
+        depth = (len(name_part) - len(name_part.lstrip(" ")) - 1) // 2
+        entries.append((depth, name))
+    chains: dict[str, str] = {}
+    for index, (depth, name) in enumerate(entries):
+        chain = [name]
+        wanted = depth - 1
+        for later_depth, later_name in entries[index + 1 :]:
+            if later_depth == wanted:
+                chain.append(later_name)
+                wanted -= 1
+            if wanted < 0:
+                break
+        chains.setdefault(name, " > ".join(reversed(chain)))
+    assert "whys.cli" in chains, "no import report: was -X importtime honoured?"
+    return chains
+
+
+def _offending(loaded: dict[str, str], prefixes: tuple[str, ...]) -> list[str]:
+    return [
+        chain
+        for name, chain in sorted(loaded.items())
+        if any(name == prefix or name.startswith(prefix + ".") for prefix in prefixes)
+    ]
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_repo(
+        tmp_path_factory.mktemp("startup"),
+        commits=[
+            {"files": {"svc/ws.py": "class WebSocketManager:\n    pass\n"}, "message": "Add ws"},
+            {"files": {"svc/ws.py": "class WebSocketManager:\n    x = 1\n"}, "message": "Set x"},
+        ],
+    )
+
+
+COMMANDS = {
+    "timeline --json": ["timeline", "--json"],
+    "timeline (text)": ["timeline"],
+    "timeline -S": ["timeline", "-S", "x = 1", "--json"],
+    "grep --json": ["grep", "WebSocketManager", "--json"],
+    "grep (text)": ["grep", "-C", "1", "WebSocketManager"],
+    "grep --count": ["grep", "--count", "files", "WebSocketManager"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_history_and_search_commands_start_without_pydantic(name: str, repo: Path) -> None:
+    loaded = _loaded([*COMMANDS[name], "--repo", str(repo)], repo)
+    assert _offending(loaded, PYDANTIC) == []
+    assert _offending(loaded, HEAVY_EVERYWHERE) == []
+    own = COMMANDS[name][0]
+    others = tuple(f"whys.commands.{c}" for c in ("check", "open", "verify", "verdict", "sign"))
+    assert _offending(loaded, others) == [], f"`whys {own}` loads other commands"
+    assert "whys.core.repo" in loaded  # it did run git: the import report is the real one
+
+
+def test_timeline_loads_no_search_engine_and_grep_no_history_models(repo: Path) -> None:
+    timeline = _loaded(["timeline", "--json", "--repo", str(repo)], repo)
+    assert _offending(timeline, ("ripgrepy", "whys.core.search")) == []
+    grep = _loaded(["grep", "WebSocketManager", "--json", "--repo", str(repo)], repo)
+    assert _offending(grep, ("whys.core.repo_models",)) == []
+    assert "ripgrepy" in grep  # the rg argv is still built with ripgrepy
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["--version"], ["timeline", "--help"]])
+def test_help_and_version_load_no_core(argv: list[str], repo: Path) -> None:
+    completed = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "whys", *argv],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 0
+    names = {
+        line.rsplit("|", 1)[-1].strip()
+        for line in completed.stderr.splitlines()
+        if line.startswith("import time:")
+    }
+    assert not {n for n in names if n.startswith(("whys.core.repo", "whys.core.search"))}
+    assert not {n for n in names if n.split(".")[0] in ("pydantic", "textual", "logging")}
+
+
+def test_check_starts_without_textual_or_gitpython(repo: Path, tmp_path: Path) -> None:
+    analysis = tmp_path / "analysis.md"
+    analysis.write_text(
+        "# Five Whys: ws\n\n## Why 1\n\n`svc/ws.py` defines `WebSocketManager`.\n",
+        encoding="utf-8",
+    )
+    loaded = _loaded(["check", str(analysis), "--repo", str(repo)], repo)
+    assert _offending(loaded, HEAVY_EVERYWHERE) == []
+    others = tuple(f"whys.commands.{c}" for c in ("grep", "timeline", "open", "sign"))
+    assert _offending(loaded, others) == []

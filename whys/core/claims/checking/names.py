@@ -1,0 +1,93 @@
+"""Code-name patterns: how a name, a quoted line of code or a definition is found in a
+file's lines, and how a place in a file is said."""
+
+from __future__ import annotations
+
+import re
+
+from whys.core.claims.checking.common import MAX_LISTED
+from whys.core.models import Claim
+
+
+def name_pattern(symbol: str) -> re.Pattern[str]:
+    name = symbol.removesuffix("()").split(".")[-1]
+    return re.compile(r"(?<![\w])" + re.escape(name) + r"(?![\w])")
+
+
+def code_pattern(code: str) -> re.Pattern[str]:
+    """Quoted code as a pattern: any spacing, and a string may carry a prefix the quote
+    left out (`log.info("x {e}")` is `log.info(f"x {e}")` in the file)."""
+    words = [_STRING_START.sub(r"\1[fFrRbBuU]{0,2}\2", re.escape(part)) for part in code.split()]
+    return re.compile(r"\s+".join(words))
+
+
+# An opening quote (after a bracket, comma or the start), where a string prefix would go.
+_STRING_START = re.compile(r"""(^|\\\(|\\\[|,|=)(["'])""")
+
+
+def _definition_line(lines: list[str], name: str) -> int | None:
+    pattern = re.compile(
+        r"^\s*(?:export\s+)?(?:async\s+)?(?:def|class|function|func|fn|interface|struct|enum"
+        r"|const|let|var|type)\s+" + re.escape(name) + r"\b|^\s*" + re.escape(name) + r"\s*[:=]"
+    )
+    for number, text in enumerate(lines, start=1):
+        if pattern.search(text):
+            return number
+    return None
+
+
+def indented_block_end(lines: list[str], start: int) -> int:
+    """Last line of the indented block opened at `start` (1-based)."""
+    head = lines[start - 1]
+    indent = len(head) - len(head.lstrip())
+    end = start
+    for number in range(start + 1, len(lines) + 1):
+        text = lines[number - 1]
+        if not text.strip():
+            continue
+        current = len(text) - len(text.lstrip())
+        if current > indent:
+            end = number
+        elif current == indent and text.strip() in {"}", "};", "end", ")"}:
+            end = number
+            break
+        else:
+            break
+    return end
+
+
+def where_in(lines: list[str], symbol: str, hits: list[int]) -> str:
+    """'lines 61-90' (its definition block) or 'lines 3, 17, 40'."""
+    name = symbol.removesuffix("()").split(".")[-1]
+    definition = _definition_line(lines, name)
+    if definition is not None:
+        end = indented_block_end(lines, definition)
+        if end == definition:
+            return f"line {definition}"
+        return f"lines {definition}-{end} (defined at line {definition})"
+    shown = ", ".join(str(n) for n in hits[:MAX_LISTED])
+    more = f" (+{len(hits) - MAX_LISTED} more)" if len(hits) > MAX_LISTED else ""
+    return ("line " if len(hits) == 1 else "lines ") + shown + more
+
+
+def span_of(claim: Claim) -> str:
+    if claim.line_numbers:
+        return "lines " + ", ".join(str(n) for n in claim.line_numbers)
+    if claim.line_start == claim.line_end:
+        return f"line {claim.line_start}"
+    return f"lines {claim.line_start}-{claim.line_end}"
+
+
+def hits_of(lines: list[str], claim: Claim) -> list[int]:
+    """Lines holding the claim's quoted code (may span lines in its range) or symbol."""
+    if claim.quoted_code:
+        pattern = code_pattern(claim.quoted_code)
+    else:
+        pattern = name_pattern(claim.symbol or "")
+    hits = [n for n, text in enumerate(lines, start=1) if pattern.search(text)]
+    if claim.quoted_code and not hits and claim.line_start:
+        start = claim.line_start
+        joined = "\n".join(lines[start - 1 : claim.line_end or start])
+        if pattern.search(joined):
+            hits = [start]
+    return hits
