@@ -241,10 +241,14 @@ def counted(tmp_path_factory: pytest.TempPathFactory) -> GitRepo:
         f"@pytest.mark.asyncio\nasync def test_a{n}():\n    pass\n\n" for n in range(3)
     )
     files = {
-        "app/ws.py": managers + "class WebSocketConnectionManagerFactory:\n    pass\n",
+        "app/ws.py": managers
+        + "class WebSocketConnectionManager:\n    pass\n"
+        + "class WebSocketManagerFactory:\n    pass\n",  # a factory, not a manager
         "tests/test_ws.py": "".join(
-            f"class Mock{n}WebSocketManager:\n    pass\n" for n in range(5)
+            f"class Mock{n}WebSocketManager:\n    pass\n" for n in range(3)
         ),
+        "test_framework/doubles.py": "class FakeWebSocketManager:\n    pass\n"
+        "class StubWebSocketManager:\n    pass\n",
         "docs/notes.md": "".join(f"class Old{n}WebSocketManager:\n" for n in range(3)),
         "tests/test_async.py": tests
         + "async def test_plain():\n    pass\n\ndef test_sync():\n    pass\n",
@@ -252,6 +256,8 @@ def counted(tmp_path_factory: pytest.TempPathFactory) -> GitRepo:
         "app/b.py": "async def g():\n    await get_store()\n",
         **{f"docs/d{n}.md": "Call `await get_store()` first.\n" for n in range(3)},
         "app/legacy.py": "class Config:\n    x = 1\n",
+        "docs/issue_77_plan.md": "plan\n",
+        "tests/test_issue_77.py": "X = 77\n",
         **{f"tests/test_port{n}.py": "URL = 'http://localhost:8002'\n" for n in range(4)},
     }
     commit(repo, files, "store: first import", "2025-01-02T09:00:00Z")
@@ -277,7 +283,7 @@ def _count_status(repo: GitRepo, line: str, revision: str = "HEAD") -> list[tupl
 @pytest.mark.parametrize(
     ("line", "status"),
     [
-        # 4 definitions in source outside tests (a name may go on: ...ManagerFactory)
+        # 4 definitions in source outside test code (test_framework/ is test code too)
         ("- 4 WebSocket Manager implementations", "verified"),
         ("- **Class Explosion:** 3+ WebSocket manager classes", "verified"),
         # 12 in every file: more than claimed only counts a part, too few is evidence
@@ -334,3 +340,30 @@ def test_what_commits_are_counted(counted: GitRepo, line: str, status: str, patt
 def test_what_a_figure_counts(counted: GitRepo, line: str, status: str, pattern: str) -> None:
     found = _count_status(counted, line, "HEAD~1")
     assert found == [(status, pattern)], found
+
+
+def test_files_made_for_an_issue_and_a_file_that_exists(counted: GitRepo) -> None:
+    # 2 tracked paths hold 77: a lower bound only.
+    assert _count_status(counted, "- **Claims:** 2+ files created for Issue #77, yet") == [
+        ("verified", "named 77")
+    ]
+    assert _count_status(counted, "- Only 9+ files created for Issue #77") == [
+        ("unverifiable", "named 77")
+    ]
+    text = "- Discovery failed for `app/legacy.py`.\n- File exists: 2 lines with a class\n"
+    assert [s for s, _p in _count_status(counted, text.rstrip("\n"))] == ["verified"]
+
+
+def test_a_file_phrase_is_a_size_only_when_nothing_narrows_it(counted: GitRepo) -> None:
+    text = "- Discovery failed for `app/legacy.py`.\n- The file has 9 lines of imports"
+    assert [p for s, p in _count_status(counted, text) if s != "unverifiable"] == []
+
+
+def test_too_few_commits_since_a_date_allows_for_the_writers_clock(counted: GitRepo) -> None:
+    # 5 commits since 2025-02-02 (UTC); 6 since the day before: 6 claimed is not too few.
+    assert _count_status(counted, "- Based on 6 commits since February 2, 2025:") == [
+        ("unverifiable", "since 2025-02-02")
+    ]
+    assert _count_status(counted, "- Based on 9 commits since February 2, 2025:") == [
+        ("contradicted", "since 2025-02-02")
+    ]

@@ -69,3 +69,15 @@ def test_needles_overlapping_in_part_are_each_found(tmp_path: Path) -> None:
     assert ("app/engine.py", 4) in search.places("EngineFactory")
     assert search.file_count("EngineFactory") == 2
     assert search.match_count("class ExecutionEngine") == 2
+
+
+def test_code_places_are_kept_when_documents_quote_a_name_often(tmp_path: Path) -> None:
+    # Reports at the top of the tree sort before `src/`: they must not crowd the code out.
+    reports = {f"AUDIT_{n:03d}.md": "We saw `LedgerEngine` fail.\n" for n in range(80)}
+    repo_dir = make_repo(
+        tmp_path, [{"files": {**reports, "src/engine.py": "class LedgerEngine:\n    pass\n"}}]
+    )
+    repo = open_repo(repo_dir)
+    search = TreeSearch(repo, repo.resolve_revision("HEAD"), None)
+    assert search.places("LedgerEngine")[0] == ("src/engine.py", 1)
+    assert search.file_count("LedgerEngine") == 81

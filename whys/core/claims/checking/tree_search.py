@@ -18,6 +18,8 @@ from whys.core.repo import GitRepo, GrepOutcome
 
 # Places kept per string: enough to name where a thing is, not a listing of every use.
 MAX_PLACES = 50
+# Documents and data files: their places are listed after those in code.
+PROSE = (".md", ".rst", ".txt", ".adoc", ".json", ".xml", ".html", ".csv", ".log", ".ipynb")
 # Strings shorter than this match everywhere and say nothing; they are never searched.
 MIN_LENGTH = 3
 
@@ -27,6 +29,9 @@ class Occurrences:
     """What the tree holds of one string."""
 
     places: list[tuple[str, int]] = field(default_factory=list)
+    # Kept apart so a name quoted in hundreds of reports (which sort first: `AUDIT.md` before
+    # `src/`) still shows where the code has it.
+    prose_places: list[tuple[str, int]] = field(default_factory=list)
     files: set[str] = field(default_factory=set)
     matches: int = 0
 
@@ -90,10 +95,9 @@ class TreeSearch:
                         seen.matches += 1
                         if path not in seen.files:
                             seen.files.add(path)
-                        if len(seen.places) < MAX_PLACES and (
-                            not seen.places or seen.places[-1] != (path, line)
-                        ):
-                            seen.places.append((path, line))
+                        kept = seen.prose_places if path.endswith(PROSE) else seen.places
+                        if len(kept) < MAX_PLACES and (not kept or kept[-1] != (path, line)):
+                            kept.append((path, line))
         except BadInputError as error:
             self.failed = error.message
         self.unreadable = max(self.unreadable, outcome.unreadable)
@@ -113,9 +117,10 @@ class TreeSearch:
         return self._of(needle) is not None and not self.cancelled and self.failed is None
 
     def places(self, needle: str) -> list[tuple[str, int]]:
-        """(path, line) of the first occurrences, in git's path order."""
+        """(path, line) of the first occurrences: in code and config first, then in
+        documents and data, each in git's path order."""
         found = self._of(needle)
-        return list(found.places) if found else []
+        return [*found.places, *found.prose_places] if found else []
 
     def file_count(self, needle: str) -> int:
         found = self._of(needle)
