@@ -223,6 +223,63 @@ def default_auditor() -> str:
 
 
 # ---------------------------------------------------------------------------------------------
+# Another writer's save (see SessionStore.save)
+
+
+def _file_identity(path: Path) -> tuple[int, int, int] | None:
+    """What changes when another process saves the file (inode, size, mtime); None if absent."""
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return (status.st_ino, status.st_size, status.st_mtime_ns)
+
+
+def _evidence_ids(session: Session) -> dict[str, set[str]]:
+    """Evidence ids per analysis path, as the store last read or wrote them."""
+    return {audit.analysis.path: {item.id for item in audit.evidence} for audit in session.analyses}
+
+
+def _merge_other_writers_work(
+    ours: Session, theirs: Session, synced_evidence: Mapping[str, set[str]]
+) -> None:
+    """Union their verdicts and evidence into ours; every other field stays ours.
+
+    Verdicts are append-only histories, so a union by (target, target_id, at, auditor),
+    oldest first, loses nothing and invents nothing. Evidence ids are content-derived:
+    theirs are added unless we detached that id since we last read or wrote the file
+    (`synced_evidence`: the ids then). An analysis only they have (added by
+    `whys check --session`) is added whole."""
+    ours_by_path = {audit.analysis.path: audit for audit in ours.analyses}
+    for their_audit in theirs.analyses:
+        path = their_audit.analysis.path
+        our_audit = ours_by_path.get(path)
+        if our_audit is None:
+            ours.analyses.append(their_audit)
+            ours_by_path[path] = their_audit
+            continue
+        known = {_verdict_key(verdict) for verdict in our_audit.verdicts}
+        added = [v for v in their_audit.verdicts if _verdict_key(v) not in known]
+        if added:
+            merged = [*our_audit.verdicts, *added]
+            our_audit.verdicts = sorted(merged, key=lambda verdict: verdict.at)
+        our_ids = {item.id for item in our_audit.evidence}
+        detached_here = synced_evidence.get(path, set()) - our_ids
+        our_audit.evidence = [
+            *our_audit.evidence,
+            *(
+                item
+                for item in their_audit.evidence
+                if item.id not in our_ids and item.id not in detached_here
+            ),
+        ]
+
+
+def _verdict_key(verdict: Verdict) -> tuple[str, str | None, datetime, str]:
+    return (verdict.target, verdict.target_id, verdict.at, verdict.auditor)
+
+
+# ---------------------------------------------------------------------------------------------
 # The store
 
 
@@ -248,8 +305,8 @@ class SessionStore:
             # Under the lock, so the identity recorded is the one of the version read.
             with exclusive_lock(write_target(self.path), what="lock session"):
                 self.session = load_session(self.path)
-                self._disk_identity = self._identity()
-            self._remember_synced_evidence()
+                self._disk_identity = _file_identity(self.path)
+            self._synced_evidence = _evidence_ids(self.session)
         else:
             self.session = session
             self.save()
@@ -288,23 +345,10 @@ class SessionStore:
 
     # -- saving -------------------------------------------------------------------------------
 
-    def _identity(self) -> tuple[int, int, int] | None:
-        try:
-            status = self.path.stat()
-        except OSError:
-            return None
-        return (status.st_ino, status.st_size, status.st_mtime_ns)
-
-    def _remember_synced_evidence(self) -> None:
-        self._synced_evidence = {
-            audit.analysis.path: {item.id for item in audit.evidence}
-            for audit in self.session.analyses
-        }
-
     def _keep_other_writers_version(self) -> None:
         """Another whys (a `whys verdict` while the workbench is open) saved this file since
         we read it: keep its version beside ours, and merge what it added into ours."""
-        current = self._identity()
+        current = _file_identity(self.path)
         if self._disk_identity is None or current is None or current == self._disk_identity:
             return
         try:
@@ -322,38 +366,7 @@ class SessionStore:
         atomic_write_bytes(aside, kept, what="keep the other writer's version as")
         self.superseded.append(aside)
         if theirs is not None:
-            self._merge_other_writers_work(theirs)
-
-    def _merge_other_writers_work(self, theirs: Session) -> None:
-        """Union their verdicts and evidence into ours; every other field stays ours.
-
-        Verdicts are append-only histories, so a union by (target, target_id, at, auditor),
-        oldest first, loses nothing and invents nothing. Evidence ids are content-derived:
-        theirs are added unless we detached that id since we last read or wrote the file.
-        An analysis only they have (added by `whys check --session`) is added whole."""
-        ours_by_path = {audit.analysis.path: audit for audit in self.session.analyses}
-        for their_audit in theirs.analyses:
-            path = their_audit.analysis.path
-            our_audit = ours_by_path.get(path)
-            if our_audit is None:
-                self.session.analyses.append(their_audit)
-                ours_by_path[path] = their_audit
-                continue
-            known = {_verdict_key(verdict) for verdict in our_audit.verdicts}
-            added = [v for v in their_audit.verdicts if _verdict_key(v) not in known]
-            if added:
-                merged = [*our_audit.verdicts, *added]
-                our_audit.verdicts = sorted(merged, key=lambda verdict: verdict.at)
-            our_ids = {item.id for item in our_audit.evidence}
-            detached_here = self._synced_evidence.get(path, set()) - our_ids
-            our_audit.evidence = [
-                *our_audit.evidence,
-                *(
-                    item
-                    for item in their_audit.evidence
-                    if item.id not in our_ids and item.id not in detached_here
-                ),
-            ]
+            _merge_other_writers_work(self.session, theirs, self._synced_evidence)
 
     def save(self) -> None:
         with self._lock:
@@ -365,8 +378,8 @@ class SessionStore:
                 remove_stale_temp_files(self.path)
                 self._keep_other_writers_version()
                 save_session(self.session, self.path)
-                self._disk_identity = self._identity()
-            self._remember_synced_evidence()
+                self._disk_identity = _file_identity(self.path)
+            self._synced_evidence = _evidence_ids(self.session)
             self.unsaved = False
 
     # -- reading ------------------------------------------------------------------------------
@@ -541,10 +554,6 @@ class SessionStore:
                 raise BadInputError(f"UI state is not JSON-serialisable: {error}") from error
             self.session.ui = dict(state)
             self.save()
-
-
-def _verdict_key(verdict: Verdict) -> tuple[str, str | None, datetime, str]:
-    return (verdict.target, verdict.target_id, verdict.at, verdict.auditor)
 
 
 def _keep_auditor_incident(previous: Analysis, fresh: Analysis) -> Analysis:

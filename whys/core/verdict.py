@@ -5,20 +5,18 @@ a claim it rests on is contradicted (or rejected by the auditor) or the timeline
 true, unless the auditor records an override with a note. Reject and needs-evidence need a
 note too: a reader of the verdict file must learn why.
 
-The verdict file is canonical JSON (sorted keys, fixed indent, UTF-8, trailing newline), so
-the same session always exports to the same bytes and a signature over it stays meaningful.
+The verdict file's shape, canonical bytes and parsing live in whys.core.verdict_file, the
+Markdown report in whys.core.verdict_report; both are re-exported here, the one import
+for callers.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
-
-from pydantic import Field, ValidationError
+from typing import Literal
 
 from whys import __version__
 from whys.core.atomic import atomic_write_bytes
@@ -27,17 +25,79 @@ from whys.core.models import (
     AnalysisAudit,
     CheckStatus,
     Decision,
-    Finding,
-    IncidentWindow,
-    Model,
     Session,
     Verdict,
     VerdictTarget,
 )
 from whys.core.redact import redact_tree
 from whys.core.signing import remove_signatures, sign_file, signature_paths
-from whys.core.textsafe import markdown_code, markdown_text
+from whys.core.verdict_file import (
+    APPROVED_BY_OVERRIDE,
+    RESULTS,
+    VERDICT_FILE_FORMAT,
+    VERDICT_FILE_TYPE,
+    AnalysisResult,
+    CheckRecord,
+    ClaimResult,
+    Digest,
+    EvidenceRecord,
+    NotCanonicalError,
+    OverrideRecord,
+    RedactionRecord,
+    Resource,
+    Result,
+    VerdictFile,
+    VerdictRecord,
+    Verifier,
+    WhyResult,
+    approved_by_override,
+    canonical_json,
+    parse_verdict_file,
+    verdict_file_schema,
+)
+from whys.core.verdict_report import render_report, summary_line
 from whys.errors import BadInputError, VerdictRuleError
+
+__all__ = [
+    "APPROVED_BY_OVERRIDE",
+    "RESULTS",
+    "VERDICT_FILE_FORMAT",
+    "VERDICT_FILE_TYPE",
+    "VERDICT_TARGETS",
+    "AnalysisResult",
+    "CheckRecord",
+    "ClaimResult",
+    "Digest",
+    "EvidenceRecord",
+    "ExportResult",
+    "NotCanonicalError",
+    "OverrideRecord",
+    "RedactionRecord",
+    "Resource",
+    "Result",
+    "VerdictFile",
+    "VerdictRecord",
+    "Verifier",
+    "WhyResult",
+    "analysis_result",
+    "approval_blockers",
+    "build_verdict_file",
+    "canonical_json",
+    "check_status_by_claim",
+    "export_session",
+    "latest_verdict",
+    "latest_verdicts",
+    "make_verdict",
+    "overall_result",
+    "parse_verdict_file",
+    "rederive_problems",
+    "render_report",
+    "report_path_for",
+    "summary_line",
+    "validate_target",
+    "verdict_file_schema",
+    "write_export",
+]
 
 VERDICT_TARGETS: tuple[VerdictTarget, ...] = ("analysis", "why", "claim")
 
@@ -191,144 +251,7 @@ def analysis_result(audit: AnalysisAudit) -> Decision | Literal["undecided"]:
 
 
 # ---------------------------------------------------------------------------------------------
-# The verdict file
-
-VERDICT_FILE_TYPE = "whys-verdict"
-VERDICT_FILE_FORMAT = 1
-
-Result = Literal["approved", "rejected", "needs-evidence", "undecided"]
-RESULTS: tuple[Result, ...] = ("approved", "rejected", "needs-evidence", "undecided")
-
-
-class Verifier(Model):
-    """Who produced the verdict: the tool, its version and the version of its claim checks."""
-
-    tool: str = "whys"
-    version: str
-    checks_version: str
-
-
-class Resource(Model):
-    """What was audited: the repository and the revision the checks ran at."""
-
-    repo: str = Field(description="the repository folder the session audited")
-    revision: str = Field(description="the revision as the auditor gave it")
-    revision_sha: str | None = Field(description="the full SHA it resolved to")
-
-
-class VerdictRecord(Model):
-    """The verdict in force on one target (the latest recorded)."""
-
-    decision: Decision
-    note: str
-    auditor: str
-    at: datetime
-    override: bool = False
-    overrode: list[str] = Field(default_factory=list)
-
-
-class CheckRecord(Model):
-    status: CheckStatus
-    detail: str
-    suggestion: str | None = None
-
-
-class WhyResult(Model):
-    id: str
-    number: int
-    question: str
-    line: int
-    parent: str | None
-    causes: list[str]
-    verdict: VerdictRecord | None
-    evidence_ids: list[str]
-
-
-class ClaimResult(Model):
-    id: str
-    line: int
-    why: str | None
-    kind: str
-    text: str
-    check: CheckRecord | None
-    verdict: VerdictRecord | None
-    evidence_ids: list[str]
-
-
-class Digest(Model):
-    sha256: str
-
-
-class EvidenceRecord(Model):
-    """One evidence item, with everything `whys verify` needs to re-run it and compare."""
-
-    id: str
-    source: Literal["auditor", "check"]
-    kind: str
-    summary: str
-    query: dict[str, Any]
-    revision: str
-    digest: Digest
-    content: str = Field(description="the result as text, credentials redacted")
-    truncated: bool
-    why: str | None
-    claim: str | None
-    created_at: datetime
-    created_by: str
-
-
-class OverrideRecord(Model):
-    target: VerdictTarget
-    target_id: str | None
-    note: str
-    auditor: str
-    at: datetime
-    overrode: list[str]
-    in_force: bool = Field(description="false when a later verdict on the target replaced it")
-
-
-class AnalysisResult(Model):
-    path: str
-    title: str
-    sha256: str = Field(description="sha256 of the analysis file as audited")
-    checked_revision: str | None
-    result: Result
-    reason: str = Field(description="one line: why the analysis got its result")
-    corrected_root_cause: str | None
-    incident: IncidentWindow
-    check_summary: dict[str, int]
-    whys: list[WhyResult]
-    claims: list[ClaimResult]
-    findings: list[Finding]
-    overrides: list[OverrideRecord]
-    evidence: list[EvidenceRecord]
-    history: list[Verdict] = Field(description="every verdict recorded, oldest first")
-
-
-class RedactionRecord(Model):
-    where: str = Field(description="JSON path in this file")
-    kind: str
-    count: int
-
-
-class VerdictFile(Model):
-    """A signed-off audit, shaped like a verification summary (who verified what, when, with
-    which result), from one session."""
-
-    type: Literal["whys-verdict"] = VERDICT_FILE_TYPE
-    format_version: int = VERDICT_FILE_FORMAT
-    verifier: Verifier
-    auditors: list[str]
-    time_verified: datetime = Field(description="when the latest verdict was recorded")
-    resource: Resource
-    result: Result
-    summary: dict[str, int] = Field(description="analyses per result")
-    analyses: list[AnalysisResult]
-    redactions: list[RedactionRecord]
-
-
-def verdict_file_schema() -> dict[str, Any]:
-    return VerdictFile.model_json_schema()
+# The verdict file of a session, and checking one against its own history
 
 
 def _record(verdict: Verdict | None) -> VerdictRecord | None:
@@ -469,17 +392,6 @@ def _analysis_result(audit: AnalysisAudit) -> AnalysisResult:
     )
 
 
-# The summary's count of approvals given by override (only present when there is one).
-APPROVED_BY_OVERRIDE = "approved-by-override"
-
-
-def _approved_by_override(analysis: AnalysisResult) -> bool:
-    """Approved, and the approval in force is an override."""
-    return analysis.result == "approved" and any(
-        override.target == "analysis" and override.in_force for override in analysis.overrides
-    )
-
-
 def _summary(results: list[Result], overridden: list[bool]) -> dict[str, int]:
     """Analyses per result, and how many approvals were overrides (when any were)."""
     summary = {result: results.count(result) for result in RESULTS}
@@ -510,7 +422,7 @@ def build_verdict_file(session: Session, checks_version: str) -> VerdictFile:
             repo=session.repo, revision=session.revision, revision_sha=session.revision_sha
         ),
         result=overall_result(results),
-        summary=_summary(results, [_approved_by_override(analysis) for analysis in analyses]),
+        summary=_summary(results, [approved_by_override(analysis) for analysis in analyses]),
         analyses=analyses,
         redactions=[],
     )
@@ -519,62 +431,6 @@ def build_verdict_file(session: Session, checks_version: str) -> VerdictFile:
         {"where": item.where, "kind": item.kind, "count": item.count} for item in redactions
     ]
     return VerdictFile.model_validate(document)
-
-
-def canonical_json(verdict_file: VerdictFile) -> bytes:
-    """Sorted keys, two-space indent, UTF-8, one trailing newline: stable bytes to sign."""
-    document = verdict_file.model_dump(mode="json")
-    text = json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False)
-    return (text + "\n").encode("utf-8")
-
-
-class NotCanonicalError(BadInputError):
-    """A verdict file whose bytes are not the canonical JSON whys writes (duplicate keys,
-    other spacing or key order, extra fields): what a signature over it means is unclear."""
-
-
-def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    seen: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in seen:
-            raise NotCanonicalError(f"duplicate key {key!r}")
-        seen[key] = value
-    return seen
-
-
-def parse_verdict_file(
-    data: bytes, source: str = "<verdict file>", *, canonical: bool = False
-) -> VerdictFile:
-    """A verdict file from its bytes; BadInputError (one line) when it is not one.
-
-    With `canonical`, only the exact bytes whys writes are accepted (NotCanonicalError):
-    a duplicate key (two "result"s, which JSON readers resolve differently), other
-    spacing, order or fields. `whys verify` and `whys sign` ask for it."""
-    try:
-        document = json.loads(data.decode("utf-8"), object_pairs_hook=_no_duplicate_keys)
-    except NotCanonicalError as error:
-        raise NotCanonicalError(
-            f"{source} is not canonical JSON ({error.message}); refused"
-        ) from error
-    except (UnicodeDecodeError, ValueError, RecursionError) as error:
-        # RecursionError: JSON nested thousands deep, which no verdict file is.
-        raise BadInputError(f"{source} is not a verdict file (not valid UTF-8 JSON)") from error
-    if not isinstance(document, dict) or document.get("type") != VERDICT_FILE_TYPE:
-        raise BadInputError(f"{source} is not a whys verdict file")
-    try:
-        verdict_file = VerdictFile.model_validate(document)
-    except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first.get("loc", ())) or "top level"
-        raise BadInputError(
-            f"{source} is a damaged verdict file ({where}: {first.get('msg', 'invalid')})"
-        ) from error
-    if canonical and canonical_json(verdict_file) != data:
-        raise NotCanonicalError(
-            f"{source} is not canonical JSON (its bytes differ from what whys writes for the "
-            "same content: spacing, key order or number forms); refused"
-        )
-    return verdict_file
 
 
 def rederive_problems(verdict_file: VerdictFile) -> list[str]:
@@ -633,197 +489,6 @@ def rederive_problems(verdict_file: VerdictFile) -> list[str]:
     if sorted(history_auditors) != verdict_file.auditors:
         problems.append("the auditors listed are not the ones in the verdict history")
     return problems
-
-
-# ---------------------------------------------------------------------------------------------
-# The Markdown report
-
-
-def _when(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M %Z").strip()
-
-
-def _short(sha: str | None) -> str:
-    return sha[:12] if sha else "unknown"
-
-
-def _cell(text: str) -> str:
-    """Untrusted text (analysis, notes, repository content) for the report: visible control
-    characters, HTML escaped, one line, `|` escaped."""
-    return markdown_text(text)
-
-
-def _label(result: str) -> str:
-    return result.upper().replace("-", " ")
-
-
-def summary_line(verdict_file: VerdictFile) -> str:
-    """ "2 APPROVED, 1 REJECTED": the count of analyses per result, results that occur;
-    approvals given by override say so: "1 APPROVED (override)"."""
-    parts = []
-    for result in RESULTS:
-        count = verdict_file.summary.get(result, 0)
-        if not count:
-            continue
-        part = f"{count} {_label(result)}"
-        overridden = (
-            verdict_file.summary.get(APPROVED_BY_OVERRIDE, 0) if result == "approved" else 0
-        )
-        if overridden:
-            part += " (override)" if overridden == count else f" ({overridden} by override)"
-        parts.append(part)
-    return ", ".join(parts) or "no analyses"
-
-
-def _override_label(analysis: AnalysisResult) -> str:
-    return " (override)" if _approved_by_override(analysis) else ""
-
-
-def _analysis_section(number: int, analysis: AnalysisResult) -> list[str]:
-    # Decision and title first; the reason (an override's note) follows, labelled.
-    title = _cell(analysis.title) if analysis.title else markdown_code(analysis.path)
-    reason = "**Override**" if _approved_by_override(analysis) else "Reason"
-    lines = [
-        f"## {number}. {_label(analysis.result)}{_override_label(analysis)}: {title}",
-        "",
-        f"{reason}: {_cell(analysis.reason)}",
-        "",
-        markdown_code(analysis.path) + (f": {_cell(analysis.title)}" if analysis.title else ""),
-        f"(sha256 `{analysis.sha256[:16]}`, checked at `{_short(analysis.checked_revision)}`)",
-        "",
-    ]
-    decision = next(
-        (v for v in reversed(analysis.history) if v.target == "analysis"),
-        None,
-    )
-    if decision is not None:
-        lines.append(f"Decided by {_cell(decision.auditor)} on {_when(decision.at)}.")
-        lines.append("")
-    if analysis.corrected_root_cause:
-        lines += [f"**Corrected root cause**: {_cell(analysis.corrected_root_cause)}", ""]
-    if analysis.whys:
-        lines += [
-            "| why | question | verdict | note | auditor |",
-            "| --- | --- | --- | --- | --- |",
-        ]
-        for why in analysis.whys:
-            verdict = why.verdict
-            lines.append(
-                f"| {_cell(why.id)} | {_cell(why.question)} | "
-                f"{verdict.decision if verdict else 'no verdict'} | "
-                f"{_cell(verdict.note) if verdict else ''} | "
-                f"{_cell(verdict.auditor) if verdict else ''} |"
-            )
-        lines.append("")
-    else:
-        lines += ["No why chain was found in this analysis.", ""]
-    counts = analysis.check_summary
-    lines.append(
-        f"Claims: {counts.get('verified', 0)} verified, {counts.get('contradicted', 0)} "
-        f"contradicted, {counts.get('unverifiable', 0)} unverifiable."
-    )
-    for claim in analysis.claims:
-        check, verdict = claim.check, claim.verdict
-        if not (check and check.status == "contradicted") and verdict is None:
-            continue
-        text = f"- {_cell(claim.id)} (line {claim.line}, {claim.kind})"
-        if check is not None:
-            text += f" {check.status}: {_cell(check.detail)}"
-            if check.suggestion:
-                text += f" (suggestion: {_cell(check.suggestion)})"
-        if verdict is not None:
-            text += f" Auditor: {verdict.decision}"
-            text += f" ({_cell(verdict.note)})" if verdict.note else ""
-        lines.append(text)
-    lines.append("")
-    if analysis.findings:
-        lines.append("Timeline:")
-        for finding in analysis.findings:
-            involved = f" ({_cell(', '.join(finding.claim_ids))})" if finding.claim_ids else ""
-            lines.append(
-                f"- {finding.severity} {markdown_code(finding.rule)}: "
-                f"{_cell(finding.message)}{involved}"
-            )
-        lines.append("")
-    if analysis.overrides:
-        lines.append("**Overrides**:")
-        for override in analysis.overrides:
-            target = override.target + (f" {override.target_id}" if override.target_id else "")
-            lines.append(
-                f"- {_cell(target)} approved by {_cell(override.auditor)} on "
-                f"{_when(override.at)} over: {_cell('; '.join(override.overrode))}. "
-                f"Note: {_cell(override.note)}"
-                + ("" if override.in_force else " (since replaced by a later verdict)")
-            )
-        lines.append("")
-    return lines
-
-
-def render_report(verdict_file: VerdictFile, *, signatures: list[str] | None = None) -> str:
-    """A report to paste into a ticket: the decision first, each analysis, evidence last."""
-    analyses = verdict_file.analyses
-    if len(analyses) == 1:
-        only = analyses[0]
-        title = _cell(only.title) if only.title else markdown_code(only.path)
-        headline = f"{_label(only.result)}{_override_label(only)}: {title}"
-    else:
-        headline = f"{_label(verdict_file.result)}: {summary_line(verdict_file)}"
-    resource = verdict_file.resource
-    lines = [
-        f"# {headline}",
-        "",
-        f"**{summary_line(verdict_file)}**. Repository {markdown_code(resource.repo)} at "
-        f"`{_short(resource.revision_sha)}` ({_cell(resource.revision)}); "
-        f"checks {verdict_file.verifier.checks_version}, whys {verdict_file.verifier.version}.",
-        f"Audited by {_cell(', '.join(verdict_file.auditors)) or 'nobody yet'}; "
-        f"latest verdict {_when(verdict_file.time_verified)}.",
-    ]
-    if signatures:
-        lines.append(f"Signed: {', '.join(markdown_code(name) for name in signatures)}.")
-    lines.append("")
-    for number, analysis in enumerate(analyses, start=1):
-        lines += _analysis_section(number, analysis)
-    if verdict_file.redactions:
-        total = sum(item.count for item in verdict_file.redactions)
-        lines += [
-            "## Redacted",
-            "",
-            f"{total} credential-like value{'s' if total != 1 else ''} removed from this export:",
-        ]
-        lines += [
-            f"- {item.count} {item.kind} in {markdown_code(item.where)}"
-            for item in verdict_file.redactions
-        ]
-        lines.append("")
-    evidence = [
-        (number, item)
-        for number, analysis in enumerate(analyses, start=1)
-        for item in analysis.evidence
-    ]
-    if evidence:
-        lines += [
-            "## Appendix: evidence",
-            "",
-            "| analysis | id | for | kind | taken at | summary | sha256 |",
-            "| --- | --- | --- | --- | --- | --- | --- |",
-        ]
-        # Checks often pin the same result for several claims: one row per distinct result.
-        rows: dict[tuple[int, str, str, str], tuple[list[str], list[str], EvidenceRecord]] = {}
-        for analysis_number, item in evidence:
-            key = (analysis_number, item.kind, item.summary, item.digest.sha256)
-            ids, targets, _ = rows.setdefault(key, ([], [], item))
-            ids.append(item.id)
-            target = f"why {item.why}" if item.why else f"claim {item.claim}" if item.claim else ""
-            if target and target not in targets:
-                targets.append(target)
-        for (analysis_number, _, _, _), (ids, targets, item) in rows.items():
-            lines.append(
-                f"| {analysis_number} | {', '.join(ids)} | {_cell(', '.join(targets))} | "
-                f"{item.kind} | `{_short(item.revision)}` | {_cell(item.summary)} | "
-                f"`{item.digest.sha256[:16]}` |"
-            )
-        lines.append("")
-    return "\n".join(lines).rstrip("\n") + "\n"
 
 
 # ---------------------------------------------------------------------------------------------
