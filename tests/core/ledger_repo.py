@@ -21,7 +21,11 @@ def numbered(total: int, placed: dict[int, str], fill: Callable[[int], str]) -> 
 
 
 def _settle() -> str:
-    placed = {1: '"""Settlement."""', 190: "def settle_batch(batch):", 212: "    total = sum(batch)"}
+    placed = {
+        1: '"""Settlement."""',
+        190: "def settle_batch(batch):",
+        212: "    total = sum(batch)",
+    }
     placed.update({230: "    return total", 231: "", 232: "def close_books():"})
 
     def fill(n: int) -> str:
