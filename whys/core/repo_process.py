@@ -1,0 +1,215 @@
+"""The git process layer of `whys.core.repo`: the safety overrides, the scrubbed
+environment, the argv every git process starts with, and streamed output split in records.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import tempfile
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+from whys.errors import BadRepoError
+
+# Config that could make git run a program, talk to the network, or change the shape of its
+# output. Command-line `-c` wins over every config file, including ones pulled by includeIf.
+SAFE_CONFIG: tuple[tuple[str, str], ...] = (
+    ("core.fsmonitor", "false"),
+    ("core.hooksPath", "/dev/null"),
+    ("core.pager", "cat"),
+    ("core.sshCommand", "false"),
+    ("core.askPass", ""),
+    ("core.gitProxy", ""),
+    ("core.quotePath", "false"),
+    ("core.untrackedCache", "false"),
+    ("diff.external", ""),
+    ("credential.helper", ""),
+    ("protocol.allow", "never"),
+    ("color.ui", "false"),
+    ("log.showSignature", "false"),
+    ("log.follow", "false"),
+    ("gpg.program", "false"),
+    ("gpg.ssh.program", "false"),
+    ("gpg.x509.program", "false"),
+    ("blame.ignoreRevsFile", ""),
+    ("gc.auto", "0"),
+    ("maintenance.auto", "false"),
+    ("fetch.recurseSubmodules", "false"),
+    ("submodule.recurse", "false"),
+    # Output shape: what the parsers below expect, whatever the repository's config says.
+    ("i18n.logOutputEncoding", "UTF-8"),
+    ("diff.noprefix", "false"),
+    ("diff.mnemonicPrefix", "false"),
+    ("diff.relative", "false"),
+    ("diff.suppressBlankEmpty", "false"),
+    ("log.mailmap", "false"),
+    ("grep.fullName", "true"),
+)
+# Options for every command that may produce a diff or read blob content.
+NO_DRIVERS: tuple[str, ...] = ("--no-textconv", "--no-ext-diff", "--no-color")
+# Environment variables git honours that could redirect it or run something.
+_KEEP_GIT_ENV = frozenset({"GIT_CONFIG_GLOBAL"})
+_HEX_RE = re.compile(r"^[0-9a-fA-F]{4,64}$")
+_FULL_SHA_RE = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
+_OBJECT_IN_MESSAGE_RE = re.compile(r"\b([0-9a-f]{40}|[0-9a-f]{64})\b")
+# Phrases git uses for the object it could not find (not the ones it was walking from).
+_MISSING_OBJECT_RE = re.compile(
+    r"(?:could not read|bad object|unable to read|missing (?:blob|tree|commit)|"
+    r"loose object|not a valid object name|bad tree object)\s+([0-9a-f]{40}|[0-9a-f]{64})\b",
+    re.IGNORECASE,
+)
+_BAD_REVISION_RE = re.compile(
+    r"unknown revision|bad revision|ambiguous argument|invalid object name", re.I
+)
+_HUNK_RE = re.compile(rb"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
+_READ_CHUNK = 1 << 16
+
+
+class MissingObjectError(BadRepoError):
+    """The repository lacks an object git needs (damaged or partial clone)."""
+
+    def __init__(self, message: str, missing: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.missing = list(missing)
+
+
+class NotARepositoryError(BadRepoError):
+    """The folder is not inside any git repository (a plain folder can still be searched)."""
+
+
+def git_executable() -> str:
+    return os.environ.get("WHYS_GIT", "git")
+
+
+def _safe_env() -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("GIT_") or key in _KEEP_GIT_ENV
+    }
+    env.update(
+        GIT_TERMINAL_PROMPT="0",
+        GIT_CONFIG_NOSYSTEM="1",
+        GIT_OPTIONAL_LOCKS="0",
+        GIT_NO_REPLACE_OBJECTS="1",
+        GIT_NO_LAZY_FETCH="1",
+        # A tarball's .git/info/grafts can rewrite parents (and so "is the fix in the
+        # deploy?"); replace refs are off above. History is what the objects say. A path
+        # that cannot exist: an existing empty file (/dev/null) still makes git print its
+        # grafts-deprecated hint on every command.
+        GIT_GRAFT_FILE=os.path.join(os.devnull, "no-grafts"),
+        GIT_PAGER="cat",
+        PAGER="cat",
+        GIT_ASKPASS="",
+        SSH_ASKPASS="",
+        LC_ALL="C",
+        LANGUAGE="C",
+    )
+    env.pop("GIT_SSH_COMMAND", None)
+    env.pop("GIT_EXTERNAL_DIFF", None)
+    return env
+
+
+def _git_argv(args: Sequence[str]) -> list[str]:
+    argv = [git_executable(), "--no-pager", "--no-replace-objects"]
+    for key, value in SAFE_CONFIG:
+        argv += ["-c", f"{key}={value}"]
+    argv += list(args)
+    return argv
+
+
+def _first_line(text: str) -> str:
+    for line in text.splitlines():
+        if line.strip():
+            return line.strip()
+    return ""
+
+
+class _Stream:
+    """One git process whose stdout is read in chunks; stderr goes to a temp file so a chatty
+    git never blocks. Closing (or cancelling) kills the process."""
+
+    def __init__(self, argv: list[str], cwd: Path, stdin: bytes | None = None) -> None:
+        # Closed in finish(); a file (not a pipe) so a chatty git never blocks on stderr.
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115
+        self.process = subprocess.Popen(
+            argv,
+            cwd=cwd,
+            env=_safe_env(),
+            stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=self._stderr,
+        )
+        self._feeder: threading.Thread | None = None
+        if stdin is not None:
+            self._feeder = threading.Thread(target=self._feed, args=(stdin,), daemon=True)
+            self._feeder.start()
+        self.killed = False
+        self.eof = False
+
+    def _feed(self, data: bytes) -> None:
+        assert self.process.stdin is not None
+        try:
+            self.process.stdin.write(data)
+            self.process.stdin.close()
+        except (BrokenPipeError, OSError):
+            pass
+
+    def chunks(self, cancel: threading.Event | None = None) -> Iterator[bytes]:
+        assert self.process.stdout is not None
+        if cancel is not None:
+            # A quiet git (a pickaxe with no hit yet) blocks the read below for as long as it
+            # runs; the watcher kills it on cancel so the read returns at once.
+            threading.Thread(target=self._kill_on, args=(cancel,), daemon=True).start()
+        while True:
+            if cancel is not None and cancel.is_set():
+                self.kill()
+                return
+            chunk = self.process.stdout.read1(_READ_CHUNK)
+            if not chunk:
+                self.eof = True
+                return
+            yield chunk
+
+    def _kill_on(self, cancel: threading.Event) -> None:
+        while self.process.poll() is None:
+            if cancel.wait(0.05):
+                self.kill()
+                return
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.killed = True
+            self.process.kill()
+
+    def finish(self) -> tuple[int, str]:
+        """Wait for the process; its return code and stderr text."""
+        self.kill_if_output_pending()
+        code = self.process.wait()
+        if self._feeder is not None:
+            self._feeder.join(timeout=5)
+        self._stderr.seek(0)
+        stderr = self._stderr.read().decode("utf-8", "replace")
+        self._stderr.close()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+        return code, stderr
+
+    def kill_if_output_pending(self) -> None:
+        # A consumer that stopped early leaves git blocked on a full pipe: end it.
+        if not self.eof and self.process.poll() is None:
+            self.kill()
+
+
+def _records(chunks: Iterable[bytes], separator: bytes = b"\0") -> Iterator[bytes]:
+    pending = b""
+    for chunk in chunks:
+        pending += chunk
+        parts = pending.split(separator)
+        pending = parts.pop()
+        yield from parts
+    if pending:
+        yield pending
