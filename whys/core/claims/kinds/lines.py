@@ -119,9 +119,7 @@ def prefetch(context: CheckContext, claims: list[Claim]) -> Prefetch:
     """The tree listing, the symlinks among the files it will read, and the names they
     cite for the run's tree search (a name found nowhere is a made-up one)."""
     named = [c for c in claims if c.path]
-    context.tree_search.want(
-        c.symbol.split(".")[-1].removesuffix("()") for c in named if c.symbol and not c.quoted_code
-    )
+    context.tree_search.want(_bare(c.symbol) for c in named if c.symbol and not c.quoted_code)
     return Prefetch(path_claims=named, read_claims=named)
 
 
@@ -357,9 +355,14 @@ def _other_value(code: str | None, lines: list[str], wanted: list[int]) -> str |
     return shown if on_cited else f"{shown!r} is at line {chosen}"
 
 
+def _bare(symbol: str) -> str:
+    """`Client.send()` -> `send`: the name a definition or a search is about."""
+    return symbol.split(".")[-1].removesuffix("()")
+
+
 def _made_up(context: CheckContext, target: str) -> bool:
     """A name the whole (readable) tree never writes."""
-    name = target.split(".")[-1].removesuffix("()")
+    name = _bare(target)
     search = context.tree_search
     return search.searched(name) and not search.unreadable and search.file_count(name) == 0
 
@@ -386,7 +389,7 @@ def _enclosing_definition(
     if claim.quoted_code:
         head = next((n for n in hits if _OPENS_BLOCK.match(lines[n - 1])), None)
     else:
-        head = _definition_line(lines, (claim.symbol or "").split(".")[-1].removesuffix("()"))
+        head = _definition_line(lines, _bare(claim.symbol or ""))
         if head is not None and not _OPENS_BLOCK.match(lines[head - 1]):
             head = None
     if head is None:
