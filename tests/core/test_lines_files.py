@@ -276,3 +276,17 @@ def test_a_line_that_sets_the_name_to_another_value_contradicts(tmp_path: Path) 
         if c.kind == "lines"
     ]
     assert statuses == [(3, "contradicted"), (4, "verified")]
+
+
+def test_a_viewer_finds_the_file_an_abbreviated_path_means(tmp_path: Path) -> None:
+    from whys.core.claims.checking.paths import files_written_as
+    from whys.core.claims.checking.tree import Tree
+
+    files = {"app/deep/engine.py": "X = 1\n", "a/util.py": "", "b/util.py": ""}
+    repo = open_repo(make_repo(tmp_path, [{"files": files}]))
+    tree = Tree(repo, repo.resolve_revision("HEAD"))
+    assert files_written_as(tree, "engine.py") == ["app/deep/engine.py"]
+    assert files_written_as(tree, "app/deep/engine.py") == ["app/deep/engine.py"]
+    assert sorted(files_written_as(tree, "util.py")) == ["a/util.py", "b/util.py"]
+    assert files_written_as(tree, "nowhere.py") == []
+    tree.close()

@@ -17,7 +17,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -41,6 +41,8 @@ from textual.widgets import (
     Tree,
 )
 
+from whys.core.claims.checking.paths import files_written_as
+from whys.core.claims.checking.tree import Tree as RepoTree
 from whys.core.models import Analysis, AnalysisAudit, Evidence, Session
 from whys.core.repo import GitRepo
 from whys.core.session import SessionStore, default_auditor
@@ -1472,6 +1474,16 @@ class WhysApp(App[int]):
     def _load_blame(self, request: BlameRequest) -> None:
         with self._failure_reported("blame", "blame failed") as outcome:
             sha = self.repo.resolve_revision(request.revision)
+            # The claim may cite an abbreviated path: blame the file the checks resolve.
+            tree = RepoTree(self.repo, sha)
+            try:
+                meant = files_written_as(tree, request.path)
+            finally:
+                tree.close()
+            if len(meant) != 1:
+                found = f"{len(meant)} files match" if meant else "no file matches"
+                raise WhysError(f"{found} {request.path} at {sha[:9]}")
+            request = replace(request, path=meant[0])
             data = self.repo.read_file(sha, request.path)
             if data is None:
                 raise WhysError(f"{request.path} does not exist at {sha[:9]}")

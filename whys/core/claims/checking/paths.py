@@ -227,3 +227,11 @@ def paths_for(tree: Tree, claim: Claim) -> tuple[Resolved | None, ClaimCheck | N
             suggestion,
         )
     return resolved, None
+
+
+def files_written_as(tree: Tree, written: str) -> list[str]:
+    """The tree's files an analysis means by `written` (`execution_engine.py` for its one
+    deep path), as the checks resolve it: for a viewer that needs the real file."""
+    if written in tree.file_set:
+        return [written]
+    return [path for path in resolve_path(written, tree.files, tree.by_name).matches if path]
