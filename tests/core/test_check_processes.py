@@ -94,11 +94,33 @@ def test_counts_of_definitions_share_one_pass_over_the_tree(
     manager = next(check for pattern, check in by_pattern.items() if "Manager" in (pattern or ""))
     factory = next(check for pattern, check in by_pattern.items() if "Factory" in (pattern or ""))
     assert manager.status == "verified" and factory.status == "contradicted"
-    regex_greps = [c for c in git_calls if c[:1] == ["grep"] and "-E" in c]
-    whole_tree = [c for c in regex_greps if c[-1] == "--"]
-    assert len(whole_tree) == 1, regex_greps
-    # Each count then reads only the files the pass found.
-    assert all(c[-1].startswith(":(literal)") for c in regex_greps if c not in whole_tree)
+    regex_greps = [c for c in git_calls if c[:2] == ["grep", "--no-textconv"] and "-F" not in c]
+    assert len(regex_greps) == 1, regex_greps  # both regexes, one pass, no reruns
+
+
+def test_the_parent_is_searched_only_where_the_analysis_commit_changed_it(
+    tmp_path: Path, git_calls: list[list[str]]
+) -> None:
+    # The analysis came with a change to one file: the check at the parent (for "holds at
+    # the parent") searches that file, not the whole tree again.
+    text = HEADER + "- `legacy_part()` is called in `app/part1.py`\n"
+    repo_dir = make_repo(
+        tmp_path,
+        [
+            {"files": {**_files(5), "app/part1.py": "legacy_part()\n"}, "message": "parts"},
+            {"files": {"app/part1.py": "modern_part()\n", "analysis.md": text}, "message": "rca"},
+        ],
+    )
+    repo = open_repo(repo_dir)
+    analysis = read_analysis_text(text, str(repo_dir / "analysis.md"))
+    run = check_analysis(analysis, repo, "HEAD")
+    assert run.checks[0].status == "verified" and "holds at the parent" in run.checks[0].detail
+    fixed_greps = [c for c in git_calls if c[:1] == ["grep"] and "-F" in c]
+    whole_tree = [c for c in fixed_greps if c[-1] == "--"]
+    assert len(whole_tree) == 1, fixed_greps
+    # The others each read that one file (the parent's search, the evidence pinned).
+    rest = [c for c in fixed_greps if c not in whole_tree]
+    assert rest and all(c[-1].endswith("app/part1.py") for c in rest), rest
 
 
 def test_the_history_is_walked_for_damage_once_per_repository(

@@ -91,9 +91,9 @@ def test_the_subject_index_ranks_exact_loose_cut_and_close() -> None:
 def test_counts_count_files_matches_and_commits(repo: tuple[GitRepo, dict]) -> None:
     git_repo, _ = repo
     counts = Counts(git_repo, git_repo.resolve_revision("HEAD"), None)
-    assert counts.count("LIMIT", "files").count == 3
-    pinned = counts.pinned_count("LIMIT", "matches")
-    assert (pinned.count, pinned.files) == (3, 3)  # matching lines, and the files they are in
+    counts.want_regexes([r"LIMIT\b"])
+    defined = counts.regex_lines(r"LIMIT\b")
+    assert (defined.count, len(defined.files)) == (3, 3)  # matches, and the files they are in
     assert counts.commits_matching("payments") == 1
 
 

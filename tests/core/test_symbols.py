@@ -183,11 +183,13 @@ def test_unreadable_code_files_keep_absence_from_being_evidence(tmp_path: Path) 
     path = init_repo(tmp_path / "partial")
     files = {f"pkg/mod_{n}.py": f"VALUE_{n} = {n}\n" for n in range(3)}
     commit(path, files, "three modules")
+    # Checked at a past revision (the working tree would hold the file otherwise).
+    commit(path, {"later.txt": "later\n"}, "later")
     blob = git(path, "rev-parse", "HEAD:pkg/mod_1.py").strip()
     (path / ".git" / "objects" / blob[:2] / blob[2:]).unlink()
     text = WHY + "- `apply_surcharge()` rounds half-up\n"
     analysis = read_analysis_text(text, "docs/rca/partial.md")
-    run = check_analysis(analysis, open_repo(path), "HEAD")
+    run = check_analysis(analysis, open_repo(path), "HEAD~1")
     (check,) = [
         c for c, claim in zip(run.checks, analysis.claims, strict=True) if claim.kind == "symbol"
     ]

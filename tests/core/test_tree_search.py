@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gitbuild import git, make_repo
+from gitbuild import commit, git, make_repo
 
 from whys.core.claims.checking.tree_search import TreeSearch
 from whys.core.repo import open_repo
@@ -51,10 +51,11 @@ def test_a_later_question_runs_its_own_search(tmp_path: Path) -> None:
 
 def test_unreadable_blobs_are_counted_not_fatal(tmp_path: Path) -> None:
     repo_dir = _repo(tmp_path)
+    commit(repo_dir, {"later.txt": "later\n"}, "later")  # the checked revision is not HEAD
     blob = git(repo_dir, "rev-parse", "HEAD:app/lost.py").strip()
     (repo_dir / ".git" / "objects" / blob[:2] / blob[2:]).unlink()
     repo = open_repo(repo_dir)
-    search = TreeSearch(repo, repo.resolve_revision("HEAD"), None)
+    search = TreeSearch(repo, repo.resolve_revision("HEAD~1"), None)
     assert search.file_count("ExecutionEngine") == 2  # lost.py could not be read
     assert search.unreadable == 1
     assert search.failed is None
@@ -81,3 +82,70 @@ def test_code_places_are_kept_when_documents_quote_a_name_often(tmp_path: Path) 
     search = TreeSearch(repo, repo.resolve_revision("HEAD"), None)
     assert search.places("LedgerEngine")[0] == ("src/engine.py", 1)
     assert search.file_count("LedgerEngine") == 81
+
+
+def _answers(search: TreeSearch, needles: list[str]) -> dict[str, tuple]:
+    return {
+        n: (search.places(n), search.file_count(n), search.match_count(n), search.files(n))
+        for n in needles
+    }
+
+
+NEEDLES = ["ExecutionEngine", "ExecutionEngineFactory", "engine is", "ledger"]
+
+
+def test_a_search_derived_for_the_parent_answers_as_a_fresh_one(tmp_path: Path) -> None:
+    # The analysis's commit changed two files and added one: the parent's answers are the
+    # child's with those files searched again, and must equal a search of the parent.
+    repo_dir = _repo(tmp_path)
+    parent = git(repo_dir, "rev-parse", "HEAD").strip()
+    child = commit(
+        repo_dir,
+        {
+            "app/use.py": "ExecutionEngine()\n",
+            "app/lost.py": None,
+            "app/ledger.py": "ledger = ExecutionEngineFactory()\n",
+        },
+        "change",
+    )
+    repo = open_repo(repo_dir)
+    at_child = TreeSearch(repo, child, None)
+    at_child.want(NEEDLES)
+    at_child.run()
+    changed = repo.changed_paths(parent, child)
+    derived = at_child.derive(parent, changed)
+    assert derived is not None
+    fresh = TreeSearch(repo, parent, None)
+    fresh.want(NEEDLES)
+    fresh.run()
+    assert _answers(derived, NEEDLES) == _answers(fresh, NEEDLES)
+    assert derived.file_count("ledger") == 0 and derived.file_count("ExecutionEngine") == 3
+
+
+def test_the_checked_out_head_is_searched_in_the_working_tree_as_head_holds_it(
+    tmp_path: Path,
+) -> None:
+    # Edited and deleted files are answered from HEAD, not from the edit.
+    repo_dir = _repo(tmp_path)
+    (repo_dir / "app" / "use.py").write_text("nothing here\n")
+    (repo_dir / "app" / "lost.py").unlink()
+    (repo_dir / "untracked.py").write_text("ExecutionEngine\n")
+    repo = open_repo(repo_dir)
+    head = repo.resolve_revision("HEAD")
+    search = TreeSearch(repo, head, None)
+    search.want(NEEDLES)
+    search.run()
+    assert search.files("ExecutionEngine") == {"app/engine.py", "app/use.py", "app/lost.py"}
+    assert search.match_count("ExecutionEngineFactory") == 4
+    assert ("app/use.py", 2) in search.places("ExecutionEngineFactory")
+
+
+def test_regexes_are_counted_as_git_grep_o_counts_them(tmp_path: Path) -> None:
+    repo = open_repo(_repo(tmp_path))
+    search = TreeSearch(repo, repo.resolve_revision("HEAD"), None, regex=True)
+    defined = r"^\s*class [A-Za-z0-9_]*Engine[A-Za-z0-9_]*\b"
+    search.want([defined, "Factory\\(", "(unclosed"])
+    search.run()
+    assert search.match_count(defined) == 2
+    assert search.matches_by_file("Factory\\(") == {"app/use.py": 2}
+    assert search.failure("(unclosed") is not None and search.failure(defined) is None

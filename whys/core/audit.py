@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from whys.core.checks import CHECKS_VERSION, CheckRun, Drift, check_analysis
+from whys.core.checks import CHECKS_VERSION, CheckRun, Drift, KnownSearches, check_analysis
 from whys.core.claims.checking.own import own_document
 from whys.core.models import Analysis, AnalysisAudit
 from whys.core.reader import read_analysis
@@ -48,11 +48,12 @@ def check_at_own_commit(
     own = own_document(repo, analysis.path, head, cancel)
     if own is None:
         return check_analysis(analysis, repo, head, cancel=cancel)
-    run = check_analysis(analysis, repo, own.last.sha, cancel=cancel)
+    known = KnownSearches()  # HEAD's tree searches start from those of the own commit
+    run = check_analysis(analysis, repo, own.last.sha, cancel=cancel, known=known)
     run.revision_source = "analysis"
     if own.last.sha == head or (cancel is not None and cancel.is_set()):
         return run
-    now = check_analysis(analysis, repo, head, cancel=cancel, parent_rule=False)
+    now = check_analysis(analysis, repo, head, cancel=cancel, parent_rule=False, known=known)
     then = {check.claim_id: check for check in run.checks}
     run.head = head
     run.drift = [

@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from whys.core.claims.checking.commits import resolve_commits
 from whys.core.claims.checking.common import CHECKS_VERSION, incident_start, result
-from whys.core.claims.checking.context import CheckContext
+from whys.core.claims.checking.context import CheckContext, KnownSearches
 from whys.core.claims.checking.paths import resolve_path
 from whys.core.claims.kinds import BY_NAME, KINDS
 from whys.core.claims.timeline import timeline_findings
@@ -23,7 +23,14 @@ from whys.core.models import Analysis, Claim, ClaimCheck, Finding, Model
 from whys.core.repo import GitRepo
 from whys.errors import BadInputError
 
-__all__ = ["CHECKS_VERSION", "CheckRun", "Drift", "check_analysis", "resolve_path"]
+__all__ = [
+    "CHECKS_VERSION",
+    "CheckRun",
+    "Drift",
+    "KnownSearches",
+    "check_analysis",
+    "resolve_path",
+]
 
 
 class Drift(Model):
@@ -57,13 +64,19 @@ def check_analysis(
     *,
     cancel: threading.Event | None = None,
     parent_rule: bool = True,
+    known: KnownSearches | None = None,
 ) -> CheckRun:
     """Check every claim of the analysis at `rev`; then the timeline rules. When `rev` is
-    the analysis's own commit, a claim that commit made false says so (`parent_rule`)."""
+    the analysis's own commit, a claim that commit made false says so (`parent_rule`).
+    `known`: tree searches of earlier checks of this analysis, reused where the trees
+    agree; this check's own are added to it."""
     revision = repo.resolve_revision(rev)
-    context = CheckContext(analysis, repo, revision, cancel)
+    context = CheckContext(analysis, repo, revision, cancel, known)
     try:
-        return _check_in(context, parent_rule)
+        run = _check_in(context, parent_rule)
+        if not (cancel is not None and cancel.is_set()):
+            context.known.keep(context)
+        return run
     finally:
         context.close()
 
@@ -127,8 +140,9 @@ def _held_at_parent(context: CheckContext, checks: list[ClaimCheck]) -> None:
     if not claims:
         return
     before = context.analysis.model_copy(update={"claims": claims})
+    context.known.keep(context)
     at_parent = check_analysis(
-        before, context.repo, parent, cancel=context.cancel, parent_rule=False
+        before, context.repo, parent, cancel=context.cancel, parent_rule=False, known=context.known
     )
     held = {check.claim_id: check for check in at_parent.checks if check.status == "verified"}
     for index, check in enumerate(checks):

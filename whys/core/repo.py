@@ -226,6 +226,35 @@ class GitRepo(HistoryMixin, GrepMixin):
         code, out, _ = self._run(args, ok_codes=(0, 128))
         return code == 0 and not out.strip(b"\0")
 
+    def worktree_changes(self) -> set[str] | None:
+        """Tracked paths whose working-tree (or staged) content differs from HEAD's, or
+        None when the working tree cannot stand for HEAD at all (a bare repository, a
+        sparse checkout whose absent files git would not report)."""
+        if self.is_bare:
+            return None
+        code, sparse, _ = self._run(
+            ["config", "--bool", "core.sparseCheckout"], ok_codes=(0, 1, 128)
+        )
+        if code == 128 or sparse.strip() == b"true":
+            return None
+        args = [
+            "status",
+            "--porcelain",
+            "-z",
+            "--untracked-files=no",
+            "--ignore-submodules=all",
+            "--no-renames",
+        ]
+        code, out, _ = self._run(args, ok_codes=(0, 128))
+        if code != 0:
+            return None
+        # "XY path": a rename would add its source as another field; --no-renames has none.
+        return {
+            entry[3:].decode("utf-8", "surrogateescape")
+            for entry in out.split(b"\0")
+            if len(entry) > 3
+        }
+
     # -- ancestry ----------------------------------------------------------------------
 
     def is_ancestor(self, ancestor: str, descendant: str) -> bool:

@@ -206,6 +206,7 @@ class GrepMixin(GitRepoBase):
         fixed: bool = True,
         only_matching: bool = True,
         paths: Sequence[str] = (),
+        worktree: bool = False,
     ) -> Iterator[tuple[str, int, str]]:
         """Every occurrence of any of the fixed strings in the tree of `rev`, from ONE `git
         grep -F -o`: (path, line, the needle matched there). Where needles overlap git
@@ -214,24 +215,28 @@ class GrepMixin(GitRepoBase):
         caller that must find every needle on it. `paths` limits the search to those
         files (taken literally).
         Blobs git cannot read (a partial clone) are skipped and counted in `outcome`, so a
-        caller can tell a whole search from a partial one."""
+        caller can tell a whole search from a partial one.
+        `worktree`: search the tracked files as the working tree holds them (no blob to
+        inflate: several times faster); the caller knows which of them differ from `rev`."""
         wanted = [needle for needle in dict.fromkeys(needles) if needle]
         if not wanted:
             return
         sha = self._commit_id(rev)
-        # `fixed=False`: the needles are extended regexes (a count of `class \w*Manager`).
-        kind = "-F" if fixed else "-E"
+        # `fixed=False`: the needles are regexes (a count of `class \w*Manager`), PCRE when
+        # git has it: git's POSIX engine is ten times slower on a big tree.
+        kind = "-F" if fixed else self._regex_flag
         args = ["grep", "--no-textconv", "--no-color", "-I", "--full-name", kind, "-z", "-n"]
         if only_matching:
             args.append("-o")
         for needle in wanted:
             args += ["-e", needle]
-        args += [sha, "--", *(f":(literal){path}" for path in paths)]
+        args += [] if worktree else [sha]
+        args += ["--", *(f":(literal){path}" for path in paths)]
         # Fixed strings cannot backtrack: unlike a regex grep this one needs no deadline,
         # and on a big tree under load it may rightly take longer than one.
         stream = self._stream(args)
         try:
-            for record in _grep_records(stream.chunks(cancel), sha):
+            for record in _grep_records(stream.chunks(cancel), "" if worktree else sha):
                 parts = record.split(b"\0", 2)
                 if len(parts) == 3 and parts[1].isdigit():
                     yield (
@@ -303,7 +308,7 @@ def _grep_skipped_objects(stderr: str) -> bool:
 def _grep_records(chunks: Iterable[bytes], sha: str) -> Iterator[bytes]:
     """`git grep -z` output lines without their "<sha>:" prefix. A path holding a newline
     arrives split across lines (its first part has no NUL yet): the parts are joined."""
-    prefix = f"{sha}:".encode()
+    prefix = f"{sha}:".encode() if sha else b""  # a working-tree grep has no "<sha>:"
     partial = b""
     for line in _records(chunks, b"\n"):
         if partial:

@@ -32,19 +32,57 @@ from whys.core.repo import GitRepo, missing_history_objects
 from whys.errors import BadInputError, BadRevisionError
 
 
+class KnownSearches:
+    """The tree searches of earlier checks of one analysis (at its own commit), so a check
+    at a nearby revision (the parent, HEAD for drift) searches only the files that differ."""
+
+    def __init__(self) -> None:
+        self._by_revision: dict[str, tuple[TreeSearch, TreeSearch]] = {}
+
+    def keep(self, context: CheckContext) -> None:
+        self._by_revision.setdefault(
+            context.revision, (context.tree_search, context.counts.definitions)
+        )
+
+    def derive(self, repo: GitRepo, revision: str) -> tuple[TreeSearch, TreeSearch] | None:
+        """(names, definitions) searches at `revision`, from a kept one; None when none
+        is kept or the trees differ too much for it to pay."""
+        for known, (names, definitions) in self._by_revision.items():
+            if known == revision:
+                return names, definitions
+            try:
+                changed = repo.changed_paths(known, revision)
+            except BadInputError:
+                continue
+            derived_names = names.derive(revision, changed)
+            derived_definitions = definitions.derive(revision, changed)
+            if derived_names is not None and derived_definitions is not None:
+                return derived_names, derived_definitions
+        return None
+
+
 class CheckContext:
     """One check run: the revision, its services and the caches every claim shares."""
 
     def __init__(
-        self, analysis: Analysis, repo: GitRepo, revision: str, cancel: threading.Event | None
+        self,
+        analysis: Analysis,
+        repo: GitRepo,
+        revision: str,
+        cancel: threading.Event | None,
+        known: KnownSearches | None = None,
     ) -> None:
         self.analysis = analysis
         self.repo = repo
         self.revision = revision
         self.cancel = cancel
+        self.known = known or KnownSearches()
         self.tree = Tree(repo, revision)
         self.tree_search = TreeSearch(repo, revision, cancel)
         self.counts = Counts(repo, revision, cancel)
+        derived = self.known.derive(repo, revision)
+        if derived is not None:
+            self.tree_search, self.counts.definitions = derived
         self.history = History(repo, revision)
         self.history.prepare = partial(self.walk_history, for_messages=False)
         self.messages = Messages(self)
@@ -86,12 +124,8 @@ class CheckContext:
             jobs["files"] = lambda: self.tree.files
         if self.tree_search.pending:
             jobs["tree search"] = self.tree_search.run
-        # Counts of definitions share one pass over the tree (see `Counts.want_regexes`).
-        self.counts.want_regexes(
-            job.args[0]
-            for job in jobs.values()
-            if isinstance(job, partial) and job.func == self.counts.regex_lines and job.args
-        )
+        if self.counts.definitions.pending:  # counts of definitions: one pass for all
+            jobs["definitions"] = self.counts.definitions.run
         if jobs:
             with ThreadPoolExecutor(max_workers=PARALLEL_QUERIES) as pool:
                 futures = [pool.submit(job) for job in jobs.values()]

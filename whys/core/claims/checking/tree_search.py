@@ -3,15 +3,21 @@
 A `git grep` costs the same whatever it looks for (it reads every blob: about 1.5 s on a
 19,000-file tree), so kinds say in `prefetch` which fixed strings they will ask about
 (`want`), and the run searches for all of them at once (`run`). Afterwards each string has
-its places (capped), its file count and its match count; `unreadable` says how many blobs
-git could not read, so "found nowhere" is evidence of absence only when it is 0.
+its places, its file count and its match count; `unreadable` says how many blobs git could
+not read, so "found nowhere" is evidence of absence only when it is 0.
+
+Answers are kept file by file, so a search at another revision need not read the whole tree
+again: `derive` keeps the files the two trees share and searches only those that differ
+(the analysis's parent commit, HEAD for drift). When the checked revision is the checked-out
+HEAD, the working tree is searched instead of the blobs (no inflating), and the files it
+holds differently from HEAD are searched at the revision.
 """
 
 from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from whys.core.repo import GitRepo, GrepOutcome
@@ -22,18 +28,69 @@ MAX_PLACES = 50
 PROSE = (".md", ".rst", ".txt", ".adoc", ".json", ".xml", ".html", ".csv", ".log", ".ipynb")
 # Strings shorter than this match everywhere and say nothing; they are never searched.
 MIN_LENGTH = 3
+# Past this many differing files, searching them one by one costs more than the whole tree.
+MAX_DERIVED_FILES = 3000
+# Paths given to one `git grep` (its command line must stay well under the system's limit).
+PATHS_PER_GREP = 400
 
 
 @dataclass
 class Occurrences:
-    """What the tree holds of one string."""
+    """What the tree holds of one string, file by file (in git's path order)."""
 
-    places: list[tuple[str, int]] = field(default_factory=list)
-    # Kept apart so a name quoted in hundreds of reports (which sort first: `AUDIT.md` before
-    # `src/`) still shows where the code has it.
-    prose_places: list[tuple[str, int]] = field(default_factory=list)
-    files: set[str] = field(default_factory=set)
-    matches: int = 0
+    lines: dict[str, list[int]] = field(default_factory=dict)  # first MAX_PLACES a file
+    matches_in: dict[str, int] = field(default_factory=dict)
+    _places: list[tuple[str, int]] | None = None
+
+    @property
+    def files(self) -> Collection[str]:
+        return self.matches_in.keys()
+
+    @property
+    def matches(self) -> int:
+        return sum(self.matches_in.values())
+
+    def add(self, path: str, line: int) -> None:
+        self.matches_in[path] = self.matches_in.get(path, 0) + 1
+        kept = self.lines.setdefault(path, [])
+        if len(kept) < MAX_PLACES and (not kept or kept[-1] != line):
+            kept.append(line)
+        self._places = None
+
+    def places(self) -> list[tuple[str, int]]:
+        """The first places in code and config, then the first in documents and data: a
+        name quoted in hundreds of reports (`AUDIT.md` sorts before `src/`) still shows
+        where the code has it."""
+        if self._places is None:
+            code: list[tuple[str, int]] = []
+            prose: list[tuple[str, int]] = []
+            for path, lines in self.lines.items():
+                kept = prose if path.endswith(PROSE) else code
+                room = MAX_PLACES - len(kept)
+                if room > 0:
+                    kept.extend((path, line) for line in lines[:room])
+            self._places = code + prose
+        return self._places
+
+    def without(self, paths: Collection[str]) -> Occurrences:
+        kept = Occurrences()
+        kept.lines = {p: lines for p, lines in self.lines.items() if p not in paths}
+        kept.matches_in = {p: n for p, n in self.matches_in.items() if p not in paths}
+        return kept
+
+    def merged(self, other: Occurrences) -> Occurrences:
+        """Both files' answers, in git's path order (byte order of the full path)."""
+        both = Occurrences()
+        order = sorted({*self.lines, *other.lines}, key=_tree_order)
+        for path in order:
+            source = other if path in other.lines else self
+            both.lines[path] = source.lines[path]
+            both.matches_in[path] = source.matches_in[path]
+        return both
+
+
+def _tree_order(path: str) -> bytes:
+    return path.encode("utf-8", "surrogateescape")
 
 
 def _finder(needles: list[str]) -> re.Pattern[str]:
@@ -43,84 +100,211 @@ def _finder(needles: list[str]) -> re.Pattern[str]:
     return re.compile("(?=(" + "|".join(re.escape(n) for n in ordered) + "))")
 
 
-def _prefixes(longest: str, found: dict[str, Occurrences]) -> list[str]:
-    return [longest[:end] for end in range(MIN_LENGTH, len(longest) + 1) if longest[:end] in found]
+def _fixed_attribution(needles: list[str]) -> Callable[[str], Iterator[str]]:
+    """For a matching line, each needle once per occurrence."""
+    finder = _finder(needles)
+    wanted = set(needles)
+    shortest = min(len(needle) for needle in needles)
+
+    def occurrences(text: str) -> Iterator[str]:
+        for match in finder.finditer(text):
+            # The longest needle starting here; shorter needles starting here are its
+            # prefixes. Needles starting elsewhere have their own positions.
+            longest = match.group(1)
+            for end in range(shortest, len(longest) + 1):
+                if longest[:end] in wanted:
+                    yield longest[:end]
+
+    return occurrences
+
+
+def _regex_attribution(patterns: list[str]) -> Callable[[str], Iterator[str]]:
+    """For a matching line, each regex once per (non-overlapping) match, as `git grep -o`
+    counts them. Python's engine reads the simple PCRE the checks write the same way."""
+    compiled = [(pattern, re.compile(pattern)) for pattern in patterns]
+
+    def occurrences(text: str) -> Iterator[str]:
+        for pattern, regex in compiled:
+            for _ in regex.finditer(text):
+                yield pattern
+
+    return occurrences
 
 
 class TreeSearch:
-    """Batched fixed-string search over one revision's tree, shared by every kind."""
+    """Batched fixed-string search over one revision's tree, shared by every kind; with
+    `regex`, a batch of regexes (PCRE where git has it), each match counted as `git grep -o`
+    counts it."""
 
-    def __init__(self, repo: GitRepo, revision: str, cancel: threading.Event | None) -> None:
+    def __init__(
+        self,
+        repo: GitRepo,
+        revision: str,
+        cancel: threading.Event | None,
+        *,
+        regex: bool = False,
+    ) -> None:
         self.repo = repo
         self.revision = revision
         self.cancel = cancel
+        self.regex = regex
         self._wanted: dict[str, None] = {}
         self._found: dict[str, Occurrences] = {}
         self.unreadable = 0
         self.unreadable_paths: set[str] = set()  # which files those were
         self.cancelled = False
         self.failed: str | None = None  # why the search could not run, when it could not
+        self.invalid: dict[str, str] = {}  # regexes that do not compile, and why
+        self._lock = threading.RLock()  # prefetch jobs may ask while the batch runs
+        self._worktree_changes: set[str] | None | bool = False  # False: not asked yet
 
-    def want(self, needles: Iterable[str]) -> None:
-        """Strings a later question will be about; searched at the next `run`."""
+    def want(self, needles: Iterable[str], *, short: bool = False) -> None:
+        """Strings a later question will be about; searched at the next `run`. Strings
+        shorter than MIN_LENGTH say nothing and are left out unless `short` (a count asks
+        for exactly that string). A regex that does not compile is kept out of the batch
+        (it would fail the others) and answers with its own failure (`failure`)."""
         for needle in needles:
-            if len(needle) >= MIN_LENGTH and "\n" not in needle and needle not in self._found:
-                self._wanted[needle] = None
+            if not needle or "\n" in needle or needle in self._found:
+                continue
+            if len(needle) < MIN_LENGTH and not short:
+                continue
+            if self.regex:
+                try:
+                    re.compile(needle)
+                except re.error as error:
+                    self.invalid[needle] = f"invalid pattern: {error}"
+                    continue
+            self._wanted[needle] = None
+
+    def failure(self, needle: str) -> str | None:
+        """Why the answers about `needle` are not whole, or None when they are."""
+        if needle in self.invalid:
+            return self.invalid[needle]
+        if self._of(needle) is None:
+            return "not searched"
+        return self.failed or ("the search was cancelled" if self.cancelled else None)
 
     @property
     def pending(self) -> bool:
         return bool(self._wanted)
 
+    @property
+    def whole(self) -> bool:
+        """Whether every answer held is complete (nothing cancelled or failed)."""
+        return not self.cancelled and self.failed is None
+
     def run(self) -> None:
         """Search every wanted string in one `git grep`; a string asked again is not."""
-        from whys.errors import BadInputError
+        with self._lock:
+            self._run()
 
+    def _run(self) -> None:
         needles = list(self._wanted)
         self._wanted.clear()
-        if not needles:
-            return
+        # A string shorter than MIN_LENGTH matches nearly every line: it would slow every
+        # other needle's attribution, so it is searched alone (a count may ask for one).
+        batches = [[n for n in needles if len(n) >= MIN_LENGTH]]
+        batches += [[n] for n in needles if len(n) < MIN_LENGTH]
+        for batch in filter(None, batches):
+            changes = self._working_tree_changes()
+            if changes is None:
+                found = self._search(batch)
+            else:
+                # The working tree, then the files it holds differently, at the revision.
+                found = self._search(batch, worktree=True)
+                if changes:
+                    found = self._replaced(found, batch, changes)
+            self._found.update(found)
+
+    def derive(self, revision: str, changed: Collection[str]) -> TreeSearch | None:
+        """This search's answers at another revision whose tree differs from this one's in
+        the `changed` paths only: the rest is kept, those files are searched there. None
+        when this search is not whole or the difference is too large to be worth it."""
+        if not self.whole or self._wanted or len(changed) > MAX_DERIVED_FILES:
+            return None
+        other = TreeSearch(self.repo, revision, self.cancel, regex=self.regex)
+        other._worktree_changes = None
+        other.unreadable_paths = self.unreadable_paths - set(changed)
+        other.unreadable = len(other.unreadable_paths)
+        if self._found:
+            other._found = other._replaced(dict(self._found), list(self._found), changed)
+        return other
+
+    def _replaced(
+        self, found: dict[str, Occurrences], needles: list[str], paths: Collection[str]
+    ) -> dict[str, Occurrences]:
+        """`found` with the answers for `paths` taken from this revision's tree."""
+        changed = set(paths)
+        self.unreadable_paths -= changed
+        fresh: dict[str, Occurrences] = {needle: Occurrences() for needle in needles}
+        ordered = sorted(changed)
+        for start in range(0, len(ordered), PATHS_PER_GREP):
+            part = self._search(needles, paths=ordered[start : start + PATHS_PER_GREP])
+            for needle, occurrences in part.items():
+                fresh[needle] = fresh[needle].merged(occurrences)
+        self.unreadable = len(self.unreadable_paths)
+        return {
+            needle: found.get(needle, Occurrences()).without(changed).merged(fresh[needle])
+            for needle in needles
+        }
+
+    def _working_tree_changes(self) -> set[str] | None:
+        """The paths the working tree holds differently from the revision, when it is the
+        checked-out HEAD and not too different; None: search the revision's blobs."""
+        if self._worktree_changes is False:
+            changes: set[str] | None = None
+            if not self.repo.is_bare and self.repo.resolve_revision("HEAD") == self.revision:
+                changes = self.repo.worktree_changes()
+                if changes is not None and len(changes) > MAX_DERIVED_FILES:
+                    changes = None
+            self._worktree_changes = changes
+        return self._worktree_changes  # type: ignore[return-value]
+
+    def _search(
+        self, needles: list[str], *, worktree: bool = False, paths: list[str] | None = None
+    ) -> dict[str, Occurrences]:
+        from whys.errors import BadInputError
+
         found = {needle: Occurrences() for needle in needles}
-        finder = _finder(needles)
         outcome = GrepOutcome()
         try:
+            attribute = _regex_attribution(needles) if self.regex else _fixed_attribution(needles)
             for path, line, text in self.repo.grep_occurrences(
-                self.revision, needles, outcome, cancel=self.cancel, only_matching=False
+                self.revision,
+                needles,
+                outcome,
+                cancel=self.cancel,
+                fixed=not self.regex,
+                only_matching=False,
+                paths=paths or (),
+                worktree=worktree,
             ):
-                for match in finder.finditer(text):
-                    # The longest needle starting here; shorter needles starting here are
-                    # its prefixes. Needles starting elsewhere have their own positions.
-                    longest = match.group(1)
-                    for needle in _prefixes(longest, found):
-                        seen = found[needle]
-                        seen.matches += 1
-                        if path not in seen.files:
-                            seen.files.add(path)
-                        kept = seen.prose_places if path.endswith(PROSE) else seen.places
-                        if len(kept) < MAX_PLACES and (not kept or kept[-1] != (path, line)):
-                            kept.append((path, line))
+                for needle in attribute(text):
+                    found[needle].add(path, line)
         except BadInputError as error:
             self.failed = error.message
-        self.unreadable = max(self.unreadable, outcome.unreadable)
         self.unreadable_paths |= outcome.unreadable_paths
+        self.unreadable = max(self.unreadable, outcome.unreadable, len(self.unreadable_paths))
         self.cancelled = self.cancelled or outcome.cancelled
-        self._found.update(found)
+        return found
 
     def _of(self, needle: str) -> Occurrences | None:
-        if needle not in self._found:
-            self.want([needle])
-            self.run()
-        return self._found.get(needle)
+        with self._lock:
+            if needle not in self._found and needle not in self.invalid:
+                self.want([needle])
+                self._run()
+            return self._found.get(needle)
 
     def searched(self, needle: str) -> bool:
         """Whether the answers about `needle` are whole: searched, not cut short, no
         failure. (Unreadable blobs are reported apart: see `unreadable`.)"""
-        return self._of(needle) is not None and not self.cancelled and self.failed is None
+        return self._of(needle) is not None and self.whole
 
     def places(self, needle: str) -> list[tuple[str, int]]:
         """(path, line) of the first occurrences: in code and config first, then in
         documents and data, each in git's path order."""
         found = self._of(needle)
-        return [*found.places, *found.prose_places] if found else []
+        return list(found.places()) if found else []
 
     def file_count(self, needle: str) -> int:
         found = self._of(needle)
@@ -129,6 +313,10 @@ class TreeSearch:
     def files(self, needle: str) -> set[str]:
         found = self._of(needle)
         return set(found.files) if found else set()
+
+    def matches_by_file(self, needle: str) -> dict[str, int]:
+        found = self._of(needle)
+        return dict(found.matches_in) if found else {}
 
     def match_count(self, needle: str) -> int:
         found = self._of(needle)

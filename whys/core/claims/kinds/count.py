@@ -60,10 +60,7 @@ def prefetch(context: CheckContext, claims: list[Claim]) -> Prefetch:
         pattern = claim.pattern
         if not pattern or pattern.startswith(DEFINED) or pattern not in strings:
             continue
-        if context.counts.on_working_tree and not _test_scoped(claim):
-            jobs[("count", pattern)] = partial(context.counts.prefetch, pattern, "matches")
-        else:
-            context.tree_search.want([pattern])
+        context.tree_search.want([pattern], short=True)
     # Every definition regex of the run is narrowed by one `git grep` pass, not one each.
     context.counts.want_regexes(
         _definition_regex(c.pattern) for c in claims if c.pattern and c.pattern.startswith(DEFINED)
@@ -459,8 +456,6 @@ def _check_count(context: CheckContext, claim: Claim) -> ClaimCheck:
     if claim.pattern.startswith(DEFINED):
         return _count_definitions(context, claim)
     noun = "files" if unit == "files" else "matches"
-    if context.counts.on_working_tree and not _test_scoped(claim):
-        return _count_working_tree(context, claim, noun)
     search = context.tree_search
     if not search.searched(claim.pattern):
         why = search.failed or "the search was cancelled"
@@ -487,21 +482,6 @@ def _check_count(context: CheckContext, claim: Claim) -> ClaimCheck:
             how += f", source files only ({real} files of any kind)"
             return _judge(claim, source, search.unreadable, noun, how, evidence)
     return _judge(claim, real, search.unreadable, noun, how, evidence, whole=whole)
-
-
-def _count_working_tree(context: CheckContext, claim: Claim, noun: str) -> ClaimCheck:
-    """The checked revision is checked out: rg counts the working tree (no blob to miss)."""
-    pattern = claim.pattern or ""
-    measured = context.counts.count(pattern, noun)
-    if measured.cancelled:
-        return result(claim, "unverifiable", f"count cancelled (rg -F {pattern!r})")
-    real = measured.count
-    summary = f"{real} {noun} hold {pattern!r} at {context.revision[:12]}"
-    evidence = context.pins.pin(
-        claim, "count", summary, _count_query(pattern, noun), f"{real} {noun}"
-    )
-    how = f"rg -F {pattern!r} in the working tree"
-    return _judge(claim, real, 0, noun, how, evidence, whole=not claim.described)
 
 
 def _judge(
