@@ -109,7 +109,7 @@ def test_benchmark_runs_end_to_end_and_prints_its_table(
     assert run.returncode == 0, run.stderr[-2000:]
     table = run.stdout
     assert "measurement" in table and "ratio" in table and "target" in table
-    for section in ("[search", "[timeline", "[check", "[memory", "[tui"):
+    for section in ("[search", "[timeline", "[check", "[memory", "[verify", "[tui"):
         assert section in table
     rows = json.loads(out.read_text())["rows"]
     names = {row["name"] for row in rows}

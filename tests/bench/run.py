@@ -42,7 +42,18 @@ from tests.bench.generate import (
 )
 
 DEFAULT_WORK = Path("/tmp/whys-bench")
-SECTIONS = ("startup", "zen", "search", "timeline", "check", "growth", "blobs", "memory", "tui")
+SECTIONS = (
+    "startup",
+    "zen",
+    "search",
+    "timeline",
+    "check",
+    "growth",
+    "blobs",
+    "memory",
+    "verify",
+    "tui",
+)
 IN_PROCESS_TARGET = 1.10
 COMMAND_TARGET = 1.30  # whole `whys` command against the raw tool doing the same job
 STARTUP_TARGET_SECONDS = 0.1
@@ -151,6 +162,7 @@ class Completed:
     stdout: bytes
     stderr: str
     cpu_seconds: float = 0.0  # user + system time of the program and the children it reaped
+    cpu_median: float = 0.0  # over the paired runs of `paired_medians` (0 when not paired)
 
 
 # Peak memory is read with wait4 in a small launcher, not here: on Linux a child's
@@ -226,6 +238,7 @@ def paired_medians(rounds: int, *jobs: Callable[[], object]) -> list[tuple[float
     result: the issue's method (whole-process medians of paired runs), so a neighbour's
     load spoils at most some pairs. Programs are timed by their launcher."""
     times: list[list[float]] = [[] for _ in jobs]
+    cpu: list[list[float]] = [[] for _ in jobs]
     results: list[object] = [None] * len(jobs)
     for _ in range(max(1, rounds)):
         for index, job in enumerate(jobs):
@@ -234,9 +247,21 @@ def paired_medians(rounds: int, *jobs: Callable[[], object]) -> list[tuple[float
             elapsed = time.perf_counter() - began
             if isinstance(result, Completed):
                 elapsed = result.seconds
+                cpu[index].append(result.cpu_seconds)
             times[index].append(elapsed)
             results[index] = result
+    for index, result in enumerate(results):
+        if isinstance(result, Completed) and cpu[index]:
+            # CPU time is what a neighbour's load spoils least: the note compares it too.
+            result.cpu_median = statistics.median(cpu[index])
     return [(statistics.median(spent), results[i]) for i, spent in enumerate(times)]
+
+
+def cpu_ratio(whys: Completed, raw: Completed) -> str:
+    """Median CPU time (the program and its children) of whys over the raw tool's."""
+    if not raw.cpu_median:
+        return "CPU -"
+    return f"CPU {whys.cpu_median / raw.cpu_median:.2f}x ({whys.cpu_median:.3f} s)"
 
 
 class Bench:
@@ -392,8 +417,8 @@ class Bench:
             )
             row.whys, row.reference = whys_s, raw_s
             row.note = (
-                f"whys {_lines(whys_out.stdout)} lines {whys_out.peak_mb:.0f} MB, "
-                f"rg {_lines(raw_out.stdout)} lines"
+                f"whys {_lines(whys_out.stdout)} lines, peak {whys_out.peak_mb:.0f} MB; "
+                f"rg {_lines(raw_out.stdout)} lines; {cpu_ratio(whys_out, raw_out)}"
             )
 
         rg_n = f"rg -n -e {pattern}"
@@ -458,13 +483,16 @@ class Bench:
 
         def command(extra: list[str]) -> Callable[[Row], None]:
             def measure(row: Row) -> None:
-                (raw_s, _), (whys_s, out) = paired_medians(
+                (raw_s, raw_out), (whys_s, out) = paired_medians(
                     self.repeats,
                     lambda: self.raw(*same_fields, *extra),
                     lambda: self.whys_command("timeline", "--repo", str(root), *extra, "--json"),
                 )
                 row.whys, row.reference = whys_s, raw_s
-                row.note = f"{len(out.stdout) / 1e6:.1f} MB json, peak {out.peak_mb:.0f} MB"
+                row.note = (
+                    f"{len(out.stdout) / 1e6:.1f} MB json, peak {out.peak_mb:.0f} MB; "
+                    f"{cpu_ratio(out, raw_out)}"
+                )
 
             return measure
 
@@ -567,6 +595,38 @@ class Bench:
             return
         analysis = case_dir("checkout") / "db-pool-five-whys.md"
         self.check_command(section, root, analysis, "sample db-pool analysis", target=False)
+
+    # --- verify -----------------------------------------------------------------------
+
+    def verify_rows(self, meta: RepoMeta) -> None:
+        """`whys verify` of a signed verdict file of the analysis, against the git and
+        ssh-keygen calls it makes, replayed (`bench_verify`)."""
+        from tests.bench import bench_verify
+
+        section = f"verify ({meta.commits:,} commits)"
+
+        def measure(row: Row) -> None:
+            try:
+                command, record = bench_verify.prepare(
+                    Path(meta.repo), Path(meta.analysis), self.work / "verify"
+                )
+            except bench_verify.MissingTool as missing:
+                raise NotAvailable(str(missing)) from None
+            started = bench_verify.programs(record)
+            (whys_time, whys_run), (raw_time, _) = paired_medians(
+                self.repeats,
+                lambda: run_command(command, env=self.env),
+                lambda: run_command(bench_verify.replay_command(record), env=self.env),
+            )
+            assert isinstance(whys_run, Completed)
+            row.whys, row.reference = whys_time, raw_time
+            row.note = (
+                f"exit {whys_run.returncode}; {len(started)} programs "
+                f"({started.count('ssh-keygen')} ssh-keygen)"
+            )
+
+        name = "`whys verify` of the signed verdict file"
+        self.add(Row(section, name, target=f"<={COMMAND_TARGET:.2f}x"), measure)
 
     # --- memory -----------------------------------------------------------------------
 
@@ -802,10 +862,9 @@ class Bench:
                 lambda: self.whys_command(*whys_args),
             )
             row.whys, row.reference = whys_s, raw_s
-            cpu_ratio = out.cpu_seconds / raw_out.cpu_seconds if raw_out.cpu_seconds else 0
             row.note = (
                 f"{_lines(out.stdout):,} lines out, peak {out.peak_mb:.0f} MB; "
-                f"raw {len(raw_out.stdout) / 1e6:.1f} MB out; CPU {cpu_ratio:.2f}x (last pair)"
+                f"raw {len(raw_out.stdout) / 1e6:.1f} MB out; {cpu_ratio(out, raw_out)}"
             )
 
         row = Row(section, name, target=f"<={COMMAND_TARGET:.2f}x", target_ratio=COMMAND_TARGET)
@@ -968,6 +1027,8 @@ class Bench:
             self.blob_rows(repos)
         if "memory" in sections:
             self.memory_rows(million, self.profile.million_hits)
+        if "verify" in sections:
+            self.verify_rows(real)
         if "tui" in sections:
             if distinct:
                 self.latency_rows(real, presses=0, target=True)
@@ -1099,6 +1160,12 @@ ISSUE_TABLE: tuple[tuple[str, str, str, str], ...] = (
     ("`whys check`, 10,000 bullets (10k commits)", "", "growth in claims", "10,000-bullet"),
     ("`whys check`, 100,000 bullets (10k commits)", "", "growth in claims", "100,000-bullet"),
     ("workbench: opens / checks arrive (10k commits)", "", "tui (10,000", "workbench opens"),
+    (
+        "`whys verify` of a signed verdict file (10k commits)",
+        "its git and ssh-keygen calls, replayed",
+        "verify",
+        "whys verify",
+    ),
     (
         "cited files: one cat-file --batch (zen, 300 files)",
         "GitPython GitDB",
