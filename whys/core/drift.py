@@ -18,6 +18,7 @@ import hashlib
 import re
 import stat
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -27,6 +28,11 @@ from whys.core.redact import redact_text
 from whys.core.repo import GitRepo
 from whys.core.verdict import EvidenceRecord, VerdictFile
 from whys.errors import BadInputError, BadRevisionError, WhysError
+
+# Evidence re-runs started at once (each waits on git, not on Python), and how many are
+# handed out between two looks at the cancel flag.
+PARALLEL_RERUNS = 4
+RERUN_BATCH = 16
 
 DriftStatus = Literal["same", "moved", "drifted", "error", "skipped"]
 AnalysisFileStatus = Literal["same", "changed", "not-rehashed"]
@@ -350,12 +356,21 @@ def check_drift(
                 "checked at (is it the right repository?)"
             ) from error
     newer_sha = repo.resolve_revision(newer_revision) if newer_revision else None
-    results: list[DriftItem] = []
+    runs: list[tuple[str, EvidenceRecord, Literal["pinned", "newer"], str]] = []
     for analysis in verdict_file.analyses:
         for record in analysis.evidence:
-            if cancel is not None and cancel.is_set():
-                return results
-            results.append(_rerun(repo, analysis.path, record, "pinned", record.revision))
+            runs.append((analysis.path, record, "pinned", record.revision))
             if newer_sha is not None and newer_sha != record.revision:
-                results.append(_rerun(repo, analysis.path, record, "newer", newer_sha))
+                runs.append((analysis.path, record, "newer", newer_sha))
+
+    def rerun(job: tuple[str, EvidenceRecord, Literal["pinned", "newer"], str]) -> DriftItem:
+        return _rerun(repo, *job)
+
+    # Each re-run is a few short git processes: several at once, results in their order.
+    results: list[DriftItem] = []
+    with ThreadPoolExecutor(max_workers=PARALLEL_RERUNS) as pool:
+        for start in range(0, len(runs), RERUN_BATCH):
+            if cancel is not None and cancel.is_set():
+                break
+            results += pool.map(rerun, runs[start : start + RERUN_BATCH])
     return results
