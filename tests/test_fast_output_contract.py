@@ -89,6 +89,34 @@ def test_timeline_json_is_what_json_dumps_wrote(history: Path, capsys) -> None:
     expected = [_dumped_commit(info) for info in open_repo(history).iter_log()]
     assert lines[:-1] == expected
     assert json.loads(lines[-1])["commits"] == len(expected) == 9
+    summary = {
+        "type": "summary",
+        "revision": git(history, "rev-parse", "HEAD").strip(),
+        "mode": "log",
+        "commits": 9,
+        "shallow": False,
+        "history_ends_at": [],
+    }
+    assert lines[-1] == json.dumps(summary)
+
+
+def test_timeline_summary_of_a_shallow_clone_is_what_json_dumps_wrote(
+    history: Path, tmp_path: Path, capsys
+) -> None:
+    shallow = tmp_path / "shallow"
+    clone = ["-c", "protocol.file.allow=always", "clone", "-q", "--depth", "2"]
+    git(tmp_path, *clone, f"file://{history}", str(shallow))
+    assert main(["timeline", "--repo", str(shallow), "-S", "needle", "--json"]) == 1
+    ends = sorted(git(shallow, "rev-parse", "HEAD~1").split())
+    summary = {
+        "type": "summary",
+        "revision": git(shallow, "rev-parse", "HEAD").strip(),
+        "mode": "-S",
+        "commits": 0,
+        "shallow": True,
+        "history_ends_at": ends,
+    }
+    assert capsys.readouterr().out == json.dumps(summary) + "\n"
 
 
 def test_subjects_are_gits_own(history: Path) -> None:
@@ -149,3 +177,47 @@ def test_grep_json_is_what_json_dumps_wrote(tree: Path, context: int, capsys) ->
     assert any(hit.truncated for hit in hits)
     summary = json.loads(lines[-1])
     assert summary["hits"] == 6 and summary["files"] == 4
+
+
+def _dumped(**fields: object) -> str:
+    return json.dumps(fields)
+
+
+def test_grep_summary_and_count_lines_are_what_json_dumps_wrote(
+    tree: Path, history: Path, capsys
+) -> None:
+    # An awkward pattern (quote, backslash, non-ASCII) in the working tree, capped.
+    pattern = 'needle|"|\\\\|ü'
+    assert main(["grep", pattern, "--repo", str(tree), "--json", "--max", "2"]) == 0
+    last = capsys.readouterr().out.splitlines()[-1]
+    assert last == _dumped(
+        type="summary",
+        engine="rg",
+        revision=None,
+        pattern=pattern,
+        hits=2,
+        files=json.loads(last)["files"],
+        capped=True,
+        binary_files_skipped=0,
+    )
+    head = git(history, "rev-parse", "HEAD").strip()
+    assert main(["grep", "main", "--repo", str(history), "--rev", "HEAD", "--json"]) == 0
+    last = capsys.readouterr().out.splitlines()[-1]
+    expected = dict(type="summary", engine="git grep", revision=head, pattern="main")
+    assert last == _dumped(**expected, hits=1, files=1, capped=False, binary_files_skipped=0)
+    for unit, matches in (("files", None), ("matches", 6)):
+        assert main(["grep", "needle", "--repo", str(tree), "--json", "--count", unit]) == 0
+        assert (
+            capsys.readouterr().out
+            == _dumped(
+                type="count",
+                unit=unit,
+                count=4 if unit == "files" else 6,
+                files=4,
+                matches=matches,
+                engine="rg",
+                revision=None,
+                pattern="needle",
+            )
+            + "\n"
+        )

@@ -137,3 +137,68 @@ def test_check_starts_without_textual_or_gitpython(repo: Path, tmp_path: Path) -
     assert _offending(loaded, HEAVY_EVERYWHERE) == []
     others = tuple(f"whys.commands.{c}" for c in ("grep", "timeline", "open", "sign"))
     assert _offending(loaded, others) == []
+
+
+# Run as `python -c`: the real command, with `re.compile` watched from the first import.
+# A pattern compiled by a module's top-level code is compiled on every start of every
+# command that imports the module, used or not; `whys.core.lazyre.lazy_compile` defers it.
+_WATCH_COMPILES = """
+import re, sys
+seen = []
+compile_now = re.compile
+def watched(pattern, flags=0):
+    frame = sys._getframe(1)
+    name = frame.f_globals.get("__name__", "")
+    if frame.f_code.co_name == "<module>" and name.startswith("whys"):
+        seen.append(f"{name}:{frame.f_lineno}")
+    return compile_now(pattern, flags)
+re.compile = watched
+from whys.cli import main
+code = main(sys.argv[1:])
+print("\\n".join(seen), file=sys.stderr)
+sys.exit(code)
+"""
+# The git runner's own output parsers, used on every path that runs git.
+_GIT_RUNNER = "whys.core.repo"
+
+
+def _compiled_at_import(argv: list[str], cwd: Path) -> list[str]:
+    completed = subprocess.run(
+        [sys.executable, "-c", _WATCH_COMPILES, *argv],
+        cwd=cwd,
+        env={**os.environ, "NO_COLOR": "1"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode in (0, 1), completed.stderr[-2000:]
+    return [
+        line
+        for line in completed.stderr.splitlines()
+        if line.startswith("whys") and not line.startswith(_GIT_RUNNER)
+    ]
+
+
+@pytest.mark.parametrize("name", ["check", "grep --json", "timeline --json"])
+def test_no_command_compiles_patterns_while_importing(
+    name: str, repo: Path, tmp_path: Path
+) -> None:
+    analysis = tmp_path / "analysis.md"
+    analysis.write_text(
+        "# Five Whys: ws\n\n## Why 1\n\n`svc/ws.py` defines `WebSocketManager` "
+        "(commit abc1234, 2024-01-02), in 2 files.\n",
+        encoding="utf-8",
+    )
+    argv = {
+        "check": ["check", str(analysis)],
+        "grep --json": ["grep", "WebSocketManager", "--json"],
+        "timeline --json": ["timeline", "--json"],
+    }[name]
+    compiled = _compiled_at_import([*argv, "--repo", str(repo)], repo)
+    assert compiled == [], "compile these with whys.core.lazyre.lazy_compile, on first use"
+
+
+def test_timeline_json_needs_neither_the_json_package_nor_text_safety(repo: Path) -> None:
+    # JSON lines are written by hand with json's C escaper; text safety is for terminals.
+    loaded = _loaded(["timeline", "--json", "--repo", str(repo)], repo)
+    assert _offending(loaded, ("json", "whys.core.textsafe")) == []

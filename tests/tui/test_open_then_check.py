@@ -18,6 +18,12 @@ NAMES = ("confirmation-mail-five-whys.md", "db-pool-five-whys.md")
 
 
 async def settle(app: WhysApp, pilot) -> None:
+    # The checks' worker starts once the first screen is painted, so it may not be running
+    # yet: wait until the status line no longer says they run, then for every worker.
+    for _ in range(600):
+        if "checks" not in app._busy:
+            break
+        await pilot.pause(0.05)
     await app.workers.wait_for_complete()
     await pilot.pause()
     await pilot.pause()

@@ -8,16 +8,18 @@ something matched, 1 when nothing did, 2 for bad input (invalid regex, bad revis
 from __future__ import annotations
 
 import argparse
-import json
-import json.encoder
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from whys.core.textsafe import visible, visible_line
 from whys.errors import BadInputError
 
+try:  # the C function json.encoder uses, without loading the json package (start-up)
+    from _json import encode_basestring_ascii as _encode
+except ImportError:  # pragma: no cover - an interpreter without json's C accelerator
+    from json.encoder import encode_basestring_ascii as _encode
+
+TYPE_CHECKING = False  # as typing's, without importing typing (start-up)
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
@@ -120,18 +122,10 @@ def run(args: argparse.Namespace) -> int:
         )
         if args.json:
             _emit(
-                json.dumps(
-                    {
-                        "type": "count",
-                        "unit": counted.unit,
-                        "count": counted.count,
-                        "files": counted.files,
-                        "matches": counted.matches,
-                        "engine": engine,
-                        "revision": revision,
-                        "pattern": pattern,
-                    }
-                )
+                f'{{"type": "count", "unit": {_encode(counted.unit)}, "count": {counted.count}, '
+                f'"files": {counted.files}, "matches": {_json_value(counted.matches)}, '
+                f'"engine": {_encode(engine)}, "revision": {_json_value(revision)}, '
+                f'"pattern": {_encode(pattern)}}}'
             )
         else:
             _emit(str(counted.count))
@@ -151,18 +145,14 @@ def run(args: argparse.Namespace) -> int:
     )
     files = _write_rows(batches, as_json=args.json, color=color)
     sys.stdout.flush()
-    summary = {
-        "type": "summary",
-        "engine": engine,
-        "revision": revision,
-        "pattern": pattern,
-        "hits": stats.hits,
-        "files": files,
-        "capped": stats.capped,
-        "binary_files_skipped": stats.binary_files_skipped,
-    }
     if args.json:
-        _emit(json.dumps(summary))
+        _emit(
+            f'{{"type": "summary", "engine": {_encode(engine)}, '
+            f'"revision": {_json_value(revision)}, "pattern": {_encode(pattern)}, '
+            f'"hits": {stats.hits}, "files": {files}, '
+            f'"capped": {_json_value(stats.capped)}, '
+            f'"binary_files_skipped": {stats.binary_files_skipped}}}'
+        )
     notes = []
     if stats.capped:
         notes.append(f"stopped at {args.max} hits (--max)")
@@ -172,8 +162,19 @@ def run(args: argparse.Namespace) -> int:
         where = f"at {revision[:12]}" if revision else "in the working tree"
         notes.append(f"no match for {pattern!r} {where} ({engine})")
     if notes:
+        from whys.core.textsafe import visible_line
+
         print(visible_line(f"whys: {'; '.join(notes)}"), file=sys.stderr)
     return 0 if stats.hits else 1
+
+
+def _json_value(value: str | int | bool | None) -> str:
+    """A scalar as json.dumps writes it."""
+    if value is None:
+        return "null"
+    if value is True or value is False:
+        return "true" if value else "false"
+    return _encode(value) if isinstance(value, str) else str(int(value))
 
 
 def _write_rows(batches: Iterable[list[HitRow]], *, as_json: bool, color: bool) -> int:
@@ -182,7 +183,9 @@ def _write_rows(batches: Iterable[list[HitRow]], *, as_json: bool, color: bool) 
     The JSON object of a hit is put together here rather than by json.dumps on a dict:
     the same text (json.dumps's separators, key order and ASCII escapes, from the same
     encoder), at a fraction of the cost over a hundred thousand hits."""
-    encode = json.encoder.encode_basestring_ascii
+    encode = _encode
+    if not as_json:
+        from whys.core.textsafe import visible, visible_line
     write = sys.stdout.write
     seen: set[str] = set()
     last_path: str | None = None

@@ -10,19 +10,21 @@ bad input.
 from __future__ import annotations
 
 import argparse
-import json
-import json.encoder
 import os
 import re
 import sys
 import time
-from datetime import datetime
+from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from whys.core.textsafe import visible_line
 from whys.errors import BadInputError
 
+try:  # the C function json.encoder uses, without loading the json package (start-up)
+    from _json import encode_basestring_ascii as _encode
+except ImportError:  # pragma: no cover - an interpreter without json's C accelerator
+    from json.encoder import encode_basestring_ascii as _encode
+
+TYPE_CHECKING = False  # as typing's, without importing typing (start-up)
 if TYPE_CHECKING:
     from whys.core.repo import GitRepo
 
@@ -39,10 +41,15 @@ times (--since/--until): ISO 8601 (2024-02-01, 2024-02-01T10:00:00+00:00) or "N 
 exit status: 0 commits found, 1 none, 2 bad input
 """
 
-_RELATIVE_TIME = re.compile(
-    r"^\d{1,6} (second|minute|hour|day|week|month|year)s? ago$", re.IGNORECASE
-)
 _PROGRESS_EVERY_SECONDS = 0.5
+# Encoded author names and emails, reused: a history has few authors and many commits.
+_PEOPLE_CACHE_LIMIT = 4096
+
+
+@cache
+def _relative_time() -> re.Pattern[str]:
+    # Compiled on first use, not at start-up.
+    return re.compile(r"^\d{1,6} (second|minute|hour|day|week|month|year)s? ago$", re.IGNORECASE)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -80,8 +87,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _time(value: str | None, flag: str) -> str | None:
     if value is None:
         return None
+    from datetime import datetime
+
     text = value.strip()
-    if _RELATIVE_TIME.match(text):
+    if _relative_time().match(text):
         return text
     try:
         return datetime.fromisoformat(text.replace("Z", "+00:00")).isoformat()
@@ -120,22 +129,43 @@ def _date_text(text: str) -> str:
     return f"{iso[:10]} {iso[11:16]} {iso[19:22]}{iso[23:25]}"
 
 
-def _json_lines(batch: list[list[str]]) -> str:
-    encode = json.encoder.encode_basestring_ascii
+def _parents_json(parents: str) -> str:
+    return '["' + '", "'.join(parents.split()) + '"]' if parents else "[]"
+
+
+def _json_lines(batch: list[list[str]], people: dict[str, str]) -> str:
+    """The JSON line of each commit, written by hand: the text json.dumps gave for the same
+    dict (its separators, key order and ASCII escapes, from the same C encoder). `people`
+    keeps the encoded names and emails, which repeat from commit to commit."""
+    encode = _encode
     out = []
+    append = out.append
     for sha, subject, name, email, authored, committed, parents in batch:
-        parent_list = '", "'.join(parents.split())
-        out.append(
+        if len(authored) != 25 or authored[10] != "T" or authored[:4] == "0000":
+            authored = _date_json(authored)
+        if len(committed) != 25 or committed[10] != "T" or committed[:4] == "0000":
+            committed = _date_json(committed)
+        name_json = people.get(name)
+        if name_json is None:
+            name_json = people[name] = encode(name)
+        email_json = people.get(email)
+        if email_json is None:
+            email_json = people[email] = encode(email)
+        parents_json = f'["{parents}"]' if len(parents) == 40 else _parents_json(parents)
+        append(
             f'{{"type": "commit", "sha": "{sha}", "subject": {encode(subject)}, '
-            f'"author_name": {encode(name)}, "author_email": {encode(email)}, '
-            f'"author_date": "{_date_json(authored)}", '
-            f'"committer_date": "{_date_json(committed)}", '
-            f'"parents": {f"""["{parent_list}"]""" if parent_list else "[]"}}}\n'
+            f'"author_name": {name_json}, "author_email": {email_json}, '
+            f'"author_date": "{authored}", "committer_date": "{committed}", '
+            f'"parents": {parents_json}}}\n'
         )
+    if len(people) > _PEOPLE_CACHE_LIMIT:
+        people.clear()
     return "".join(out)
 
 
 def _text_lines(batch: list[list[str]], color: bool) -> str:
+    from whys.core.textsafe import visible_line
+
     out = []
     for sha, authored, name, subject in batch:
         short = f"\x1b[33m{sha[:12]}\x1b[0m" if color else sha[:12]
@@ -144,6 +174,19 @@ def _text_lines(batch: list[list[str]], color: bool) -> str:
             f"{short}  {_date_text(authored)}  {visible_line(name)}  {visible_line(subject)}\n"
         )
     return "".join(out)
+
+
+def _summary_json(
+    revision: str | None, mode: str, commits: int, shallow: bool, ends: list[str]
+) -> str:
+    """The summary line, as json.dumps wrote the same dict."""
+    revision_json = "null" if revision is None else _encode(revision)
+    ends_json = f"[{', '.join(_encode(sha) for sha in ends)}]"
+    return (
+        f'{{"type": "summary", "revision": {revision_json}, "mode": {_encode(mode)}, '
+        f'"commits": {commits}, "shallow": {"true" if shallow else "false"}, '
+        f'"history_ends_at": {ends_json}}}\n'
+    )
 
 
 def _revision(repo: GitRepo, rev: str) -> str | None:
@@ -189,23 +232,16 @@ def run(args: argparse.Namespace) -> int:
         max_count=args.max,
     )
     write = sys.stdout.write
+    people: dict[str, str] = {}
     for batch in batches:
         found += len(batch)
-        write(_json_lines(batch) if args.json else _text_lines(batch, color))
+        write(_json_lines(batch, people) if args.json else _text_lines(batch, color))
         if progress and time.monotonic() - last_report > _PROGRESS_EVERY_SECONDS:
             last_report = time.monotonic()
             print(f"whys: {found} commits…", file=sys.stderr, flush=True)
     ends = sorted(repo.shallow_roots) if repo.is_shallow else []
     if args.json:
-        summary = {
-            "type": "summary",
-            "revision": revision,
-            "mode": mode,
-            "commits": found,
-            "shallow": repo.is_shallow,
-            "history_ends_at": ends,
-        }
-        sys.stdout.write(json.dumps(summary) + "\n")
+        sys.stdout.write(_summary_json(revision, mode, found, repo.is_shallow, ends))
     sys.stdout.flush()
     if ends:
         print(

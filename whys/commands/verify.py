@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import stat
-from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -248,6 +247,8 @@ def run(args: argparse.Namespace) -> int:
         headline += f" ({len(moved)} evidence result(s) moved, not changed)"
 
     if args.json:
+        from dataclasses import asdict  # here: `whys --help` builds this parser too
+
         document: dict[str, Any] = {
             "sound": sound,
             "passed": passed,

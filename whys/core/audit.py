@@ -15,13 +15,16 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from whys.core.checks import CHECKS_VERSION, CheckRun, Drift, KnownSearches, check_analysis
 from whys.core.claims.checking.own import own_document
 from whys.core.models import Analysis, AnalysisAudit
 from whys.core.reader import read_analysis
 from whys.core.repo import GitRepo, open_repo
-from whys.core.session import SessionStore, default_session_path
+
+if TYPE_CHECKING:  # a check without a session never loads sessions, verdicts, signing
+    from whys.core.session import SessionStore
 
 Progress = Callable[[str], None]
 
@@ -175,6 +178,8 @@ def open_session(
     verdicts, evidence and incident corrections kept), an unchanged one keeps the checks on
     record until fresh ones replace them. A bad repository, revision or analysis path is
     refused here, before anything is shown."""
+    from whys.core.session import SessionStore, default_session_path
+
     repo = open_repo(Path(repo_path))
     revision_sha = repo.resolve_revision(rev)
     analyses = read_files(analysis_paths)

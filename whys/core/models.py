@@ -59,6 +59,8 @@ TimeRelation = Literal[
     "recent-window",  # the commits listed as "recent (last week)" are, before its commit
     "added-on",  # the file a dated table row names was added on that date
     "ref-on-date",  # "PR #1054 (2025-09-14)": a commit naming #1054 landed that day
+    "pr-changes",  # "PR #990 migrated X": the PR's merge or squash commit changes code
+    "window-only",  # "all commits between A and B were docs changes": none changed code
 ]
 
 CommitRole = Literal["cause", "fix", "mentioned"]

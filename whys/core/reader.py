@@ -46,6 +46,7 @@ from whys.core.document.whys import (
     _build_whys,
     _table_row_why,
 )
+from whys.core.lazyre import lazy_compile
 from whys.core.models import Analysis, Claim, IncidentWindow, Section, Why
 from whys.errors import BadAnalysisError
 
@@ -165,11 +166,11 @@ def decode_analysis(raw: bytes) -> tuple[str, list[str]]:
 # One pass finds every line that may be a heading, a setext underline, a table row or a
 # label (a colon in its first 100 characters); Python then looks only at those.
 _LABEL_PREFIX = r"[^\n:`(){}\[\]=/|<>]{1,60}:"  # `Incident start:`, not `def f(x):`
-_LABEL_CANDIDATE = re.compile(_LABEL_PREFIX)
-_STRUCTURE_CANDIDATE = re.compile(
+_LABEL_CANDIDATE = lazy_compile(_LABEL_PREFIX)
+_STRUCTURE_CANDIDATE = lazy_compile(
     r"^(?: {0,3}#| {0,3}(?:=+|-+)[ \t]*\r?$|[ \t]*\||" + _LABEL_PREFIX + ")", re.M
 )
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_NON_ASCII = lazy_compile(r"[^\x00-\x7f]")
 
 MAX_WHYS = 10_000
 # Real analyses are tens of kilobytes with at most a few hundred claims; past these limits a

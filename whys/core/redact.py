@@ -17,6 +17,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from whys.core.lazyre import lazy_compile
+
 REDACTED = "[REDACTED:{kind}]"
 
 
@@ -29,7 +31,7 @@ class Redaction:
     count: int
 
 
-_PRIVATE_KEY = re.compile(
+_PRIVATE_KEY = lazy_compile(
     r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----.*?"
     r"(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|\Z)",
     re.DOTALL,
@@ -37,33 +39,41 @@ _PRIVATE_KEY = re.compile(
 
 # (kind, pattern): the whole match is the secret.
 _TOKEN_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("aws-access-key", re.compile(r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[0-9A-Z]{16}\b")),
-    ("github-token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})")),
-    ("gitlab-token", re.compile(r"\bglpat-[A-Za-z0-9_-]{20,}")),
-    ("slack-token", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}")),
-    ("stripe-key", re.compile(r"\b[rs]k_(?:live|test)_[A-Za-z0-9]{16,}")),
-    ("api-key", re.compile(r"\bsk-(?:proj-|ant-)?[A-Za-z0-9_-]{32,}")),
-    ("google-api-key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}")),
-    ("gcp-oauth-token", re.compile(r"\bya29\.[0-9A-Za-z_-]{20,}")),
+    (
+        "aws-access-key",
+        lazy_compile(r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[0-9A-Z]{16}\b"),
+    ),
+    (
+        "github-token",
+        lazy_compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})"),
+    ),
+    ("gitlab-token", lazy_compile(r"\bglpat-[A-Za-z0-9_-]{20,}")),
+    ("slack-token", lazy_compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}")),
+    ("stripe-key", lazy_compile(r"\b[rs]k_(?:live|test)_[A-Za-z0-9]{16,}")),
+    ("api-key", lazy_compile(r"\bsk-(?:proj-|ant-)?[A-Za-z0-9_-]{32,}")),
+    ("google-api-key", lazy_compile(r"\bAIza[0-9A-Za-z_-]{35}")),
+    ("gcp-oauth-token", lazy_compile(r"\bya29\.[0-9A-Za-z_-]{20,}")),
     (
         "slack-webhook",
-        re.compile(r"https://hooks\.slack\.com/(?:services|workflows)/[A-Za-z0-9_/-]{20,}"),
+        lazy_compile(r"https://hooks\.slack\.com/(?:services|workflows)/[A-Za-z0-9_/-]{20,}"),
     ),
-    ("jwt", re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")),
+    ("jwt", lazy_compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")),
 )
 
 # The secret is group "secret"; the rest of the match stays.
 _CONTEXT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "bearer-token",
-        re.compile(
+        lazy_compile(
             r"(?i)\b(?:authorization\s*[:=]\s*(?:basic|token)|bearer)\s+"
             r"(?P<secret>[A-Za-z0-9._~+/=-]{16,})"
         ),
     ),
     (
         "url-password",
-        re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.-]{0,15}://[^\s:/@]{1,128}:(?P<secret>[^\s@/]{1,256})@"),
+        lazy_compile(
+            r"\b[a-zA-Z][a-zA-Z0-9+.-]{0,15}://[^\s:/@]{1,128}:(?P<secret>[^\s@/]{1,256})@"
+        ),
     ),
 )
 
@@ -73,25 +83,25 @@ _SECRET_NAME = (
     r"[_.-]key)[A-Za-z0-9_.-]{0,48}"
 )
 # NAME = value, NAME: value, "NAME": "value", export NAME=value, --name=value
-_ASSIGNMENT = re.compile(
+_ASSIGNMENT = lazy_compile(
     r"(?i)(?P<name>(?<![A-Za-z0-9_.-])" + _SECRET_NAME + r")[\"']?\s*(?P<op>:=|=>|=|:)\s*"
     r"(?:(?P<quote>[\"'`])(?P<quoted>[^\"'`\n]*)(?P=quote)|(?P<bare>[^\s\"'`,;()\[\]{}<>]+))"
 )
 
-_PLACEHOLDER = re.compile(
+_PLACEHOLDER = lazy_compile(
     r"(?i)^(?:\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|<[^>]*>|\*+|x+|\.{3}|null|none|nil|true|false|"
     r"changeme|redacted|example|your[_-].*|\[REDACTED:.*\])$"
 )
-_CODE_REFERENCE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$")
+_CODE_REFERENCE = lazy_compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$")
 
 
 # A literal of 20+ characters from the base64 / base64url alphabets, whole (not part of a
 # longer word); the checks in `_is_high_entropy` decide whether it is random enough.
-_LITERAL = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{20,}={0,2}(?![A-Za-z0-9+/=_-])")
-_HEX_LIKE = re.compile(r"^[0-9a-fA-F-]+$")
-_DIGEST_MARK = re.compile(r"(?i)(?:sha(?:1|224|256|384|512)[-:]|sha256=|\[REDACTED:)$")
-_WORD = re.compile(r"[A-Z]?[a-z]{3,}")
-_DIGEST_PREFIX = re.compile(r"(?i)sha(?:1|224|256|384|512)-")
+_LITERAL = lazy_compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{20,}={0,2}(?![A-Za-z0-9+/=_-])")
+_HEX_LIKE = lazy_compile(r"^[0-9a-fA-F-]+$")
+_DIGEST_MARK = lazy_compile(r"(?i)(?:sha(?:1|224|256|384|512)[-:]|sha256=|\[REDACTED:)$")
+_WORD = lazy_compile(r"[A-Z]?[a-z]{3,}")
+_DIGEST_PREFIX = lazy_compile(r"(?i)sha(?:1|224|256|384|512)-")
 
 
 def _character_class(char: str) -> str:

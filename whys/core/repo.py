@@ -19,13 +19,13 @@ patterns go after `-e` or in stuck form (`-S<text>`), paths after `--`.
 
 from __future__ import annotations
 
-import re
 import subprocess
 import tempfile
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 
+from whys.core.lazyre import lazy_compile
 from whys.core.repo_base import GitRepoBase
 from whys.core.repo_grep import (
     _EMPTY_TREE,
@@ -292,7 +292,7 @@ class GitRepo(HistoryMixin, GrepMixin):
         return value if code == 0 and value else None
 
 
-_CONFIG_KEY_RE = re.compile(r"^[A-Za-z][A-Za-z0-9-]*(\.[^\s=]+)*\.[A-Za-z][A-Za-z0-9-]*$")
+_CONFIG_KEY_RE = lazy_compile(r"^[A-Za-z][A-Za-z0-9-]*(\.[^\s=]+)*\.[A-Za-z][A-Za-z0-9-]*$")
 
 
 def git_config_value(key: str) -> str | None:

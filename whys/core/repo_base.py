@@ -10,7 +10,6 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from whys.core.repo_parse import _commit_from_raw, _is_option_shaped
 from whys.core.repo_process import (
@@ -25,6 +24,8 @@ from whys.core.repo_process import (
     _Stream,
 )
 from whys.errors import BadInputError, BadRepoError, BadRevisionError
+
+TYPE_CHECKING = False  # as typing's, without importing typing
 
 if TYPE_CHECKING:
     from whys.core.models import CommitInfo

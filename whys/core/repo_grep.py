@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import os
-import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal
 
+from whys.core.lazyre import lazy_compile
 from whys.core.repo_base import GitRepoBase
 from whys.core.repo_process import _first_line, _records, _Stream
 from whys.errors import BadInputError
 
+TYPE_CHECKING = False  # as typing's, without importing typing
+
 if TYPE_CHECKING:
+    from typing import Literal
+
     from whys.core.search import SearchCount, SearchHit
 
 # git grep -P (PCRE) backtracks: `(a|aa)+$` on a long line runs for minutes. A search at a
@@ -283,17 +285,41 @@ def _alternations(needles: Sequence[str]) -> list[str]:
     return chunks
 
 
-@dataclass
 class GrepOutcome:
-    """How a batched grep ended: blobs it could not read, and whether it was stopped."""
+    """How a batched grep ended: blobs it could not read, and whether it was stopped. A plain
+    class: `dataclasses` loads `inspect` and costs every command that runs git ~10 ms."""
 
-    unreadable: int = 0
-    cancelled: bool = False
-    unreadable_paths: set[str] = field(default_factory=set)  # tree paths of those blobs
+    def __init__(
+        self,
+        unreadable: int = 0,
+        cancelled: bool = False,
+        unreadable_paths: set[str] | None = None,
+    ) -> None:
+        self.unreadable = unreadable
+        self.cancelled = cancelled
+        # tree paths of those blobs
+        self.unreadable_paths = set() if unreadable_paths is None else unreadable_paths
+
+    def __repr__(self) -> str:
+        return (
+            f"GrepOutcome(unreadable={self.unreadable!r}, cancelled={self.cancelled!r}, "
+            f"unreadable_paths={self.unreadable_paths!r})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, GrepOutcome):
+            return NotImplemented
+        return (self.unreadable, self.cancelled, self.unreadable_paths) == (
+            other.unreadable,
+            other.cancelled,
+            other.unreadable_paths,
+        )
+
+    __hash__ = None  # type: ignore[assignment]
 
 
-_UNREADABLE_BLOB = re.compile(r"unable to read ([0-9a-f]{40})")
-_UNREADABLE_PATH = re.compile(r"'[0-9a-f]{7,64}:([^'\n]+)': unable to read")
+_UNREADABLE_BLOB = lazy_compile(r"unable to read ([0-9a-f]{40})")
+_UNREADABLE_PATH = lazy_compile(r"'[0-9a-f]{7,64}:([^'\n]+)': unable to read")
 
 
 class _Deadline:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from whys.core.repo_log import LogMixin
 from whys.core.repo_parse import (
@@ -16,6 +15,8 @@ from whys.core.repo_parse import (
 )
 from whys.core.repo_process import _FULL_SHA_RE, _HUNK_RE, NO_DRIVERS
 from whys.errors import BadInputError, BadRevisionError
+
+TYPE_CHECKING = False  # as typing's, without importing typing
 
 if TYPE_CHECKING:
     from whys.core.models import CommitInfo

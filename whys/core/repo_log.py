@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
-import heapq
-import re
 import threading
 from collections.abc import Iterator, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
 
+from whys.core.lazyre import lazy_compile
 from whys.core.repo_base import GitRepoBase
 from whys.core.repo_parse import (
     _COMMIT_LOG_FIELDS,
@@ -23,11 +20,13 @@ from whys.core.repo_parse import (
 from whys.core.repo_process import _BAD_REVISION_RE, NO_DRIVERS, _records
 from whys.errors import BadInputError, BadRevisionError
 
+TYPE_CHECKING = False  # as typing's, without importing typing
+
 if TYPE_CHECKING:
     from whys.core.models import CommitInfo
 
 
-_WORD_RE = re.compile(r"\w+")
+_WORD_RE = lazy_compile(r"\w+")
 _CLOSE_CANDIDATES = 500
 
 
@@ -210,16 +209,24 @@ class LogMixin(GitRepoBase):
                     if shared:
                         candidates.append((shared, subject, sha))
                         if len(candidates) > 4 * _CLOSE_CANDIDATES:
-                            candidates = heapq.nlargest(_CLOSE_CANDIDATES, candidates)
+                            candidates = _largest(candidates)
         finally:
             self._check_stream(stream, args)
         ranked = [*exact, *loose, *prefixed]
         if len(ranked) < limit and candidates:
+            import difflib  # here: only a subject search needs it (start-up of every command)
+
             shortlist: dict[str, str] = {}
-            for _, subject, sha in heapq.nlargest(_CLOSE_CANDIDATES, candidates):
+            for _, subject, sha in _largest(candidates):
                 shortlist.setdefault(subject, sha)
             close = difflib.get_close_matches(wanted, list(shortlist), n=limit, cutoff=0.6)
             ranked += [shortlist[subject] for subject in close]
         ranked = list(dict.fromkeys(ranked))[:limit]
         found = self.commits_info(ranked)
         return [found[sha] for sha in ranked if sha in found]
+
+
+def _largest(candidates: list[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
+    import heapq  # here: only a subject search needs it
+
+    return heapq.nlargest(_CLOSE_CANDIDATES, candidates)

@@ -8,9 +8,10 @@ import codecs
 import posixpath
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta, timezone
-from typing import TYPE_CHECKING
 
 from whys.core.repo_process import _FULL_SHA_RE
+
+TYPE_CHECKING = False  # as typing's, without importing typing
 
 if TYPE_CHECKING:
     from whys.core.models import CommitInfo

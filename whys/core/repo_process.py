@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
+from whys.core.lazyre import lazy_compile
 from whys.errors import BadRepoError
 
 # Config that could make git run a program, talk to the network, or change the shape of its
@@ -52,19 +53,19 @@ SAFE_CONFIG: tuple[tuple[str, str], ...] = (
 NO_DRIVERS: tuple[str, ...] = ("--no-textconv", "--no-ext-diff", "--no-color")
 # Environment variables git honours that could redirect it or run something.
 _KEEP_GIT_ENV = frozenset({"GIT_CONFIG_GLOBAL"})
-_HEX_RE = re.compile(r"^[0-9a-fA-F]{4,64}$")
-_FULL_SHA_RE = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
-_OBJECT_IN_MESSAGE_RE = re.compile(r"\b([0-9a-f]{40}|[0-9a-f]{64})\b")
+_HEX_RE = lazy_compile(r"^[0-9a-fA-F]{4,64}$")
+_FULL_SHA_RE = lazy_compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
+_OBJECT_IN_MESSAGE_RE = lazy_compile(r"\b([0-9a-f]{40}|[0-9a-f]{64})\b")
 # Phrases git uses for the object it could not find (not the ones it was walking from).
-_MISSING_OBJECT_RE = re.compile(
+_MISSING_OBJECT_RE = lazy_compile(
     r"(?:could not read|bad object|unable to read|missing (?:blob|tree|commit)|"
     r"loose object|not a valid object name|bad tree object)\s+([0-9a-f]{40}|[0-9a-f]{64})\b",
     re.IGNORECASE,
 )
-_BAD_REVISION_RE = re.compile(
+_BAD_REVISION_RE = lazy_compile(
     r"unknown revision|bad revision|ambiguous argument|invalid object name", re.I
 )
-_HUNK_RE = re.compile(rb"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
+_HUNK_RE = lazy_compile(rb"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 _READ_CHUNK = 1 << 16
 
 

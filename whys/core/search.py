@@ -10,46 +10,93 @@ read line by line from one process. At a past revision the same calls delegate t
 
 from __future__ import annotations
 
-import dataclasses
 import os
-import re
-import shutil
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
 
+from whys.core.lazyre import lazy_compile
 from whys.errors import BadInputError, BadPatternError, BadRepoError
 
+TYPE_CHECKING = False  # as typing's, without importing typing (start-up)
 if TYPE_CHECKING:
+    from typing import Any, Literal
+
     from whys.core.repo import GitRepo
 
 # A matching line longer than this is shown cut around its first match.
 DISPLAY_LIMIT = 400
 # Hits of one file held back until rg has finished it (so a binary file's can be dropped).
 _HOLD_LIMIT = 2000
-_BINARY_NOTICE = re.compile(rb': binary file matches \(found "\\0" byte around offset \d+\)$')
-_PER_FILE_ERROR = re.compile(r"\(os error \d+\)\s*$")
+_BINARY_NOTICE = lazy_compile(rb': binary file matches \(found "\\0" byte around offset \d+\)$')
+_PER_FILE_ERROR = lazy_compile(r"\(os error \d+\)\s*$")
 _READ_CHUNK = 1 << 16
 _STREAM_SECONDS = 0.1  # longest a hit waits in a list before it is handed on
 
 
-@dataclass(frozen=True, slots=True)
-class SearchHit:
-    """One line of a search result. A plain dataclass, not a pydantic model: a million of
-    them stream through a search, and building each must cost next to nothing."""
+class _Record:
+    """What @dataclass would write for these small records (init, repr, eq), by hand:
+    `dataclasses` loads `inspect` and costs `whys grep` a tenth of its start-up."""
 
+    __slots__: tuple[str, ...] = ()
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"{type(self).__name__}({shown})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() == other._values()  # type: ignore[attr-defined]
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as a dataclass without frozen
+
+
+class SearchHit(_Record):
+    """One line of a search result. A plain immutable record, not a pydantic model: a
+    million of them stream through a search, and building each must cost next to nothing."""
+
+    __slots__ = ("path", "line", "column", "text", "truncated", "kind")
+    __match_args__ = __slots__
     path: str  # relative to the searched root, '/'-separated
     line: int  # 1-based
-    column: int = 0  # 1-based column of the first match; 0 for a context line
-    text: str = ""  # the line without its newline, cut to DISPLAY_LIMIT characters
-    truncated: bool = False
-    kind: Literal["match", "context"] = "match"
+    column: int  # 1-based column of the first match; 0 for a context line
+    text: str  # the line without its newline, cut to DISPLAY_LIMIT characters
+    truncated: bool
+    kind: Literal["match", "context"]
+
+    def __init__(
+        self,
+        path: str,
+        line: int,
+        column: int = 0,
+        text: str = "",
+        truncated: bool = False,
+        kind: Literal["match", "context"] = "match",
+    ) -> None:
+        setter = object.__setattr__
+        setter(self, "path", path)
+        setter(self, "line", line)
+        setter(self, "column", column)
+        setter(self, "text", text)
+        setter(self, "truncated", truncated)
+        setter(self, "kind", kind)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}: a SearchHit is immutable")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r}: a SearchHit is immutable")
+
+    def __hash__(self) -> int:
+        return hash(self._values())
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -67,30 +114,62 @@ class SearchHit:
 HitRow = tuple[bool, str, int, int, str, bool]
 
 
-# Counts and stats are plain dataclasses too: pydantic stays off the `whys grep` path.
-@dataclass(slots=True)
-class SearchCount:
+# Counts and stats are plain records too: pydantic stays off the `whys grep` path.
+class SearchCount(_Record):
+    __slots__ = ("unit", "count", "files", "matches", "cancelled", "revision")
+    __match_args__ = __slots__
     unit: Literal["files", "matches"]
     count: int  # files containing the pattern, or matches, per `unit`
-    files: int = 0
-    matches: int | None = None  # every occurrence; None when only files were counted
-    cancelled: bool = False
-    revision: str | None = None  # full SHA when counted with git grep
+    files: int
+    matches: int | None  # every occurrence; None when only files were counted
+    cancelled: bool
+    revision: str | None  # full SHA when counted with git grep
+
+    def __init__(
+        self,
+        unit: Literal["files", "matches"],
+        count: int,
+        files: int = 0,
+        matches: int | None = None,
+        cancelled: bool = False,
+        revision: str | None = None,
+    ) -> None:
+        self.unit = unit
+        self.count = count
+        self.files = files
+        self.matches = matches
+        self.cancelled = cancelled
+        self.revision = revision
 
     def model_copy(self, *, update: Mapping[str, object] | None = None) -> SearchCount:
         """A copy with some fields replaced (the name pydantic models use for the same)."""
-        return dataclasses.replace(self, **dict(update or {}))
+        fields: dict[str, Any] = {name: getattr(self, name) for name in self.__slots__}
+        for name, value in dict(update or {}).items():
+            if name not in fields:
+                raise TypeError(f"SearchCount has no field {name!r}")
+            fields[name] = value
+        return SearchCount(**fields)
 
 
-@dataclass(slots=True)
-class SearchStats:
+class SearchStats(_Record):
     """What a finished (or stopped) `search` saw, beyond the hits it yielded."""
 
-    hits: int = 0
-    capped: bool = False
-    cancelled: bool = False
-    binary_files_skipped: int = 0
-    files_with_hits: int = 0
+    __slots__ = ("hits", "capped", "cancelled", "binary_files_skipped", "files_with_hits")
+    __match_args__ = __slots__
+
+    def __init__(
+        self,
+        hits: int = 0,
+        capped: bool = False,
+        cancelled: bool = False,
+        binary_files_skipped: int = 0,
+        files_with_hits: int = 0,
+    ) -> None:
+        self.hits = hits
+        self.capped = capped
+        self.cancelled = cancelled
+        self.binary_files_skipped = binary_files_skipped
+        self.files_with_hits = files_with_hits
 
 
 def display_line(raw: bytes | str, limit: int = DISPLAY_LIMIT, at: int = 0) -> tuple[str, bool]:
@@ -112,6 +191,8 @@ def rg_executable() -> str:
     beside = Path(sys.executable).parent / name
     if beside.is_file():
         return str(beside)
+    import shutil  # only when rg is not beside the interpreter
+
     found = shutil.which(name)
     if found is None:
         raise BadRepoError("ripgrep (rg) is not installed: pip install ripgrep")

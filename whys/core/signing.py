@@ -31,12 +31,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from whys.core.atomic import atomic_write_bytes
+from whys.core.lazyre import lazy_compile
 from whys.errors import BadInputError, SigningError
 
 NAMESPACE = "whys-verdict"
 SSH_KEYGEN_TIMEOUT_SECONDS = 60.0
-_NUMBERED_SIGNATURE = re.compile(r"\.(\d+)\.sig$")
-_ARMOUR = re.compile(
+_NUMBERED_SIGNATURE = lazy_compile(r"\.(\d+)\.sig$")
+_ARMOUR = lazy_compile(
     rb"-----BEGIN SSH SIGNATURE-----(?P<body>.*?)-----END SSH SIGNATURE-----", re.DOTALL
 )
 

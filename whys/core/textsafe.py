@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import re
 
+from whys.core.lazyre import lazy_compile
+
 # C0 controls (but tab and newline), DEL, C1 controls, and the Unicode direction controls
 # that reorder what a reader sees (the "Trojan Source" trick), plus the line/paragraph
 # separators some terminals treat as new lines.
-_UNSAFE = re.compile(
+_UNSAFE = lazy_compile(
     "[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
 )
-_UNSAFE_KEEPING_NOTHING = re.compile(
+_UNSAFE_KEEPING_NOTHING = lazy_compile(
     "[\x00-\x1f\x7f\x80-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
 )
 

@@ -32,7 +32,6 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import (
     DataTable,
-    Footer,
     Header,
     OptionList,
     Static,
@@ -68,8 +67,10 @@ from whys.tui.screens.verdict import (
     VerdictAnswer,
 )
 from whys.tui.widgets.claims_table import ClaimsTable
+from whys.tui.widgets.footer import WhysFooter
 from whys.tui.widgets.grep_panel import GrepPanel, hit_location
 from whys.tui.widgets.outline import NodeRef, Outline, OutlineTree
+from whys.tui.widgets.pane import Pane
 from whys.tui.widgets.timeline import TimelinePanel
 from whys.tui.widgets.why_text import WhyText
 
@@ -128,6 +129,9 @@ class WhysApp(App[int]):
         self._timeline_analysis: int | None = None
         self._scan_analysis: int | None = None
         self._restoring = True
+        self._outline_tree: OutlineTree | None = None
+        self._checks_on_open: threading.Event | None = None
+        self._frozen = False
         self._save_error: str | None = None
         self._quit_warned = False
         known = {command.binding_id for command in COMMANDS}
@@ -143,16 +147,16 @@ class WhysApp(App[int]):
             with TabbedContent(id="panels", initial="why"):
                 with TabPane("Why", id="why"):
                     yield WhyText(id="why-text")
-                    yield Static(id="claim-detail")
+                    yield Pane(id="claim-detail")
                     yield ClaimsTable(id="claims")
                 with TabPane("Grep", id="grep"):
                     yield GrepPanel(id="grep-panel")
                 with TabPane("Timeline", id="timeline"):
                     yield TimelinePanel(id="timeline-panel")
         with Horizontal(id="status-bar"):
-            yield Static(id="status")
+            yield Pane(id="status")
             yield Static(view.legend(), id="legend")
-        yield Footer()
+        yield WhysFooter()
 
     def on_mount(self) -> None:
         if self._user_keymap:
@@ -162,14 +166,22 @@ class WhysApp(App[int]):
         session = self.store.session
         self.sub_title = f"{Path(session.repo).name} @ {session.revision}"
         outline = self.query_one(Outline)
+        self._outline_tree = outline.tree
         outline.show(session)
         self._show_status()
         # Long work shows its running time, so a quiet pickaxe still looks alive.
         self.set_interval(1.0, self._tick)
         # The tree places its rows on the first refresh; the cursor can move only then.
         self.call_after_refresh(self._restore_ui, dict(session.ui))
-        if self.check_on_open:
-            self._start_checks("checking the analyses…")
+        if self.check_on_open and session.analyses:
+            # Said at once (the first screen shows the checks as running), started once
+            # that screen is painted: until then the worker would compete with it.
+            self._checks_on_open = self._begin("checks", "checking the analyses…")
+
+    def on_unmount(self) -> None:
+        # Closing: what was kept out of the collector's sight (see _restored, and the
+        # history loads) may be collected again.
+        gc.unfreeze()
 
     def _restore_ui(self, state: dict[str, Any]) -> None:
         self._restoring = True
@@ -213,6 +225,16 @@ class WhysApp(App[int]):
 
     def _restored(self) -> None:
         self._restoring = False
+        if not self._frozen:
+            # What the first screen holds lives as long as the workbench: out of the cyclic
+            # collector's sight, a full collection (otherwise hundreds of milliseconds with
+            # every thread stopped, the screen's too) walks only what came after. Once:
+            # whatever is garbage at that moment stays until the workbench closes.
+            self._frozen = True
+            gc.freeze()
+        cancel, self._checks_on_open = self._checks_on_open, None
+        if cancel is not None and not cancel.is_set():
+            self._run_checks(cancel)
 
     def notify(
         self,
@@ -235,7 +257,7 @@ class WhysApp(App[int]):
 
     def on_resize(self) -> None:
         # At 80 columns the footer needs every cell for the workbench's own keys.
-        footer = self.query_one(Footer)
+        footer = self.query_one(WhysFooter)
         footer.show_command_palette = self.size.width >= 110
         footer.compact = self.size.width < 110
 
@@ -250,7 +272,8 @@ class WhysApp(App[int]):
         (down, then `a`) reaches the app before the outline's highlight message does, and
         must act on the row the auditor sees."""
         ref = NodeRef.from_state(self.store.session.ui)
-        tree = next(iter(self.query(OutlineTree)), None) if self.is_running else None
+        # Read on every key (the footer asks for each command): kept, not queried.
+        tree = self._outline_tree if self.is_running else None
         if tree is not None and tree.has_focus and not self._restoring:
             cursor = tree.cursor_node
             if cursor is not None and cursor.data is not None:
@@ -1726,7 +1749,10 @@ class WhysApp(App[int]):
         when the results arrive. Until then the screen is live, approval waits."""
         if not self.store.session.analyses:
             return
-        cancel = self._begin("checks", text)
+        self._checks_on_open = None
+        self._run_checks(self._begin("checks", text))
+
+    def _run_checks(self, cancel: threading.Event) -> None:
         session = self.store.session
         analyses = [audit.analysis.model_copy(deep=True) for audit in session.analyses]
         self._check(analyses, session.revision_sha or session.revision, cancel)

@@ -68,11 +68,24 @@ OVERRODE_SHOWN = 2
 DECISION_WORD = {"approved": "APPROVED", "rejected": "REJECTED", "needs-evidence": "NEEDS EVIDENCE"}
 
 
+# Each analysis's checks by claim id, per checks list (the session replaces the list when
+# new checks arrive): the outline asks for every claim's check, which scanning the list
+# for each would make quadratic, seconds on the UI thread for a long analysis.
+_CHECKS_BY_CLAIM: dict[int, tuple[list[ClaimCheck], int, dict[str, ClaimCheck]]] = {}
+
+
 def check_for(audit: AnalysisAudit, claim_id: str) -> ClaimCheck | None:
-    for check in audit.checks:
-        if check.claim_id == claim_id:
-            return check
-    return None
+    checks = audit.checks
+    known = _CHECKS_BY_CLAIM.get(id(checks))
+    # The entry holds the list, so its id cannot be reused while the entry lives.
+    if known is None or known[0] is not checks or known[1] != len(checks):
+        by_claim: dict[str, ClaimCheck] = {}
+        for check in checks:
+            by_claim.setdefault(check.claim_id, check)
+        if len(_CHECKS_BY_CLAIM) >= 32:
+            _CHECKS_BY_CLAIM.clear()
+        known = _CHECKS_BY_CLAIM[id(checks)] = (checks, len(checks), by_claim)
+    return known[2].get(claim_id)
 
 
 def claim_status(audit: AnalysisAudit, claim_id: str) -> str | None:

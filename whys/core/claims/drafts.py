@@ -41,9 +41,12 @@ class Draft:
     described: str | None = None  # a line range's description in words
     said_defined: bool = False  # "line 9 defines `f`": the def itself is on that line
     said_used: bool = False  # "`X` is used/read/imported in `f.py`"
+    lent: bool = False  # its path was borrowed from a line well above it (a guess)
     stance: ClaimStance | None = None  # None: the stance of the line
+    # A figure of what git cannot count (failures, requests): no code nearby is its subject.
+    uncounted: bool = False
 
     def claim_fields(self) -> dict[str, object]:
         """The `Claim` fields this draft sets."""
-        skip = {"column", "kind", "uses_path", "stance"}
+        skip = {"column", "kind", "uses_path", "stance", "uncounted"}
         return {f.name: getattr(self, f.name) for f in fields(self) if f.name not in skip}

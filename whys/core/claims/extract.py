@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from whys.core.claims import mentions
+from whys.core.claims.count_shapes import pattern_above
 from whys.core.claims.drafts import Draft
 from whys.core.claims.kinds import KINDS
 from whys.core.claims.mentions import (
@@ -21,17 +22,19 @@ from whys.core.claims.mentions import (
     code_names,
     read_line,
 )
+from whys.core.claims.shell_counts import fence_subject
 from whys.core.document.blocks import Block, InnermostWhy, read_document
+from whys.core.lazyre import lazy_compile
 from whys.core.models import Claim, ClaimOrigin, ClaimStance, Why
 
-_HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
+_HEADING = lazy_compile(r"^\s{0,3}#{1,6}\s")
 # A line that opens a new block of prose: a heading, a bullet, a table row, a bold label.
-_PARAGRAPH_START = re.compile(
+_PARAGRAPH_START = lazy_compile(
     r"^\s{0,3}#{1,6}\s|^\s*(?:[-*+]|\d{1,3}[.)])\s+|^\s*\||^\s*\*\*[^*\n]{1,60}(?::\*\*|\*\*\s*:)"
 )
-_FENCE_MARK = re.compile(r"^(?:`{3,}|~{3,})")
-_CODE_COMMENT = re.compile(r"^(?:#|//|--|/\*|\*|<!--)")
-_BULLET = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+")
+_FENCE_MARK = lazy_compile(r"^(?:`{3,}|~{3,})")
+_CODE_COMMENT = lazy_compile(r"^(?:#|//|--|/\*|\*|<!--)")
+_BULLET = lazy_compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+")
 # How far back a line reference looks for the file it is about ("Lines 59-85 handle X").
 PATH_LOOKBACK = 8
 # How far back "that commit" / "it landed" looks for the commit it means.
@@ -54,6 +57,7 @@ def extract_claims(lines: list[str], whys: list[Why], *, limit: int | None = Non
     # The last path named anywhere above, headings or not: "(line 228: "...")" under Why 4
     # may quote the file Why 3 named; only a line reference with code to look for uses it.
     earlier_path: str | None = None
+    quoting_fence = False  # a line reference above quotes the fence's code (`# x.py:98-103`)
     for index, full_line in enumerate(lines):
         if limit is not None and len(claims) > limit:
             break
@@ -70,11 +74,17 @@ def extract_claims(lines: list[str], whys: list[Why], *, limit: int | None = Non
                 raw, in_fence=True, block=block, context_path=_context_path(recent_paths, index)
             )
             fence_line.earlier_path = earlier_path
+            fence_line.fence_lead = lead_in  # "**Failing Import:**" above a fence: what it shows
+            fence_line.fence_quoted = quoting_fence
             found = _assemble(fence_line)
+            for item in found:
+                if item.kind == "count" and not item.pattern:
+                    item.pattern = fence_subject(lines, index)  # `# Result: 5` under a command
             if _CODE_COMMENT.match(raw.strip()):
                 # `# In ledger/client.py` opens the code below it: its names are that file's.
                 recent_paths += [(index, ref.path) for ref in fence_line.paths]
-            _quote_code_below(found, lines, fenced, index + 1, inside=True)
+            quoted = _quote_code_below(found, lines, fenced, index + 1, inside=True)
+            quoting_fence = quoting_fence or quoted
         else:
             if _HEADING.match(raw):
                 recent_paths.clear()
@@ -102,12 +112,19 @@ def extract_claims(lines: list[str], whys: list[Why], *, limit: int | None = Non
             for ref in paths:
                 recent_paths.append((index, ref.path))
                 earlier_path = ref.path
-            _quote_code_below(found, lines, fenced, index + 1, inside=False)
+            quoted = _quote_code_below(found, lines, fenced, index + 1, inside=False)
+            quoting_fence = quoted or (quoting_fence and bool(_CODE_LABEL.match(raw)))
             for item in found:
-                if item.kind == "lines" and not (item.symbol or item.quoted_code):
+                if item.kind == "lines":
                     item.context_names = mentions.sibling_names(lines, index, item.path)
-                if item.kind == "count" and not item.pattern and item.count_unit != "lines":
-                    item.pattern = mentions.sibling_code(lines, index)
+                if (
+                    item.kind == "count"
+                    and not (item.pattern or item.uncounted)
+                    and item.count_unit != "lines"
+                ):
+                    item.pattern = mentions.sibling_code(lines, index) or pattern_above(
+                        lines, index
+                    )
             if raw.strip() and not is_bullet:
                 lead_in = raw
         if not found:
@@ -142,43 +159,54 @@ def extract_claims(lines: list[str], whys: list[Why], *, limit: int | None = Non
 
 def _quote_code_below(
     found: list[Draft], lines: list[str], fenced: list[bool], start: int, *, inside: bool
-) -> None:
+) -> bool:
     """`# queue.py:48-58` in a fence, or "lines 98-100 now read:" just above one, quotes the
     code it means: the fence's first code line is what to look for in the range, when the
-    reference names nothing else."""
+    reference names nothing else. True when it did: the fence is that reference's."""
     bare = [f for f in found if f.kind == "lines" and not f.symbol and not f.quoted_code]
     if not bare:
-        return
+        return False
     index = start
     if not inside:
+        blank = index + 1 < len(lines) and not lines[index].strip()
+        if blank and _SHOWN_LABEL.match(lines[index + 1]):
+            index += 1  # "**Test File:** `x.py:54`" / "" / "**Import Statement:**" / the fence
         if index < len(lines) and not fenced[index] and _CODE_LABEL.match(lines[index]):
             index += 1  # "- **File**: x.py (Lines 40-52)" / "- **Code**:" / the fence
         limit = min(len(lines), index + 2)
         while index < limit and not lines[index].strip():
             index += 1
         if not (index < len(lines) and fenced[index] and _FENCE_MARK.match(lines[index].strip())):
-            return
+            return False
         index += 1
     for at in range(index, min(len(lines), index + 8)):
         text = lines[at][: mentions.MAX_SCAN].strip()
         if not fenced[at] or _FENCE_MARK.match(text):
-            return  # the fence closed before any code
+            return False  # the fence closed before any code
         if inside and any(r.line_start for r in _path_refs(text)):
-            return  # the next reference's code, not this one's
+            return False  # the next reference's code, not this one's
         if text and not _CODE_COMMENT.match(text):
             # "Evidence: retry_limit=3": the label is the author's, the code follows it.
             text = _LABEL_PREFIX.sub("", text, count=1)
             if len(text) >= 8:
                 for item in bare:
                     item.quoted_code = text[:MAX_TEXT]
-            return
+                return True
+            return False
+    return False
 
 
 # A label line that announces code below it: "- **Code**:", "**Current implementation:**".
-_CODE_LABEL = re.compile(
+_CODE_LABEL = lazy_compile(
     r"^\s*(?:[-*+]\s+)?\*\*[^*\n]{1,40}\*\*\s*:?\s*$|^\s*(?:[-*+]\s+)?\*\*[^*\n]{1,40}:\*\*\s*$"
 )
-_LABEL_PREFIX = re.compile(r"^(?!(?:True|False|None)\b)[A-Z][A-Za-z ]{2,30}:\s+(?=\S)")
+# A label naming what the code below it is (not a fix for it): "**Import Statement:**".
+_SHOWN_LABEL = lazy_compile(
+    r"^\s*\*\*(?:import|code|current|existing|statement|line|before|broken|problem)"
+    r"[^*\n]{0,30}:?\*\*:?\s*$",
+    re.IGNORECASE,
+)
+_LABEL_PREFIX = lazy_compile(r"^(?!(?:True|False|None)\b)[A-Z][A-Za-z ]{2,30}:\s+(?=\S)")
 
 
 def _context_path(recent_paths: list[tuple[int, str]], index: int) -> str | None:
@@ -188,7 +216,7 @@ def _context_path(recent_paths: list[tuple[int, str]], index: int) -> str | None
 
 
 # "**Recommendation:** ...", "we should pin ...", "TODO: add ...": said of what is to come.
-_PROPOSAL = re.compile(
+_PROPOSAL = lazy_compile(
     r"^\W*(?:recommend\w*|proposed(?: fix| change)?|next steps?|todo|action items?)\W*:"
     # "should have caught it" looks back, it proposes nothing.
     r"|\b(?:should|must)\b(?! have)"

@@ -18,6 +18,7 @@ from itertools import islice
 
 from whys.core.claims.drafts import Draft
 from whys.core.document.blocks import Block
+from whys.core.lazyre import lazy_compile
 from whys.core.models import CommitRole
 
 # Claim text is the line as written, capped so a minified blob does not become a claim text.
@@ -32,10 +33,12 @@ _EXTENSIONS = (
     "|css|scss|xml|proto|lock|gradle|vue|svelte|dart|lua|ex|exs|erl|clj|tcss|ipynb|csv"
 )
 # A path-shaped token, optionally with a `:LINE[-LINE]` or `#L12-L20` location.
-_PATH_TOKEN = re.compile(
+_PATH_TOKEN = lazy_compile(
     r"(?P<path>(?:[A-Za-z]:[\\/]|~?/|\.{1,2}[\\/])?[\w.\-\\/@+]*?[\w\-@+]\.(?:"
     + _EXTENSIONS
-    + r")|(?:[\w.\-\\/@+]*[\\/])?(?:Dockerfile|Makefile|Procfile|Jenkinsfile)"
+    # `deployment/auth.gcp.Dockerfile`: a Dockerfile named by its image, too.
+    + r")|(?:[\w.\-\\/@+]*[\\/]|[\w.\-\\/@+]*[\w\-@+]\.)?"
+    r"(?:Dockerfile|Makefile|Procfile|Jenkinsfile)"
     # `.dockerignore` line 103: the ignore files a repository commits.
     r"|(?:[\w.\-\\/@+]*[\\/])?\.(?:docker|git|gcloud|npm|eslint|prettier)ignore"
     r"|(?:[\w.\-\\/@+]*[\\/])?\.env(?:\.[\w\-]+)+"
@@ -46,35 +49,35 @@ _PATH_TOKEN = re.compile(
 )
 # Maximal runs between delimiters: each character is visited once.
 _TOKEN_CHAR = r"[^\s`'\"()\[\]<>,;|*{}]"
-_TOKEN = re.compile(_TOKEN_CHAR + "+")
+_TOKEN = lazy_compile(_TOKEN_CHAR + "+")
 # The same tokens, only those that could hold a path (a dot, or a `...file` name) ...
-_PATHISH_TOKEN = re.compile(
+_PATHISH_TOKEN = lazy_compile(
     rf"(?<!{_TOKEN_CHAR}){_TOKEN_CHAR}*(?:\.|file){_TOKEN_CHAR}*(?!{_TOKEN_CHAR})"
 )
-_MORE_NUMBERS = re.compile(r"(?:\s*,\s*\d{1,7}(?:\s*[-\u2013]\s*\d{1,7})?)+")
-_LINE_REF = re.compile(
+_MORE_NUMBERS = lazy_compile(r"(?:\s*,\s*\d{1,7}(?:\s*[-\u2013]\s*\d{1,7})?)+")
+_LINE_REF = lazy_compile(
     r"\b(?:lines?|L)\s*(?P<start>\d{1,7})(?:\s*(?:-|\u2013|to)\s*L?(?P<end>\d{1,7}))?"
     r"(?P<more>(?:\s*,\s*\d{1,7}(?:\s*[-\u2013]\s*\d{1,7})?)*)",
     re.IGNORECASE,
 )
-_CODE_SPAN = re.compile(r"`([^`\n]{1,300})`")
-_IDENTIFIER = re.compile(r"[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*(?:\(\))?")
-_DEFINITION = re.compile(r"(?:class|def|async def|function|func|fn|interface|struct|enum)\s+\w+")
+_CODE_SPAN = lazy_compile(r"`([^`\n]{1,300})`")
+_IDENTIFIER = lazy_compile(r"[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*(?:\(\))?")
+_DEFINITION = lazy_compile(r"(?:class|def|async def|function|func|fn|interface|struct|enum)\s+\w+")
 # Bare identifiers worth naming in prose: CamelCase with two humps, snake or CONST case.
-_BARE_IDENTIFIER = re.compile(
+_BARE_IDENTIFIER = lazy_compile(
     r"\b(?:[A-Z][a-z0-9]++[A-Z][A-Za-z0-9]*+|_?[A-Za-z][A-Za-z0-9]*+_[A-Za-z0-9_]*+)\b"
 )
 _PLAIN_WORDS = {"WebSocket", "JavaScript", "TypeScript", "GitHub", "PostgreSQL", "ClickHouse"}
-_HEX = re.compile(r"[0-9a-fA-F]{7,40}")
-_QUOTED = re.compile(r"\"([^\"\n]{3,300})\"|\u201c([^\u201c\u201d\n]{3,300})\u201d")
-_CONVENTIONAL = re.compile(
+_HEX = lazy_compile(r"[0-9a-fA-F]{7,40}")
+_QUOTED = lazy_compile(r"\"([^\"\n]{3,300})\"|\u201c([^\u201c\u201d\n]{3,300})\u201d")
+_CONVENTIONAL = lazy_compile(
     r"^(?:feat|fix|chore|refactor|perf|docs|test|tests|build|ci|style|revert|hotfix|security)"
     r"(?:\([^)]{0,60}\))?!?:\s",
     re.IGNORECASE,
 )
 # "was never merged", "is not on main", "never shipped", 'no commit "..." exists': the
 # sentence says the commit is NOT reachable, so finding it missing is what makes it true.
-_NEGATED_REACH = re.compile(
+_NEGATED_REACH = lazy_compile(
     r"(?:\bnever|\bnot|n't)\s+(?:been\s+|yet\s+|actually\s+)?(?:merged|landed|shipped|deployed"
     r"|released|pushed|reached|made\s+it)\b(?:\s+(?:in|into|on|to)\s+(?:the\s+)?(?P<to>`[^`\s]{1,80}`"
     r"|[\w./-]{2,80}))?"
@@ -84,16 +87,16 @@ _NEGATED_REACH = re.compile(
     re.IGNORECASE,
 )
 _BRANCH_WORDS = {"main", "master", "trunk", "develop"}
-_CAUSE_WORDS = re.compile(
+_CAUSE_WORDS = lazy_compile(
     r"\b(?:introduc\w*|caus\w*|broke|breaks|broken|breaking|regress\w*|culprit|root\s+cause"
     r"|triggered|bug\s+in)\b",
     re.IGNORECASE,
 )
-_FIX_WORDS = re.compile(
+_FIX_WORDS = lazy_compile(
     r"\b(?:fix\w*|resolv\w*|repair\w*|patch\w*|hotfix\w*|restor\w*|revert\w*|mitigat\w*)\b",
     re.IGNORECASE,
 )
-_DIGIT = re.compile(r"\d")
+_DIGIT = lazy_compile(r"\d")
 _COUNT_WORDS = (
     "file", "reference", "occurrence", "match", "usage", "uses", "call", "place", "import",
     "instance", "line", "commit",
@@ -436,7 +439,7 @@ def _clause_around(line: str, column: int) -> str:
     return line[start + 1 : min(ends) if ends else len(line)]
 
 
-_BULLET = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+")
+_BULLET = lazy_compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+")
 
 
 def claim_text(raw: str) -> str:
@@ -460,6 +463,8 @@ class LineMentions:
     context_path: str | None = None
     earlier_path: str | None = None  # the last path named anywhere above (past headings)
     lead_in: str = ""  # the prose line a bullet hangs from; "" for other lines
+    fence_lead: str = ""  # in a fence, the prose line above it ("**Failing Import:**")
+    fence_quoted: bool = False  # in a fence a line reference quotes (`# x.py:98-103`)
     recent_commit: dict[str, object] | None = None
     line_matches: list[re.Match[str]] = field(default_factory=list)
     spans: list[tuple[int, int]] = field(default_factory=list)  # located line references
@@ -516,8 +521,8 @@ def read_line(
     return line
 
 
-_FLAG_SPAN = re.compile(r"--?[A-Za-z][\w-]{2,60}")
-_SIBLING = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+|^\s*\*\*[^*\n]{1,60}(?::\*\*|\*\*\s*:)")
+_FLAG_SPAN = lazy_compile(r"--?[A-Za-z][\w-]{2,60}")
+_SIBLING = lazy_compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+|^\s*\*\*[^*\n]{1,60}(?::\*\*|\*\*\s*:)")
 _SIBLINGS_EACH_WAY = 2
 
 
@@ -536,13 +541,23 @@ def sibling_names(lines: list[str], index: int, path: str | None = None) -> list
                 break
             text = lines[at][:MAX_SCAN]
             refs = _path_refs(text)
-            if _LINE_REF.search(text) or any(r.line_start or r.path != path for r in refs):
+            if _LINE_REF.search(text) or any(
+                r.line_start or not _same_file(r.path, path) for r in refs
+            ):
                 break
             found = [name for _c, name, _d in _symbols(text, refs)]
             found += [span for _c, span in _code_spans(text) if _FLAG_SPAN.fullmatch(span)]
             names += [name for name in found if name not in names and len(name) >= 4]
             at += step
     return names[:MAX_PER_LINE]
+
+
+def _same_file(one: str, other: str | None) -> bool:
+    """`websocket_manager.py` and `C:\\app\\websocket_manager.py`: one path ends the other."""
+    if other is None:
+        return False
+    first, second = (p.replace("\\", "/").lstrip("/") for p in (one, other))
+    return first == second or first.endswith("/" + second) or second.endswith("/" + first)
 
 
 def sibling_code(lines: list[str], index: int) -> str | None:

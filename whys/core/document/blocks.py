@@ -9,7 +9,6 @@ fenced content goes in `fences.py`.
 from __future__ import annotations
 
 import heapq
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
@@ -18,13 +17,14 @@ from whys.core.document.fences import FenceClass, classify_fence, fence_info
 from whys.core.document.labels import _label
 from whys.core.document.lines import atx_heading, fence_spans
 from whys.core.document.sections import SectionRole, section_role
+from whys.core.lazyre import lazy_compile
 from whys.core.models import Why
 
 BlockKind = Literal["heading", "paragraph", "bullet", "table row", "label", "fence"]
 
-_BULLET = re.compile(r"^(\s*)(?:[-*+]|\d{1,3}[.)])\s+")
-_CHECKBOX = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+\[([ xX])\]")
-_BOLD_LABEL = re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)[^*_\n]{1,60}")
+_BULLET = lazy_compile(r"^(\s*)(?:[-*+]|\d{1,3}[.)])\s+")
+_CHECKBOX = lazy_compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+\[([ xX])\]")
+_BOLD_LABEL = lazy_compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)[^*_\n]{1,60}")
 _LIST_STARTS = frozenset("-*+0123456789")
 _BLOCK_STARTS = _LIST_STARTS | frozenset("#|_")
 # Lines are classified from their first characters only: a 1 MB line costs no more.

@@ -13,21 +13,23 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from whys.core.lazyre import lazy_compile
+
 FenceClass = Literal["traceback", "git log", "diff", "shell", "config", "code", "output"]
 
 # Only the first lines of a fence are looked at: a class shows at once, and a pasted 50,000
 # line log must not cost a pass per reader.
 SAMPLE_LINES = 40
 
-_PY_FRAME = re.compile(r'^\s*File "[^"]+", line \d+')
-_JAVA_FRAME = re.compile(r"^\s+at [\w$.<>]+\([\w$.]+:\d+\)")
-_JS_FRAME = re.compile(r"^\s+at (?:\S+ )?\(?[^()\s]+:\d+:\d+\)?$")
-_GO_PANIC = re.compile(r"^(?:panic: |goroutine \d+ \[)")
-_LOG_COMMIT = re.compile(r"^commit [0-9a-f]{7,64}\b")
-_ONELINE_COMMIT = re.compile(r"^(?:\*\s+)?[0-9a-f]{7,40} \S")
-_DIFF_LINE = re.compile(r"^(?:diff --git |@@ -\d|--- a/|\+\+\+ b/|index [0-9a-f]{7,}\.\.)")
-_PROMPT = re.compile(r"^\s*(?:\$|#|>|PS [^>]*>|\w+@[\w.-]+:[^$]*\$)\s+\S")
-_CODE_HINT = re.compile(
+_PY_FRAME = lazy_compile(r'^\s*File "[^"]+", line \d+')
+_JAVA_FRAME = lazy_compile(r"^\s+at [\w$.<>]+\([\w$.]+:\d+\)")
+_JS_FRAME = lazy_compile(r"^\s+at (?:\S+ )?\(?[^()\s]+:\d+:\d+\)?$")
+_GO_PANIC = lazy_compile(r"^(?:panic: |goroutine \d+ \[)")
+_LOG_COMMIT = lazy_compile(r"^commit [0-9a-f]{7,64}\b")
+_ONELINE_COMMIT = lazy_compile(r"^(?:\*\s+)?[0-9a-f]{7,40} \S")
+_DIFF_LINE = lazy_compile(r"^(?:diff --git |@@ -\d|--- a/|\+\+\+ b/|index [0-9a-f]{7,}\.\.)")
+_PROMPT = lazy_compile(r"^\s*(?:\$|#|>|PS [^>]*>|\w+@[\w.-]+:[^$]*\$)\s+\S")
+_CODE_HINT = lazy_compile(
     r"^\s*(?:def |class |import |from \S+ import |function |const |let |var |func |fn |"
     r"public |private |package |#include|return\b|if\s*\(|for\s*\(|\}|@\w+)"
 )

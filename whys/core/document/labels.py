@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from whys.core.lazyre import lazy_compile
+
 
 @dataclass
 class _Heading:
@@ -30,21 +32,21 @@ class _WhyStart:
     table_row: bool = False
 
 
-_LIST_MARKER = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$)")
-_ORDERED_ITEM = re.compile(r"( {0,3})(\d{1,3})[.)][ \t]+")
-_WHY_HEAD = re.compile(
+_LIST_MARKER = lazy_compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$)")
+_ORDERED_ITEM = lazy_compile(r"( {0,3})(\d{1,3})[.)][ \t]+")
+_WHY_HEAD = lazy_compile(
     r"(why|level)[ \t]*(?:#|no\.?|number)?[ \t]*(\d{1,3})([a-z])?(?![a-z0-9])", re.I
 )
-_NUMBERED_HEAD = re.compile(r"(\d{1,3})([a-z])?[.):][ \t]+", re.I)
-_WHY_WORD = re.compile(r"why(?![a-z0-9])", re.I)
+_NUMBERED_HEAD = lazy_compile(r"(\d{1,3})([a-z])?[.):][ \t]+", re.I)
+_WHY_WORD = lazy_compile(r"why(?![a-z0-9])", re.I)
 _SEPARATORS = " \t:.-–—?)*_|"
 _PLAIN_SEPARATORS = ":.?)-–—"
-_SETEXT = re.compile(r" {0,3}(=+|-+)[ \t]*$")
-_THEMATIC_BREAK = re.compile(r" {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
-_TABLE_DELIMITER = re.compile(r"[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
+_SETEXT = lazy_compile(r" {0,3}(=+|-+)[ \t]*$")
+_THEMATIC_BREAK = lazy_compile(r" {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
+_TABLE_DELIMITER = lazy_compile(r"[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
 
 
-_FIRST_ALNUM = re.compile(r"[^\W_]")
+_FIRST_ALNUM = lazy_compile(r"[^\W_]")
 
 
 def _strip_symbols(text: str) -> str:
@@ -162,21 +164,21 @@ def _table_columns(header: list[str]) -> tuple[int, int | None, int | None] | No
 _SECTION_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "root_cause",
-        re.compile(
+        lazy_compile(
             r"(?:the |corrected |actual |real |claimed |final |identified )?"
             r"root[ -]causes?(?![a-z])"
         ),
     ),
     (
         "fix",
-        re.compile(
+        lazy_compile(
             r"(?:the |proposed |permanent |final )?(?:fix(?:es)?|resolution|remediation|"
             r"mitigation|corrective actions?)(?![a-z])"
         ),
     ),
     (
         "problem",
-        re.compile(
+        lazy_compile(
             r"(?:problem(?: statement| description)?|(?:executive |incident )?summary|"
             r"incident(?: description| overview| details)?|what happened)(?![a-z])"
         ),
@@ -185,7 +187,7 @@ _SECTION_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 
 # A cheap test before the patterns: most labels and headings name no section at all.
-_SECTION_HINT = re.compile(
+_SECTION_HINT = lazy_compile(
     r"root|fix|resolution|remediation|mitigation|corrective|problem|summary|incident|what", re.I
 )
 
@@ -229,7 +231,7 @@ def _label(line: str) -> tuple[str, str] | None:
     return None
 
 
-_PLAIN_LABEL = re.compile(r"[ \t]*(?:[-*+][ \t]+)?([A-Za-z][A-Za-z ]{0,24}?)[ \t]*:[ \t]*(.*)")
+_PLAIN_LABEL = lazy_compile(r"[ \t]*(?:[-*+][ \t]+)?([A-Za-z][A-Za-z ]{0,24}?)[ \t]*:[ \t]*(.*)")
 
 
 def _colon_key(line: str) -> str | None:
@@ -347,7 +349,7 @@ _META_KEYS: dict[str, str] = {
     ),
 }
 _KNOWN_PLAIN_LABELS = _BLOCK_LABELS | _META_KEYS.keys()
-_REVISION = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/@+-]{0,199}")
+_REVISION = lazy_compile(r"[A-Za-z0-9][A-Za-z0-9._/@+-]{0,199}")
 
 
 def _revision_value(value: str) -> str | None:

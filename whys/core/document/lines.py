@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
+from whys.core.lazyre import lazy_compile
 
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_FENCE = lazy_compile(r"^ {0,3}(`{3,}|~{3,})")
 
 
 def fenced_lines(lines: list[str]) -> list[bool]:
@@ -47,7 +47,7 @@ def split_lines(text: str) -> list[str]:
     return [line[:-1] if line.endswith("\r") else line for line in lines]
 
 
-_ATX_OPEN = re.compile(r" {0,3}(#{1,6})(?:[ \t]|$)")
+_ATX_OPEN = lazy_compile(r" {0,3}(#{1,6})(?:[ \t]|$)")
 
 
 def atx_heading(line: str) -> tuple[int, str] | None:

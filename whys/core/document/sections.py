@@ -10,6 +10,7 @@ import re
 from typing import Literal
 
 from whys.core.document.labels import _header_key, _section_kind, _strip_symbols
+from whys.core.lazyre import lazy_compile
 
 SectionRole = Literal[
     "problem", "root cause", "fix", "action items", "evidence", "timeline", "impact",
@@ -24,7 +25,7 @@ _READER_ROLES: dict[str, SectionRole] = {
 _ROLES: tuple[tuple[SectionRole, re.Pattern[str]], ...] = (
     (
         "action items",
-        re.compile(
+        lazy_compile(
             r"(?:\d+[.)]?\s*)?(?:(?:priority|immediate|suggested|short[- ]term|long[- ]term)\s+"
             r"(?:actions?|recommendations?)\b"
             r"|action items?|next steps?|follow[- ]?ups?|recommendations?"
@@ -32,10 +33,10 @@ _ROLES: tuple[tuple[SectionRole, re.Pattern[str]], ...] = (
             r"|improvements?|remaining work|open items?)(?![a-z])"
         ),
     ),
-    ("evidence", re.compile(r"(?:\d+[.)]?\s*)?(?:evidence|proof|findings?|verification)\b")),
-    ("timeline", re.compile(r"(?:\d+[.)]?\s*)?(?:timeline|chronology|sequence of events)\b")),
-    ("impact", re.compile(r"(?:\d+[.)]?\s*)?(?:(?:business |customer )?impact)\b")),
-    ("lessons", re.compile(r"(?:\d+[.)]?\s*)?lessons?\b")),
+    ("evidence", lazy_compile(r"(?:\d+[.)]?\s*)?(?:evidence|proof|findings?|verification)\b")),
+    ("timeline", lazy_compile(r"(?:\d+[.)]?\s*)?(?:timeline|chronology|sequence of events)\b")),
+    ("impact", lazy_compile(r"(?:\d+[.)]?\s*)?(?:(?:business |customer )?impact)\b")),
+    ("lessons", lazy_compile(r"(?:\d+[.)]?\s*)?lessons?\b")),
 )
 
 

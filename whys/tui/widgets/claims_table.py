@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import DataTable
+from textual.widgets.data_table import RowKey
 
 from whys.core.models import AnalysisAudit
 from whys.tui import view
@@ -32,6 +35,15 @@ class ClaimsTable(DataTable):
         self.add_column("status", key="status")
         self.add_column("detail", key="detail")
         self._sorted_by_status = False
+
+    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
+        # Textual measures the columns when the table is next idle, after the new rows may
+        # already have been drawn, and keeps those narrow renderings (its caches key on a
+        # count this measuring does not bump): drop them, or the columns stay cut short
+        # until something else redraws the table.
+        super()._update_dimensions(new_rows)
+        self._clear_caches()
+        self.refresh()
 
     def show(
         self, audit: AnalysisAudit, selected_claim: str | None, unchecked: str = "not checked"

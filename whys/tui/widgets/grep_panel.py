@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Input, Static
 
 from whys.core.textsafe import visible_line
 from whys.tui import view
+from whys.tui.widgets.pane import Pane
 
 MATCH_STYLE = "bold black on yellow"
 LINE_COLUMN = 5
@@ -113,7 +114,7 @@ class GrepPanel(Vertical):
             yield Input(placeholder="pattern (regex; enter runs)", id="grep-pattern", compact=True)
             yield Input(placeholder="glob, e.g. *.py", id="grep-glob", compact=True)
             yield Input(placeholder="revision (blank: working tree)", id="grep-rev", compact=True)
-        yield Static("Type a pattern and press enter.", id="grep-status")
+        yield Pane("Type a pattern and press enter.", id="grep-status")
         yield DataTable(id="grep-hits", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:

@@ -19,6 +19,7 @@ from textual.widgets.tree import TreeNode
 from whys.core.models import AnalysisAudit, Claim, Session, Why
 from whys.core.verdict import latest_verdict
 from whys.tui import view
+from whys.tui.widgets.pane import Pane
 
 STATUS_WORDS = {"✓": "verified", "✗": "contradicted", "x": "contradicted", "?": "unverifiable"}
 
@@ -105,7 +106,7 @@ class Outline(Vertical):
     filter_text: str = ""
 
     def compose(self) -> ComposeResult:
-        yield Static(id="summary")
+        yield Pane(id="summary")
         filter_input = FilterInput(
             placeholder="filter: text, ✗ ✓ ?, kind:commit, verdict:none",
             id="outline-filter",
@@ -248,16 +249,17 @@ class Outline(Vertical):
                 )
             )
         self.query_one("#summary", Static).update(summary)
+        # By id, the first of each (as a search would find), built once: per row, a scan.
+        whys = [{w.id: w for w in reversed(a.analysis.whys)} for a in session.analyses]
+        claims = [{c.id: c for c in reversed(a.analysis.claims)} for a in session.analyses]
         for ref, node in self._ref_nodes.items():
             audit = session.analyses[ref.analysis]
             if ref.kind == "analysis":
                 node.set_label(view.analysis_label(audit))
             elif ref.kind == "why":
-                why = next(w for w in audit.analysis.whys if w.id == ref.item)
-                node.set_label(view.why_label(audit, why))
+                node.set_label(view.why_label(audit, whys[ref.analysis][ref.item or ""]))
             else:
-                claim = next(c for c in audit.analysis.claims if c.id == ref.item)
-                node.set_label(view.claim_label(audit, claim))
+                node.set_label(view.claim_label(audit, claims[ref.analysis][ref.item or ""]))
 
     def select(self, ref: NodeRef) -> bool:
         """Move the cursor to `ref` (expanding its parents); False when it is not here."""

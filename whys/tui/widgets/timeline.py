@@ -5,7 +5,7 @@ ticks. Zoom with + and -, pan with left and right; the list below picks a commit
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -23,6 +23,7 @@ from textual.widgets.option_list import Option
 from whys.core.models import CommitInfo
 from whys.core.timeline_view import TimelineData, as_utc
 from whys.tui import view
+from whys.tui.widgets.pane import Pane
 
 __all__ = ["TimelineData", "TimelinePanel", "draw_timeline"]
 
@@ -37,6 +38,30 @@ def _label_format(span: timedelta, width: int) -> str:
     if step >= timedelta(days=2):
         return "%m-%d"
     return "%m-%d %H:%M"
+
+
+@dataclass(frozen=True)
+class _Index:
+    """Where commits sit in `data.ordered`: the cited ones (few), and any by SHA."""
+
+    cited: list[tuple[int, CommitInfo]]
+    position: dict[str, int]
+
+
+_INDEXED: list[tuple[TimelineData, _Index]] = []
+
+
+def _index(data: TimelineData) -> _Index:
+    """Built once per scan's data (one pass), kept for the pictures drawn from it."""
+    if _INDEXED and _INDEXED[0][0] is data:
+        return _INDEXED[0][1]
+    position = {commit.sha: number for number, commit in enumerate(data.ordered)}
+    cited = sorted(
+        (position[sha], data.ordered[position[sha]]) for sha in data.cited if sha in position
+    )
+    index = _Index(cited, position)
+    _INDEXED[:] = [(data, index)]
+    return index
 
 
 def draw_timeline(
@@ -93,31 +118,46 @@ def draw_timeline(
                 band.append("░" * (end_x - start_x + 1), style="on dark_red")
                 band.append(" " * (width - end_x - 1))
 
-    counts = [0] * width
-    cited_marks: dict[int, str] = {}
-    visible_cited: list[tuple[int, CommitInfo]] = []
-    deployed_x: int | None = None
-    selected_x: int | None = None
+    # Work per column and per cited commit, never per commit: a picture of 100,000 commits
+    # redraws (every zoom, pan and highlighted commit) on the UI thread.
+    index = _index(data)
     origin = view_start.timestamp()
     scale = (width - 1) / span.total_seconds()
-    visible = data.between(view_start, view_end)
     low = bisect_left(data.stamps, origin)
-    for offset, commit in enumerate(visible):
-        x = min(int((data.stamps[low + offset] - origin) * scale), width - 1)
-        if commit.sha in data.cited:
-            status = data.cited_status.get(commit.sha, "unverifiable")
-            previous = cited_marks.get(x)
-            if previous is None or view.STATUS_ORDER[status] < view.STATUS_ORDER[previous]:
-                cited_marks[x] = status
-            visible_cited.append((x, commit))
-        else:
-            counts[x] += 1
-        if commit.sha == data.deployed_sha:
-            deployed_x = x
-        if commit.sha == selected:
-            selected_x = x
-    earlier = sum(1 for c in data.ordered if c.sha in data.cited and data.when(c) < view_start)
-    later = sum(1 for c in data.ordered if c.sha in data.cited and data.when(c) > view_end)
+    high = bisect_right(data.stamps, view_end.timestamp())
+
+    def column_of(stamp: float) -> int:
+        return min(int((stamp - origin) * scale), width - 1)
+
+    # Where each column's commits start (the column of a stamp never decreases with it).
+    starts = [bisect_left(data.stamps, x, low, high, key=column_of) for x in range(width)]
+    counts = [end - start for start, end in zip(starts, [*starts[1:], high], strict=True)]
+    cited_marks: dict[int, str] = {}
+    visible_cited: list[tuple[int, CommitInfo]] = []
+    earlier = later = 0
+    for position, commit in index.cited:
+        if position < low:
+            earlier += data.when(commit) < view_start
+            continue
+        if position >= high:
+            later += data.when(commit) > view_end
+            continue
+        x = column_of(data.stamps[position])
+        counts[x] -= 1
+        status = data.cited_status.get(commit.sha, "unverifiable")
+        previous = cited_marks.get(x)
+        if previous is None or view.STATUS_ORDER[status] < view.STATUS_ORDER[previous]:
+            cited_marks[x] = status
+        visible_cited.append((x, commit))
+
+    def column_of_sha(sha: str | None) -> int | None:
+        position = index.position.get(sha) if sha else None
+        if position is None or not low <= position < high:
+            return None
+        return column_of(data.stamps[position])
+
+    deployed_x = column_of_sha(data.deployed_sha)
+    selected_x = column_of_sha(selected)
 
     deployed_row = Text(" " * width)
     if deployed_x is not None:
@@ -301,7 +341,7 @@ class TimelinePanel(Vertical):
             )
             yield Input(placeholder="path (optional)", id="timeline-path", compact=True)
         yield TimelinePicture(id="timeline-picture")
-        yield Static("", id="timeline-status")
+        yield Pane("", id="timeline-status")
         yield OptionList(id="timeline-commits")
 
     @property
@@ -360,12 +400,17 @@ class TimelinePanel(Vertical):
         data = picture.data
         if picture.view_start is None or picture.view_end is None:
             return
-        in_view = data.between(picture.view_start, picture.view_end)[::-1]
-        shown = in_view[:LIST_LIMIT]
+        low = bisect_left(data.stamps, picture.view_start.timestamp())
+        high = bisect_right(data.stamps, picture.view_end.timestamp())
+        in_view = high - low
+        # Newest first; a slice of the window, never a copy of all of it.
+        shown = data.ordered[max(high - LIST_LIMIT, low) : high][::-1]
         shown_shas = {commit.sha for commit in shown}
         # Cited commits stay listed (after the window's ones) wherever the view is.
         shown += [
-            c for c in reversed(data.ordered) if c.sha in data.cited and c.sha not in shown_shas
+            commit
+            for _position, commit in reversed(_index(data).cited)
+            if commit.sha not in shown_shas
         ]
         options = []
         highlight = None
@@ -396,9 +441,9 @@ class TimelinePanel(Vertical):
         commit_list.add_options(options)
         if highlight is not None:
             commit_list.highlighted = highlight
-        more = len(in_view) > LIST_LIMIT
+        more = in_view > LIST_LIMIT
         status = view.shown_line(
-            f"{len(data.commits)} commits loaded ({self._scan_label}); {len(in_view)} in view; "
+            f"{len(data.commits)} commits loaded ({self._scan_label}); {in_view} in view; "
             f"times {view.zone_name(picture.view_start)}"
         )
         if more:

@@ -32,9 +32,23 @@ class WhyText(OptionList):
         claims_by_line: dict[int, list[str]] = {}
         for claim in audit.analysis.claims:
             claims_by_line.setdefault(claim.line, []).append(claim.id)
-        tint = LINE_TINT[self.app.current_theme.dark]
+        dark = self.app.current_theme.dark
+        numbers = {number for number, _ in lines}
+        shown_claims = tuple(
+            (claim.line, claim.id, view.claim_status(audit, claim.id))
+            for claim in audit.analysis.claims
+            if claim.line in numbers
+        )
+        key = (audit.analysis.path, tuple(lines), dark, shown_claims)
+        if key == getattr(self, "_shown_key", None):
+            # The same lines (another claim of the same why): move the highlight only;
+            # rebuilding the options would measure and lay out every line again.
+            self._highlight(self._line_index.get(selected_claim or ""))
+            return
+        tint = LINE_TINT[dark]
         width = len(str(lines[-1][0])) if lines else 1
         options: list[Option] = []
+        line_index: dict[str, int] = {}
         highlight: int | None = None
         for number, line_text in lines:
             prompt = Text(f"{number:>{width}} ", style="dim")
@@ -46,6 +60,8 @@ class WhyText(OptionList):
                 prompt.append(" ")
                 prompt.append_text(body)
                 prompt.append(f"  [{', '.join(claim_ids)}]", style="dim italic")
+                for claim_id in claim_ids:
+                    line_index[claim_id] = len(options)
                 if selected_claim in claim_ids:
                     highlight = len(options)
             else:
@@ -54,12 +70,18 @@ class WhyText(OptionList):
             options.append(Option(prompt, id=str(number)))
         self.clear_options()
         self.add_options(options)
+        self._shown_key = key
+        self._line_index = line_index
+        self._highlight(highlight)
+
+    def _highlight(self, highlight: int | None) -> None:
+        """The line of the selected claim, in context; else the first line."""
         if highlight is not None:
             self.highlighted = highlight
             # The new lines are measured on the next refresh; only then is the scroll range
             # right, so the claim's line would otherwise stay just below the edge.
             self.call_after_refresh(self.show_highlight_in_context)
-        elif options:
+        elif self.option_count:
             self.highlighted = 0
             self.scroll_home(animate=False)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from whys.core.claims.checking.common import MAX_LISTED
+from whys.core.lazyre import lazy_compile
 from whys.core.models import Claim
 
 
@@ -22,7 +23,7 @@ def code_pattern(code: str) -> re.Pattern[str]:
 
 
 # An opening quote (after a bracket, comma or the start), where a string prefix would go.
-_STRING_START = re.compile(r"""(^|\\\(|\\\[|,|=)(["'])""")
+_STRING_START = lazy_compile(r"""(^|\\\(|\\\[|,|=)(["'])""")
 
 
 def _definition_line(lines: list[str], name: str) -> int | None:
@@ -91,3 +92,68 @@ def hits_of(lines: list[str], claim: Claim) -> list[int]:
         if pattern.search(joined):
             hits = [start]
     return hits
+
+
+def is_code_line(span: str) -> bool:
+    """`min_instances = 10`, `log.info("x")`, `from a import b`: code, not a bare name."""
+    if len(span) < 6 or span.startswith(("-", "/", "$")) or "://" in span:
+        return False
+    return bool(re.search(r"\w\s*(?:=|\(|\.\w+\()|^(?:from|import|class|def|async def)\s", span))
+
+
+_KEBAB = lazy_compile(r"[A-Za-z0-9][\w.]*-[\w.-]*[A-Za-z0-9]")
+_DATE_LIKE = lazy_compile(r".*?(?:\d{4}-\d{2}-\d{2}|^\d{4}-\d{2}\b)|\d+-\d+$")
+ADDRESS = lazy_compile(r"\d{1,3}(?:\.\d{1,3}){3}(?:/\d{1,2})?")
+_ROUTE = lazy_compile(r"/[\w{}.-]+(?:/[\w{}.-]+)*/?")
+_LITERAL_LIST = lazy_compile(r"[\[(]\s*[\"'][^\"'\n]*[\"'](?:\s*,\s*[\"'][^\"'\n]*[\"'])*\s*[\])]")
+_JSON_PAIR = lazy_compile(
+    r"\{\s*(?P<pair>\"\w+\"\s*:\s*\"[^\"]+\")\s*(?:,\s*(?:\.\.\.|\u2026))?\s*\}"
+)
+_QUOTED_ARGS = lazy_compile(r"'[^'\n]+'(?:\s*,\s*'[^'\n]+')+")
+
+
+def value_literal(span: str) -> str | None:
+    """What a code span that holds a value looks for in the tree: a resource id
+    (`jwt-secret-staging`, `e2-standard-8`), an address (`10.2.0.0/28`), a route
+    (`/health`), a literal list (`["read", "write"]`), a JSON pair (`{"type": "x", ...}`)."""
+    text = span.strip()
+    if len(text) < 4 or " " in text.strip("[]{}()") and not text.startswith(("[", "{", "'")):
+        return None
+    if ADDRESS.fullmatch(text):
+        return text
+    if _KEBAB.fullmatch(text) and "/" not in text and not text.startswith("-"):
+        # `jwt-secret-staging`, `e2-standard-8`; not a header (`Idempotency-Key`) or a
+        # two-word name (`mail-queue`) that a dashboard or a queue may carry as well.
+        if _DATE_LIKE.match(text) or text.count("-") > 6 or text != text.lower():
+            return None
+        distinctive = text.count("-") >= 2 or any(c.isdigit() for c in text)
+        return text if distinctive and any(c.isalpha() for c in text) else None
+    if _ROUTE.fullmatch(text) and "." not in text and len(text) >= 4:
+        return text
+    if _LITERAL_LIST.fullmatch(text) or _QUOTED_ARGS.fullmatch(text):
+        return text
+    pair = _JSON_PAIR.fullmatch(text)
+    return pair.group("pair") if pair else None
+
+
+_BARE_PAIR = lazy_compile(r"\"\w+\"\s*:\s*\"[^\"]+\"")
+
+
+def is_value(text: str) -> bool:
+    """A value literal (as `value_literal` keeps it): found in code and config, or not."""
+    return value_literal(text) == text or bool(_BARE_PAIR.fullmatch(text))
+
+
+def strip_comment(raw: str) -> str:
+    """The line without a trailing `# comment` (outside quotes)."""
+    code = raw.strip()
+    quote: str | None = None
+    for index, char in enumerate(code):
+        if quote:
+            if char == quote:
+                quote = None
+        elif char in "\"'":
+            quote = char
+        elif char == "#" and index and code[index - 1] in " \t":
+            return code[:index].rstrip()
+    return code

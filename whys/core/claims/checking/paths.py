@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import difflib
 import posixpath
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from whys.core.claims.checking.common import MAX_LISTED, result
 from whys.core.claims.checking.tree import Tree
+from whys.core.lazyre import lazy_compile
 from whys.core.models import Claim, ClaimCheck
 
 
@@ -23,7 +23,7 @@ class Resolved:
     note: str = ""  # how it was matched, when not exactly as written
 
 
-_DRIVE = re.compile(r"^[A-Za-z]:/")
+_DRIVE = lazy_compile(r"^[A-Za-z]:/")
 _TOPS: dict[int, tuple[list[str], set[str]]] = {}
 
 
@@ -83,6 +83,29 @@ def resolve_path(written: str, files: list[str], by_name: dict[str, list[str]]) 
                 resolved.note = f"matched by suffix as `{suffix}`"
             return resolved
     return _resolve_folded(resolved, parts, by_name)
+
+
+# `netra_backend.app.websocket_core`: a Python module by its dotted import path.
+MODULE = lazy_compile(r"[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*){2,}")
+_DOTTED = lazy_compile(r"[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)+")
+_EXTENSION_WORDS = {"py", "md", "txt", "json", "yaml", "yml", "toml", "ini", "cfg", "env", "sh"}
+
+
+def is_module(path: str) -> bool:
+    """Whether a claim's path is a dotted import path (`infra.vpc_fix`), not a file name."""
+    return bool(_DOTTED.fullmatch(path)) and path.rsplit(".", 1)[-1] not in _EXTENSION_WORDS
+
+
+def resolve_module(dotted: str, files: list[str], by_name: dict[str, list[str]]) -> Resolved:
+    """A dotted import path as the file (`a/b/c.py`) or package folder (`a/b/c/`) the tree
+    holds for it, from the top or as a suffix (`app.core.x` inside `backend/`)."""
+    base = dotted.replace(".", "/")
+    resolved = resolve_path(base + ".py", files, by_name)
+    if not resolved.matches:
+        resolved = resolve_path(base + "/", files, by_name)
+    resolved.written = dotted
+    resolved.note = f"the module `{dotted}`"
+    return resolved
 
 
 def _resolve_folded(

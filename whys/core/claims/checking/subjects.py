@@ -19,13 +19,14 @@ from whys.core.claims.checking.common import (
     SUBJECT_CANDIDATES,
 )
 from whys.core.history import ref_commits
+from whys.core.lazyre import lazy_compile
 from whys.core.models import CommitInfo
 from whys.core.repo import subjects_matching
 
 if TYPE_CHECKING:
     from whys.core.claims.checking.context import CheckContext
 
-_WORD = re.compile(r"\w+")
+_WORD = lazy_compile(r"\w+")
 
 
 class SubjectIndex:
@@ -222,6 +223,18 @@ class Messages:
             for _sha, subject in self._candidates.get(message, [])
         )
 
+    def subjects_about(self, words: list[str], topic: list[str]) -> list[CommitInfo]:
+        """Commits reachable from the revision whose subject names every word (by stem)
+        and, when `topic` is given, at least two of its words; newest first."""
+        stems = [_stem(w) for w in words]
+        if not stems:
+            return []
+        topic_stems = [_stem(w) for w in topic]
+        found = subjects_matching(self.repo, [self.revision], stems, all_match=True)
+        shas = [sha for sha, s in found if _topic_match(s, stems, topic_stems)][:TOPIC_SUBJECTS]
+        infos = self.repo.commits_info(shas) if shas else {}
+        return [infos[sha] for sha in shas if sha in infos]
+
     def commits_for(self, message: str) -> list[CommitInfo]:
         """Commits whose subject is the quoted message, best first: exact, then ignoring
         case and spacing, then a quote cut with "..." as a prefix, then the closest."""
@@ -231,3 +244,42 @@ class Messages:
             infos = self.repo.commits_info(shas) if shas else {}
             self.hits[message] = [infos[sha] for sha in shas if sha in infos]
         return self.hits[message]
+
+
+# Words that say how a topic is written about, not what it is.
+_HOW_WRITTEN = (
+    "no any all systematic systematically comprehensive proper attempts attempt attempted found "
+    "evident evidence of in on the a an git history commit commits log made analysis were was "
+    "been have has to for and or with five whys why root cause report audit issue crisis status "
+    "update critical"
+)
+_NOT_TOPIC = frozenset(_HOW_WRITTEN.split())
+_STEM_ENDINGS = ("ies", "es", "s", "ing", "ed", "y")
+
+
+def topic_words(text: str) -> list[str]:
+    """The words that name a topic ("systematic syntax error fixes" -> syntax, error, fixes)."""
+    words = [w for w in re.findall(r"[a-z][a-z0-9]+", text.casefold()) if len(w) >= 3]
+    return list(dict.fromkeys(w for w in words if w not in _NOT_TOPIC))
+
+
+def _stem(word: str) -> str:
+    for ending in _STEM_ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            return word[: -len(ending)]
+    return word
+
+
+def _names(subject: str, stems: list[str]) -> int:
+    have = _WORD.findall(subject.casefold())
+    return sum(1 for stem in stems if any(word.startswith(stem) for word in have))
+
+
+# Subjects listed for a topic: the newest few are enough to name.
+TOPIC_SUBJECTS = 5
+
+
+def _topic_match(subject: str, stems: list[str], topic: list[str]) -> bool:
+    if _names(subject, stems) < len(stems):
+        return False
+    return not topic or _names(subject, topic) >= min(2, len(topic))

@@ -6,7 +6,9 @@ import posixpath
 import threading
 from collections.abc import Iterable
 
+from whys.core.models import CommitInfo
 from whys.core.repo import BlobReader, GitRepo, symlink_paths
+from whys.errors import BadInputError
 
 
 class Tree:
@@ -24,6 +26,7 @@ class Tree:
         self._blobs = BlobReader(repo)
         self._blobs_lock = threading.Lock()
         self.closest_paths: dict[str, list[str]] = {}  # by path as written
+        self._last_changes: dict[str, CommitInfo | None] = {}
 
     @property
     def files(self) -> list[str]:
@@ -69,6 +72,18 @@ class Tree:
             else:
                 self._texts[path] = raw.decode("utf-8", "replace").splitlines()
         return self._texts[path]
+
+    def last_change(self, path: str) -> CommitInfo | None:
+        """The last commit before the revision that touched `path` (a repo-relative path
+        the tree does not hold): the commit that deleted it, when it was ever there."""
+        if path not in self._last_changes:
+            try:
+                # One commit at most, read to the end: the git process is done with.
+                commits = list(self.repo.iter_log(self.revision, paths=[path], max_count=1))
+            except BadInputError:
+                commits = []
+            self._last_changes[path] = commits[0] if commits else None
+        return self._last_changes[path]
 
     def close(self) -> None:
         """End the run's blob reader (a later read starts a new one)."""

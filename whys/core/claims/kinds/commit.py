@@ -27,6 +27,7 @@ from whys.core.claims.mentions import (
     _negated_reach,
     _role,
 )
+from whys.core.lazyre import lazy_compile
 from whys.core.models import Claim, ClaimCheck
 
 if TYPE_CHECKING:
@@ -57,20 +58,20 @@ def check(context: CheckContext, claim: Claim) -> ClaimCheck:
 
 
 # ... or a SHA: 7-40 hex digits, maybe closed by sentence punctuation.
-_HEX_TOKEN = re.compile(rf"(?<!{_TOKEN_CHAR})[0-9a-fA-F]{{7,40}}[.:!?]*(?!{_TOKEN_CHAR})")
+_HEX_TOKEN = lazy_compile(rf"(?<!{_TOKEN_CHAR})[0-9a-fA-F]{{7,40}}[.:!?]*(?!{_TOKEN_CHAR})")
 
 # A line of a `git log` listing: `4be9e10 fix: x`, `* 4be9e10 (HEAD -> main) fix: x`,
 # `commit 4be9e10...` (the subject comes lines later: the SHA alone is the claim).
-_LOG_LINE = re.compile(
+_LOG_LINE = lazy_compile(
     r"^\s*(?:[*|/\\ ]+\s*)?(?:commit\s+)?(?P<sha>[0-9a-f]{7,40})\b(?:\s+\([^)]{0,200}\))?"
     r"(?:\s+(?P<subject>\S.*))?$"
 )
 # A listing with dates or authors before the subject (`--format="%h %ad %s"`): which part
 # is the subject is not known, so only the SHA is claimed.
-_LEADING_DATE = re.compile(r"^(?:\d|\w{3}\s+\w{3}\s+\d)")
+_LEADING_DATE = lazy_compile(r"^(?:\d|\w{3}\s+\w{3}\s+\d)")
 # What a hex token labelled "SHA" is when the sentence is about an image, a session or a
 # run rather than a commit: `gcr.io/x/backend:latest` (SHA: 6121fb31), "session 9f8e7d6c".
-_NOT_A_COMMIT = re.compile(
+_NOT_A_COMMIT = lazy_compile(
     r"\b(?:image|digest|docker|container|registry|session|trace|pod|uuid)\b"
     r"|[\w-]+(?:\.[\w-]+)+/[\w./-]+:[\w.-]+",
     re.IGNORECASE,
@@ -96,7 +97,7 @@ def _log_listing_claims(line: str) -> list[Draft]:
     ]
 
 
-_COMMIT_WORD = re.compile(r"\b(?:commits?|sha|revert(?:ed|s)?|cherry-pick(?:ed)?)\W{0,4}$", re.I)
+_COMMIT_WORD = lazy_compile(r"\b(?:commits?|sha|revert(?:ed|s)?|cherry-pick(?:ed)?)\W{0,4}$", re.I)
 
 
 def _commit_claims(line: str, lead_in: str) -> list[Draft]:

@@ -8,8 +8,24 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from whys.core.claims.checking.common import result
+from whys.core.claims.checking.count_judge import (
+    agrees,
+    count_definitions,
+    count_name_definitions,
+    judge,
+    loose_regex,
+    source_count,
+)
 from whys.core.claims.checking.names import _definition_line, indented_block_end
 from whys.core.claims.checking.paths import resolve_path
+from whys.core.claims.checking.shell_counts import check_shell_count, wanted_strings
+from whys.core.claims.count_shapes import (
+    DEFINED_NAME,
+    definition_regex,
+    figure_claims,
+    multiple_claims,
+    restate_figures,
+)
 from whys.core.claims.drafts import Draft
 from whys.core.claims.kind import Prefetch
 from whys.core.claims.mentions import (
@@ -19,29 +35,36 @@ from whys.core.claims.mentions import (
     _first,
     _nearest_path,
 )
+from whys.core.claims.shell_counts import SHELL, fence_counts
 from whys.core.document.dates import parse_when
+from whys.core.lazyre import lazy_compile
 from whys.core.models import Claim, ClaimCheck, CountUnit
 
 if TYPE_CHECKING:
     from whys.core.claims.checking.context import CheckContext
 
 NAME = "count"
-IN_FENCES = False
+# In fences, only a command's result, a comment's figure and a tree diagram's leaf count.
+IN_FENCES = True
 
 
 def assemble(line: LineMentions, earlier: list[Draft]) -> list[Draft]:
+    if line.in_fence:
+        return fence_counts(line)
     if not line.has_digit:
-        return []
+        return multiple_claims(line)
     found = _size_claims(line) + _definition_counts(line.raw) + _in_file_counts(line)
     # `may_count` (and the line's names) covers the units git can count; classes,
     # violations or tests are figures too, stated without anything to count.
     if line.may_count or _UNCOUNTED.search(line.raw):
         found += _count_claims(line.raw, line.symbols, {d.column for d in found})
-    return found
+    found += figure_claims(line, {d.column for d in found})
+    return found or multiple_claims(line)
 
 
 def settle(claims: list[Claim], paragraphs: dict[str, int]) -> None:
-    """Nothing to settle across lines."""
+    """A figure restated without its subject counts the subject it was first given."""
+    restate_figures(claims)
 
 
 def prefetch(context: CheckContext, claims: list[Claim]) -> Prefetch:
@@ -58,17 +81,18 @@ def prefetch(context: CheckContext, claims: list[Claim]) -> Prefetch:
     ]
     for claim in claims:
         pattern = claim.pattern
-        if not pattern or pattern.startswith(DEFINED) or pattern not in strings:
+        if not pattern or pattern.startswith((DEFINED, DEFINED_NAME, SHELL)):
             continue
-        context.tree_search.want([pattern], short=True)
+        if pattern in strings:
+            context.tree_search.want([pattern], short=True)
+    context.tree_search.want(wanted_strings(claims), short=True)
     # Every definition regex of the run is narrowed by one `git grep` pass, not one each.
-    context.counts.want_regexes(
-        _definition_regex(c.pattern) for c in claims if c.pattern and c.pattern.startswith(DEFINED)
-    )
+    regexes = [r for c in claims for r in _regexes_of(c)]
+    context.counts.want_regexes(regexes)
     for claim in claims:
-        if claim.pattern and claim.pattern.startswith(DEFINED):
-            pattern = _definition_regex(claim.pattern)
-            jobs[("defined", pattern)] = partial(context.counts.regex_lines, pattern)
+        if claim.pattern and claim.pattern.startswith((DEFINED, DEFINED_NAME)):
+            for pattern in _regexes_of(claim):
+                jobs[("defined", pattern)] = partial(context.counts.regex_lines, pattern)
         elif claim.pattern and claim.count_unit == "commits" and claim.pattern.startswith(SINCE):
             continue  # one `git log --since` in `check`
         elif claim.pattern and claim.count_unit == "commits":
@@ -84,19 +108,31 @@ def check(context: CheckContext, claim: Claim) -> ClaimCheck:
     return _check_count(context, claim)
 
 
-_COUNT = re.compile(
+def _regexes_of(claim: Claim) -> list[str]:
+    """The definition regexes a claim's count needs: a name's definitions; classes whose
+    name ends with the words, and for a lower bound those whose name holds them."""
+    pattern = claim.pattern or ""
+    if pattern.startswith(DEFINED_NAME):
+        return [definition_regex(pattern)]
+    if not pattern.startswith(DEFINED):
+        return []
+    strict = _definition_regex(pattern)
+    return [strict, loose_regex(strict)] if claim.at_least else [strict]
+
+
+_COUNT = lazy_compile(
     r"(?<![\d,])(?P<number>\d{1,3}(?:,\d{3}){1,4}|\d{1,9})(?P<plus>\+)?\s+(?P<between>(?:[A-Za-z][\w-]*\s+){0,2}?)"
     r"(?P<unit>files?|references?|occurrences?|matches|usages?|uses|call\s+sites?|places"
     r"|imports|instances|lines|commits|(?P<uncounted>classes|implementations|methods|violations"
-    r"|definitions|tests|locations|statements))\b",
+    r"|definitions|tests|locations|statements|failures|connections|requests|directories))\b",
     re.IGNORECASE,
 )
 
-_COUNT_LEAD = re.compile(
+_COUNT_LEAD = lazy_compile(
     r"\b(?:found|there\s+are|across|in|over|about|approximately|from|by)\s*$|~\s*$", re.I
 )
 
-_COUNT_VERB = re.compile(
+_COUNT_VERB = lazy_compile(
     r"^\s*(?:that\s+|which\s+)?(?:still\s+|now\s+|currently\s+|all\s+|also\s+)?(?:contain|containing|contains|use|uses|using|reference|referencing"
     r"|references|mention|mentioning|mentions|import|importing|imports|call|calling|calls"
     r"|define|defining|defines|with|match|matching|of|for|to|referenced|affected|created"
@@ -107,16 +143,17 @@ _COUNT_VERB = re.compile(
 _IMPLICIT_COUNT_UNITS = {"references", "reference", "occurrences", "occurrence", "usages", "usage"}
 
 
-_UNCOUNTED = re.compile(
+_UNCOUNTED = lazy_compile(
     r"\d\+?\s+(?:[A-Za-z][\w-]*\s+){0,2}?(?:classes|implementations|methods|violations"
-    r"|definitions|tests|locations|statements)\b",
+    r"|definitions|tests|locations|statements|failures|connections|requests|directories)\b",
     re.IGNORECASE,
 )
+_ALONE = lazy_compile(r"^\s*(?:\)|vs\.?\s)")
 # "over 100 commits", "more than 40 files", "at least 12 files": a lower bound, like "N+".
-_AT_LEAST = re.compile(r"\b(?:over|more\s+than|at\s+least|upwards\s+of)\s*$", re.IGNORECASE)
+_AT_LEAST = lazy_compile(r"\b(?:over|more\s+than|at\s+least|upwards\s+of)\s*$", re.IGNORECASE)
 # A figure that opens a bullet or is a label's value: "- 440+ files still ...",
 # "**Files Affected:** 47+ test files".
-_STATED = re.compile(r"(?:^\s*(?:[-+]|\d{1,3}[.)])\s*|:\s*)$")
+_STATED = lazy_compile(r"(?:^\s*(?:[-+]|\d{1,3}[.)])\s*|:\s*)$")
 
 
 def _count_claims(
@@ -135,10 +172,10 @@ def _count_claims(
         if match.start() in taken or (match.start() > 0 and line[match.start() - 1].isalnum()):
             continue
         # "**Mock errors** (47 files)": a bold label's figure; "(3 files" inside a phrase is not.
-        bracketed = (
-            line[match.start() - 1 : match.start()] == "("
-            and rest.startswith(")")
-            and line[: match.start() - 1].rstrip().endswith("**")
+        # "(64 methods)", "(264 violations vs target <5)": a bracket holding the figure alone.
+        bracketed = line[match.start() - 1 : match.start()] == "(" and (
+            (rest.startswith(")") and line[: match.start() - 1].rstrip().endswith("**"))
+            or (bool(match.group("uncounted")) and bool(_ALONE.match(rest)))
         )
         # "(60+ commits related to user isolation)": a figure in brackets that says what
         # it counts is a claim still.
@@ -170,6 +207,7 @@ def _count_claims(
                 pattern=pattern,
                 # "440+ test files": a part of the tree, in words.
                 described=_scope(match.group("between")),
+                uncounted=bool(match.group("uncounted")),
             )
         )
     return found
@@ -177,7 +215,7 @@ def _count_claims(
 
 # "**Lines of Code**: 462 lines", "(471 lines)", "a 462-line file", "126 lines of adapter
 # code": the size of a file, or of a block a name on the line defines.
-_SIZE = re.compile(
+_SIZE = lazy_compile(
     r"(?P<label>\b(?:lines\s+of\s+code|LOC|size|length|file\s+(?:exists|has|is))\W{0,6})?"
     r"(?<![\w.,])(?P<number>\d{1,3}(?:,\d{3})+|\d{1,6})(?P<plus>\+)?[\s-]+lines?\b"
     r"(?P<code>\s+(?:of\s+(?:\w+\s+)?code|long)\b)?",
@@ -186,7 +224,7 @@ _SIZE = re.compile(
 # "154 manager classes", "78 factory classes": definitions whose name ends with the word;
 # "10+ WebSocket Manager implementations", "11+ separate WebSocket Manager class
 # definitions": definitions whose name holds both words, in that order.
-_DEFINITIONS = re.compile(
+_DEFINITIONS = lazy_compile(
     r"(?<![\w.,])(?P<number>\d{1,3}(?:,\d{3})+|\d{1,6})(?P<plus>\+)?\s+"
     r"(?:(?:distinct|separate|different|conflicting|competing|duplicate)\s+)?"
     r"(?:(?P<first>[A-Z][A-Za-z]{1,30})\s+(?P<second>[A-Za-z]{3,30})"
@@ -259,7 +297,7 @@ _NOT_A_NAME = {
 }
 
 
-_PART_OF_FILE = re.compile(
+_PART_OF_FILE = lazy_compile(
     r"^\s*(?:of\s+(?!code\b)|changed|added|removed|modified|deleted|that|which)", re.I
 )
 
@@ -299,14 +337,14 @@ def _size_claims(line: LineMentions) -> list[Draft]:
     return found
 
 
-_TEST_SCOPE = re.compile(r"^(?:unit\s+|integration\s+|e2e\s+)?tests?$", re.IGNORECASE)
+_TEST_SCOPE = lazy_compile(r"^(?:unit\s+|integration\s+|e2e\s+)?tests?$", re.IGNORECASE)
 # A test file by its path: a tests/ folder, test_x.py, x_test.go, x.test.ts, x.spec.js.
-_TEST_PATH = re.compile(r"(?:^|/)tests?/|(?:^|/)test_[^/]*$|_test\.\w+$|\.(?:test|spec)\.\w+$")
+_TEST_PATH = lazy_compile(r"(?:^|/)tests?/|(?:^|/)test_[^/]*$|_test\.\w+$|\.(?:test|spec)\.\w+$")
 
 
 # "`async def test.*return` patterns": a regex the analysis ran, not a string to count.
-_REGEX_SPAN = re.compile(r"\.[*+?]|\\[wdsbWDS]|\[[^\]]*\]|^\^|\$$|\(\?")
-_SPAN_GAP = re.compile(
+_REGEX_SPAN = lazy_compile(r"\.[*+?]|\\[wdsbWDS]|\[[^\]]*\]|^\^|\$$|\(\?")
+_SPAN_GAP = lazy_compile(
     r"`?[\s:=\-\u2013]*(?:(?:patterns?|calls?|usages?|imports?|references?)\s+)?"
     r"(?:(?:used|found|referenced|scattered)\s+)?(?:in\s+|by\s+|across\s+)?",
     re.I,
@@ -314,18 +352,18 @@ _SPAN_GAP = re.compile(
 
 
 # "35+ files created for Issue #1176": files named after the issue they were made for.
-_FOR_ISSUE = re.compile(
+_FOR_ISSUE = lazy_compile(
     r"^\s*(?:created|added|written|generated)\s+(?:for|under)\s+(?:issue\s*)?#(?P<number>\d{2,6})\b",
     re.IGNORECASE,
 )
 # How a count of files whose path holds a number is written as its pattern.
 NAMED = "named "
-_PORT = re.compile(
+_PORT = lazy_compile(
     r"^\s*(?:that\s+)?(?:referenc\w*|us\w*|with|on|hardcod\w*|mention\w*)\s+"
     r"(?:the\s+)?port\s+(?P<port>\d{3,5})\b",
     re.IGNORECASE,
 )
-_QUOTE_OR_SPAN = re.compile(r"`[^`\n]{1,400}`|\"[^\"\n]{1,400}\"")
+_QUOTE_OR_SPAN = lazy_compile(r"`[^`\n]{1,400}`|\"[^\"\n]{1,400}\"")
 
 
 def _test_scoped(claim: Claim) -> bool:
@@ -342,7 +380,7 @@ def _scope(between: str) -> str | None:
 
 
 # "commits related to the ledger rewrite", "commits addressing Issue #1278".
-_TOPIC = re.compile(
+_TOPIC = lazy_compile(
     r"^\s*(?:related\s+to|about|addressing|mentioning|touching|for|on|fixing|regarding)\s+"
     r"(?:the\s+)?(?P<topic>[\w#./-]+(?:\s+[\w#./-]+){0,3}?)\s*(?:[.,;:)(]|$|\s+(?:since|in|over|during|from|and|with)\b)",
     re.IGNORECASE,
@@ -350,19 +388,19 @@ _TOPIC = re.compile(
 
 
 # "commits addressing Issue #1278 ...": commits are tied to an issue by its number.
-_ISSUE_TOPIC = re.compile(
+_ISSUE_TOPIC = lazy_compile(
     r"^\s*(?:related\s+to|about|addressing|mentioning|for|on|fixing|regarding|referencing)\s+"
     r"(?:the\s+)?(?:issue\s*#?|#)(?P<number>\d{2,6})\b",
     re.IGNORECASE,
 )
 # "315+ git commits contain "import" in commit messages": the quoted word is the topic.
-_QUOTED_TOPIC = re.compile(
+_QUOTED_TOPIC = lazy_compile(
     r"^\s*(?:that\s+|which\s+)?(?:contain|contains|containing|mention|mentions|mentioning"
     r"|with)\s+[\"'\u201c](?P<topic>[^\"'\u201d\n]{2,60})[\"'\u201d]",
     re.IGNORECASE,
 )
 # "60+ git commits since September 9, 2025": every commit since a date.
-_SINCE = re.compile(r"^\s*since\s+(?P<date>[^.;:()]{6,40})", re.IGNORECASE)
+_SINCE = lazy_compile(r"^\s*since\s+(?P<date>[^.;:()]{6,40})", re.IGNORECASE)
 # How a count of commits since a date is written as its pattern.
 SINCE = "since "
 
@@ -429,16 +467,6 @@ def _count_pattern(
     return port.group("port") if port else None
 
 
-# Counts are compared as an auditor does: within 10%, and "N+" is a lower bound.
-TOLERANCE = 0.10
-
-
-def _agrees(real: int, claimed: int, at_least: bool) -> bool:
-    if at_least:
-        return real >= claimed
-    return abs(real - claimed) <= max(TOLERANCE * claimed, 0)
-
-
 def _check_count(context: CheckContext, claim: Claim) -> ClaimCheck:
     if claim.count is None:
         return result(claim, "unverifiable", "no number to compare")
@@ -451,10 +479,15 @@ def _check_count(context: CheckContext, claim: Claim) -> ClaimCheck:
         return _count_named(context, claim)
     if not claim.pattern:
         return result(claim, "unverifiable", "names nothing that could be counted")
+    if claim.pattern.startswith(SHELL):
+        return check_shell_count(context, claim)
     if unit == "commits":
         return _count_commits(context, claim)
+    if claim.pattern.startswith(DEFINED_NAME):
+        name = claim.pattern.removeprefix(DEFINED_NAME)
+        return count_name_definitions(context, claim, name, definition_regex(claim.pattern))
     if claim.pattern.startswith(DEFINED):
-        return _count_definitions(context, claim)
+        return count_definitions(context, claim, _definition_regex(claim.pattern))
     noun = "files" if unit == "files" else "matches"
     search = context.tree_search
     if not search.searched(claim.pattern):
@@ -474,61 +507,15 @@ def _check_count(context: CheckContext, claim: Claim) -> ClaimCheck:
         real = sum(1 for path in search.files(claim.pattern) if _TEST_PATH.search(path))
         how += ", test files only"
         whole = True
-    elif noun == "files" and whole and not _agrees(real, claim.count or 0, claim.at_least):
+    elif whole and not agrees(real, claim.count or 0, claim.at_least):
         # "18 files with `await get_manager()` calls": code lives in source files; the
         # docs quoting it are not among them. Verified when that reading agrees.
-        source = sum(1 for path in search.files(claim.pattern) if _SOURCE.search(path))
-        if _agrees(source, claim.count or 0, claim.at_least):
-            how += f", source files only ({real} files of any kind)"
-            return _judge(claim, source, search.unreadable, noun, how, evidence)
-    return _judge(claim, real, search.unreadable, noun, how, evidence, whole=whole)
-
-
-def _judge(
-    claim: Claim,
-    real: int,
-    unreadable: int,
-    noun: str,
-    how: str,
-    evidence: list[Any],
-    *,
-    whole: bool = True,
-    measured: bool = False,
-) -> ClaimCheck:
-    """The status of a count. A count over the whole tree bounds any count of a part of it
-    from above, so "too few" is positive evidence whatever part the analysis counted; it
-    bounds from below only when the claim counts the whole tree (`whole`: no "test files",
-    no scope in words) and every blob was read. More than claimed is not evidence: the
-    analysis may have counted a part."""
-    claimed = claim.count or 0
-    said = f"{claimed}{'+' if claim.at_least else ''}"
-    found = f"{real} {noun}"
-    skipped = f"; {unreadable} unreadable blob(s) skipped" if unreadable else ""
-    upper = real + unreadable if noun in ("files", "lines") else (None if unreadable else real)
-    if whole and _agrees(real, claimed, claim.at_least):
-        agrees = (
-            f"at least the {claimed} claimed"
-            if claim.at_least
-            else ("as claimed" if real == claimed else f"within 10% of the {said} claimed")
-        )
-        part = " in the readable part" if unreadable else ""
-        return result(
-            claim, "verified", f"{found}{part}, {agrees} ({how}{skipped})", None, evidence
-        )
-    if upper is not None and upper < claimed * (1 - TOLERANCE):
-        bound = found if upper == real else f"at most {upper} {noun}"
-        return result(
-            claim, "contradicted", f"{bound}, not {said} ({how}{skipped})", bound, evidence
-        )
-    if measured and real > claimed * (1 + TOLERANCE) and not claim.at_least:
-        return result(claim, "contradicted", f"{found}, not {said} ({how})", found, evidence)
-    if not whole:
-        why = "counted over the whole tree, an upper bound for the part the claim counts"
-    elif real > claimed:
-        why = "more than claimed: the analysis may count a part of the tree"
-    else:
-        why = "the count is partial"
-    return result(claim, "unverifiable", f"{found}, {said} claimed: {why} ({how}{skipped})")
+        in_source = source_count(search.matches_by_file(claim.pattern), noun)
+        if agrees(in_source, claim.count or 0, claim.at_least):
+            anywhere = "files" if noun == "files" else f"{noun} in files"
+            how += f", source files only ({real} {anywhere} of any kind)"
+            return judge(claim, in_source, search.unreadable, noun, how, evidence)
+    return judge(claim, real, search.unreadable, noun, how, evidence, whole=whole)
 
 
 def _count_lines(context: CheckContext, claim: Claim) -> ClaimCheck:
@@ -555,18 +542,12 @@ def _count_lines(context: CheckContext, claim: Claim) -> ClaimCheck:
         end = indented_block_end(lines, start)
         real = end - start + 1
         how = f"`{claim.pattern}` spans lines {start}-{end} of {path}"
-    return _judge(claim, real, 0, "lines", how, [], measured=True)
-
-
-# Source files, where a class an analysis counts is defined (not docs, reports or data).
-_SOURCE = re.compile(
-    r"\.(?:py|pyi|js|jsx|ts|tsx|mjs|go|java|kt|rb|rs|cs|cpp|cc|c|h|hpp|php|scala|swift)$"
-)
+    return judge(claim, real, 0, "lines", how, [], measured=True)
 
 
 # "11 async test methods in `test_x.py`", "`test_y.py` has 8 proper `@pytest.mark.asyncio`
 # decorators": things counted inside the one file the line names.
-_IN_FILE = re.compile(
+_IN_FILE = lazy_compile(
     r"(?<![\w.,])(?P<number>\d{1,4})(?P<plus>\+)?\s+(?:(?:proper|existing|separate)\s+)?"
     r"(?:(?P<tests>(?P<async>async\s+)?test\s+(?:methods|functions))"
     r"|`(?P<span>[^`\n]{2,80})`\s+(?:decorators|calls|occurrences|usages|uses))\b",
@@ -633,37 +614,7 @@ def _count_in_file(context: CheckContext, claim: Claim) -> ClaimCheck:
     else:
         real = sum(text.count(pattern) for text in lines)
         how = f"`{pattern}` in {path}"
-    return _judge(claim, real, 0, "matches", f"{how} at {context.revision[:12]}", [], measured=True)
-
-
-# Test code, where test doubles are defined: a file in a folder named for tests (tests/,
-# test_framework/, e2e_tests/) or named as a test.
-_TEST_CODE = re.compile(
-    r"(?:^|/)[\w.-]*tests?[\w.-]*/|(?:^|/)test_[^/]*$|_tests?\.\w+$|\.(?:test|spec)\.\w+$",
-    re.IGNORECASE,
-)
-
-
-def _count_definitions(context: CheckContext, claim: Claim) -> ClaimCheck:
-    """Classes are counted where they are implemented: source files outside tests (a test
-    double or a class quoted in a report is not one of the codebase's classes). The count
-    over every file bounds any reading from above: too few there is evidence."""
-    pattern = _definition_regex(claim.pattern or "")
-    counted = context.counts.regex_lines(pattern)
-    if counted.failed:
-        return result(claim, "unverifiable", f"could not count definitions: {counted.failed}")
-    how = f"git grep -E {pattern!r} at {context.revision[:12]}"
-    source = sum(
-        n
-        for path, n in counted.by_file.items()
-        if _SOURCE.search(path) and not _TEST_CODE.search(path)
-    )
-    if source and _agrees(source, claim.count or 0, claim.at_least):
-        how += ", source files outside tests"
-        return _judge(claim, source, counted.unreadable, "definitions", how, [])
-    how += f" ({source} in source files outside tests)"
-    whole = source == counted.count
-    return _judge(claim, counted.count, counted.unreadable, "definitions", how, [], whole=whole)
+    return judge(claim, real, 0, "matches", f"{how} at {context.revision[:12]}", [], measured=True)
 
 
 def _count_query(pattern: str, unit: str) -> dict[str, Any]:
@@ -676,12 +627,12 @@ def _count_commits(context: CheckContext, claim: Claim) -> ClaimCheck:
     topic = claim.pattern or ""
     if topic.startswith(SINCE):
         real, how = _commits_since(context, topic)
-        if _agrees(real, claim.count or 0, claim.at_least):
-            return _judge(claim, real, 0, "commits", how, [])
+        if agrees(real, claim.count or 0, claim.at_least):
+            return judge(claim, real, 0, "commits", how, [])
         # Too few is judged on the day before too: the analysis's clock may not be UTC.
         day = date.fromisoformat(topic.removeprefix(SINCE)) - timedelta(days=1)
         wider, how = _commits_since(context, SINCE + day.isoformat())
-        return _judge(claim, wider, 0, "commits", how, [], whole=wider == real)
+        return judge(claim, wider, 0, "commits", how, [], whole=wider == real)
     readings = context.counts.commit_readings(topic)
     said = f"{claim.count}{'+' if claim.at_least else ''}"
     first = f"{readings.mentioning} commits mention {topic!r} (git log --grep)"
@@ -689,7 +640,7 @@ def _count_commits(context: CheckContext, claim: Claim) -> ClaimCheck:
     if readings.touching is not None:
         first += f"; {readings.touching} touch {readings.path} (git log -- {readings.path})"
         counts.append(readings.touching)
-    holds = [_agrees(n, claim.count or 0, claim.at_least) for n in counts]
+    holds = [agrees(n, claim.count or 0, claim.at_least) for n in counts]
     if all(holds):
         return result(claim, "verified", f"{first}: {said} holds either way")
     if len(counts) == 2 and not any(holds):
@@ -701,7 +652,7 @@ def _count_commits(context: CheckContext, claim: Claim) -> ClaimCheck:
         # "60+ commits related to user isolation": messages that use every word of the
         # topic, in any order, are related to it; enough of them bound the count below.
         every = context.counts.mentioning_all(words)
-        if _agrees(every, claim.count or 0, True):
+        if agrees(every, claim.count or 0, True):
             how = f"{first}; {every} mention all of {', '.join(words)}"
             return result(claim, "verified", f"{how}: at least the {said} claimed")
     # A topic in words may be written other ways in messages: too few is not evidence.

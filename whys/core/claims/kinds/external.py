@@ -12,6 +12,7 @@ from whys.core.claims.mentions import (
     LineMentions,
     _mentions,
 )
+from whys.core.lazyre import lazy_compile
 from whys.core.models import Claim, ClaimCheck
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ def check(context: CheckContext, claim: Claim) -> ClaimCheck:
     return _check_external(context, claim)
 
 
-_EXTERNAL = re.compile(
+_EXTERNAL = lazy_compile(
     r"\$\s?\d[\d,.]{0,20}\s*[KMB]?\+?|\b(?:MRR|ARR|revenue|churn|customers?\s+affected"
     r"|dashboards?|grafana|datadog|sentry|kibana|splunk|cloudwatch|stackdriver|new\s+relic"
     r"|zendesk|pagerduty|opsgenie|cloud\s+(?:run\s+)?logs?|gcp\s+logs?|(?<!git\s)logs?\s+(?:show|showed|indicate|confirm|list)\w*|(?:delivery|access|request|server|application|error)\s+logs?"

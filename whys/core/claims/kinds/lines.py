@@ -1,5 +1,6 @@
 """Line-range claims: `queue.py:48-58`, "lines 59-85 of x.py handle `enqueue`", a
-`# path:line` comment in a fence. The one file that extracts and checks them.
+`# path:line` comment in a fence. Extracted and checked here; a range naming no code is
+judged by `checking/described`, a claim naming no file by `checking/unplaced`.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from whys.core.claims.checking.common import MAX_LISTED
+from whys.core.claims.checking.described import LOG_SITE, described_lines, named_beside
 from whys.core.claims.checking.files import MAX_CANDIDATES, FileVerdict, as_proposal, combine
 from whys.core.claims.checking.names import (
     _definition_line,
@@ -19,6 +21,7 @@ from whys.core.claims.checking.names import (
     where_in,
 )
 from whys.core.claims.checking.paths import paths_for
+from whys.core.claims.checking.unplaced import check_unplaced, needle_of, other_names, trimmed
 from whys.core.claims.drafts import Draft
 from whys.core.claims.kind import Prefetch
 from whys.core.claims.mentions import (
@@ -34,6 +37,7 @@ from whys.core.claims.mentions import (
     _symbols,
 )
 from whys.core.document.fences import FenceClass
+from whys.core.lazyre import lazy_compile
 from whys.core.models import Claim, ClaimCheck
 
 if TYPE_CHECKING:
@@ -65,7 +69,8 @@ def assemble(line: LineMentions, earlier: list[Draft]) -> list[Draft]:
             found.append(
                 _lines_draft(ref.start, ref.path, ref, symbol, quoted, uses_path=ref.start)
             )
-    for match in line.line_matches:
+    found += _module_lines(line, found)
+    for match in line.line_matches or _labelled_lines(line):
         owner = _nearest_path(paths, match.start())
         symbol = _symbol_for(
             line.nearest, line.line_names, (match.start(), match.end()), line.lead_in
@@ -81,19 +86,102 @@ def assemble(line: LineMentions, earlier: list[Draft]) -> list[Draft]:
         found.append(_lines_draft(match.start(), path, ref, symbol, quoted, uses_path=uses))
     defines = bool(_DEFINES.search(line.raw))
     for draft in found:
-        if not (draft.symbol or draft.quoted_code):
+        if draft.symbol and _in_path(draft.symbol, draft.path):
+            # "circuit_breaker package" above `circuit_breaker/__init__.py:12`: the file's
+            # own folder is no name for its line to hold.
+            draft.symbol = None
+        if not line.line_names and not draft.quoted_code:
+            # "Lines 107-108 now include `app/services/monitoring/`": a path or route in
+            # backticks, the one thing the line gives, is what the lines hold.
+            literal = _literal(line.raw, draft.path)
+            if literal:
+                draft.symbol, draft.quoted_code = None, literal
+        if not (draft.symbol or draft.quoted_code) and draft.described is None:
             draft.described = _description(line.raw)
         draft.said_defined = defines
+        draft.said_used = bool(draft.symbol) and bool(_USES.search(line.raw))
     return found
+
+
+# "`agent_registry.py:57` uses deprecated `logging_config`": the line is said to use it.
+_USES = lazy_compile(r"\b(?:uses|using|imports|importing|calls|calling)\b", re.IGNORECASE)
+_SNAKE = lazy_compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+")
+
+
+# "**Lines:** 1536-1541" under "**File:** `x.py`": a label, then the range.
+_LABELLED = lazy_compile(
+    r"^\s*(?:[-*+]\s+)?\*\*lines?:?\*\*:?\s*(?P<start>\d{1,7})(?:\s*[-\u2013]\s*(?P<end>\d{1,7}))?"
+    r"(?P<more>)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _labelled_lines(line: LineMentions) -> list[re.Match[str]]:
+    """A "**Lines:** 40-52" label line, about the file of the line just above."""
+    if not line.context_path or "**" not in line.raw:
+        return []
+    match = _LABELLED.match(line.raw)
+    return [match] if match else []
+
+
+# `netra_backend.app.routes.websocket_ssot:1651`: a module and line, as a log record gives.
+_MODULE_LINE = lazy_compile(
+    r"(?<![\w./\\-])(?P<module>[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*){2,})"
+    r":(?P<start>\d{1,7})(?P<end>)(?P<more>)(?![\w.:])"
+)
+
+
+def _module_lines(line: LineMentions, found: list[Draft]) -> list[Draft]:
+    """Each `package.module:LINE` of the line, as `package/module.py` and the line."""
+    if ":" not in line.raw:
+        return []
+    drafts = []
+    for match in _first(_MODULE_LINE.finditer(line.raw)):
+        path = match.group("module").replace(".", "/") + ".py"
+        ref = _ref_from_line_match(path, match)
+        draft = _lines_draft(match.start(), path, ref, None, None)
+        draft.described = LOG_SITE
+        drafts.append(draft)
+    return drafts
+
+
+_LITERAL = lazy_compile(r"`([^`\s]*/[^`\s]*)`")
+_FILE_END = lazy_compile(r"\.\w{1,6}$|:\d+$")
+
+
+def _literal(raw: str, path: str | None) -> str | None:
+    """A backticked folder or route on the line (`app/monitoring/`, `/v2/invoices`) that
+    is not the claim's own file."""
+    for match in _first(_LITERAL.finditer(raw)):
+        text = match.group(1)
+        folder_or_route = text.endswith("/") or text.startswith("/")
+        if "://" in text or len(text) < 4 or not folder_or_route or _FILE_END.search(text):
+            continue
+        if not (path and _same_tail(text, path)):
+            return text
+    return None
+
+
+def _same_tail(text: str, path: str) -> bool:
+    one, other = text.replace("\\", "/").strip("/"), path.replace("\\", "/").strip("/")
+    return one.split(":")[0] == other or other.endswith("/" + one.split(":")[0])
+
+
+def _in_path(name: str, path: str | None) -> bool:
+    """Whether a name is one of the path's folders or its file's stem."""
+    if not path:
+        return False
+    parts = path.replace("\\", "/").split("/")
+    return name in parts[:-1] or name == parts[-1].split(".")[0]
 
 
 # "line 9 defines `charge_with_retry`": the definition itself is said to be on that line,
 # so a line merely inside its block does not hold it (a stack frame's "in f" does).
-_DEFINES = re.compile(r"\b(?:defines|defined|declares|declared)\b", re.IGNORECASE)
+_DEFINES = lazy_compile(r"\b(?:defines|defined|declares|declared)\b", re.IGNORECASE)
 
 
-_WORD = re.compile(r"[A-Za-z][a-z]+|[A-Z]+(?![a-z])")
-_PATHISH = re.compile(r"\S*[./\\:]\S*")
+_WORD = lazy_compile(r"[A-Za-z][a-z]+|[A-Z]+(?![a-z])")
+_PATHISH = lazy_compile(r"\S*[./\\:]\S*")
 
 
 def _description(raw: str) -> str | None:
@@ -112,14 +200,36 @@ def _plain_quote(raw: str) -> str | None:
 
 
 def settle(claims: list[Claim], paragraphs: dict[str, int]) -> None:
-    """Nothing to settle across lines."""
+    """A bare "- Line 363: Additional async test method" in a list whose bullet just above
+    cites a line of a file ("- Line 340: `test_x`", of the file a heading named): the same
+    file."""
+    above: Claim | None = None
+    for claim in claims:
+        if claim.kind != "lines":
+            continue
+        if (
+            claim.path is None
+            and not claim.in_code_fence
+            and above is not None
+            and above.path
+            and above.line == claim.line - 1
+            and above.why == claim.why
+            and not above.in_code_fence
+        ):
+            claim.path = above.path
+            claim.lent = above.lent
+        above = claim
 
 
 def prefetch(context: CheckContext, claims: list[Claim]) -> Prefetch:
     """The tree listing, the symlinks among the files it will read, and the names they
-    cite for the run's tree search (a name found nowhere is a made-up one)."""
+    cite for the run's tree search (a name found nowhere is a made-up one); for a claim
+    that names no file, the code it quotes (the search says which files hold it)."""
     named = [c for c in claims if c.path]
     context.tree_search.want(_bare(c.symbol) for c in named if c.symbol and not c.quoted_code)
+    unplaced = [c for c in claims if not c.path and needle_of(c) is not None]
+    context.tree_search.want(needle_of(c) or "" for c in unplaced)
+    context.tree_search.want(name for c in unplaced for name in other_names(c, needle_of(c)))
     return Prefetch(path_claims=named, read_claims=named)
 
 
@@ -127,20 +237,21 @@ def check(context: CheckContext, claim: Claim) -> ClaimCheck:
     return _check_lines(context, claim)
 
 
-_EDIT_VERB = re.compile(
+_EDIT_VERB = lazy_compile(
     r"^\s*(?:#|//|--|/\*)\s*(?:modify|add|change|replace|update|insert|create|new)\b",
     re.IGNORECASE,
 )
-_COMMENT = re.compile(r"^\s*(?:#|//|--|/\*|\*|<!--)")
-_FRAME = re.compile(
+_COMMENT = lazy_compile(r"^\s*(?:#|//|--|/\*|\*|<!--)")
+_FRAME = lazy_compile(
     r'^\s*File "(?P<path>[^"\n]{1,500})", line (?P<line>\d{1,7})(?:, in (?P<func>[\w.<>]{1,200}))?'
 )
 
 
 def _path_line_refs(mentions: LineMentions) -> list[Draft]:
     """Inside a fence: `path:line` references, with the name written next to one
-    (`- LockState (ws.py:61)`); a path followed by "line 41" or a `(LINES a-b)` note; and
-    a comment's bare "Lines 59-85 handle LockState", about the file named just above."""
+    (`- LockState (ws.py:61)`); a path followed by "line 41" or a `(LINES a-b)` note, or
+    after one (`# Line 307 in base_test_case.py`); a comment's bare "Lines 59-85 handle
+    LockState", about the file named just above; a code line's own `# Line 476`."""
     found: list[Draft] = []
     line, refs = mentions.raw, mentions.paths
     comment = bool(_COMMENT.match(line))
@@ -149,25 +260,77 @@ def _path_line_refs(mentions: LineMentions) -> list[Draft]:
         if ref.line_start is not None:
             symbol = _name_by(names, ref, line)
             found.append(_lines_draft(ref.start, ref.path, ref, symbol, None))
-    if found or not (refs or comment):
+    if found:
         return found
+    if not (refs or comment):
+        return _trailing_line_note(mentions) or _quoted_bullet(mentions)
     for match in _first(_LINE_REF.finditer(line)):
         if match.group(0)[:1] not in "lL":
             continue
         before = line[max(0, match.start() - 8) : match.start()]
         owner = _nearest_path(refs, match.start(), either_side=False)
+        after = _PATH_AFTER.match(line, match.end())
+        uses = None
+        lent = False
         if owner is not None and (
             "(" in before[-2:] or (comment and owner.end >= match.start() - 8)
         ):
-            path = owner.path
-        elif comment and not refs and mentions.context_path:
-            path = mentions.context_path
+            path, uses = owner.path, owner.start
+        elif comment and after and any(r.start == after.end() for r in refs):
+            owner = next(r for r in refs if r.start == after.end())
+            path, uses = owner.path, owner.start
+        elif comment and not refs and (mentions.context_path or mentions.earlier_path):
+            path = mentions.context_path or mentions.earlier_path
+            lent = mentions.context_path is None
         else:
             continue
         ref = _ref_from_line_match(path, match)
         symbol = _name_by(names, ref) if not refs else None
-        found.append(_lines_draft(match.start(), ref.path, ref, symbol, None))
+        draft = _lines_draft(match.start(), ref.path, ref, symbol, None, uses_path=uses)
+        draft.lent = lent
+        found.append(draft)
     return found
+
+
+# "Line 307 in base_test_case.py": the file after the reference.
+_PATH_AFTER = lazy_compile(r"\s+(?:in|of|from)\s+`?")
+# `class TestX:     # Line 476`: a code line with its line number as a trailing comment.
+_LINE_NOTE = lazy_compile(
+    r"^(?P<code>\s*\S.*?\S)\s+(?:#|//)\s*(?:lines?|L)\s*(?P<start>\d{1,7})"
+    r"(?:\s*[-\u2013]\s*(?P<end>\d{1,7}))?(?P<more>)\s*$",
+    re.IGNORECASE,
+)
+
+
+# "- Function signature (line 309): `def get_manager(...)`": a Markdown bullet pasted
+# into an output fence (an older report quoted whole), read as the prose it is.
+_PASTED_BULLET = lazy_compile(r"^\s*[-*]\s+\S")
+_CODE_SPAN = lazy_compile(r"`([^`\n]{4,300})`")
+
+
+def _quoted_bullet(mentions: LineMentions) -> list[Draft]:
+    """A pasted bullet's "(line N)" and the code it quotes in backticks."""
+    block = mentions.block
+    line = mentions.raw
+    if block is None or block.fence != "output" or not _PASTED_BULLET.match(line):
+        return []
+    match = next(_first(_LINE_REF.finditer(line)), None)
+    code = next((m.group(1) for m in _CODE_SPAN.finditer(line) if "(" in m.group(1)), None)
+    if match is None or match.group(0)[:1] not in "lL" or code is None:
+        return []
+    ref = _ref_from_line_match(None, match)
+    return [_lines_draft(match.start(), None, ref, None, code.strip())]
+
+
+def _trailing_line_note(mentions: LineMentions) -> list[Draft]:
+    """`class TestX:  # Line 476`: the code before the note is on that line, of the file
+    a comment above named, else of whichever file the tree holds it in."""
+    match = _LINE_NOTE.match(mentions.raw) if "ine" in mentions.raw else None
+    if not match or _COMMENT.match(match.group("code")):
+        return []
+    ref = _ref_from_line_match(mentions.context_path, match)
+    code = match.group("code").strip()
+    return [_lines_draft(match.start("start"), mentions.context_path, ref, None, code)]
 
 
 def _name_by(names: list[tuple[int, str, str | None]], ref: _PathRef, line: str = "") -> str | None:
@@ -181,7 +344,7 @@ def _name_by(names: list[tuple[int, str, str | None]], ref: _PathRef, line: str 
     return min(names, key=lambda named: abs(named[0] - ref.start))[1]
 
 
-_NAME_BEFORE = re.compile(r"(?<![\w.])([A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*)(?:\(\))?\s*\(\s*$")
+_NAME_BEFORE = lazy_compile(r"(?<![\w.])([A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*)(?:\(\))?\s*\(\s*$")
 
 
 def _frames(mentions: LineMentions) -> list[Draft]:
@@ -212,13 +375,40 @@ FENCE_READERS: dict[FenceClass, Callable[[LineMentions], list[Draft]]] = {
 }
 
 
-def _lines_in(context: CheckContext, claim: Claim, path: str) -> FileVerdict:
+def _without_additions(claim: Claim, lines: list[str]) -> Claim:
+    """The claim with its quoted code trimmed of the author's additions (a trailing
+    comment, an ellipsis) when the code as quoted is nowhere in the file."""
+    code = claim.quoted_code
+    if not code or trimmed(code) == code or hits_of(lines, claim):
+        return claim
+    return claim.model_copy(update={"quoted_code": trimmed(code)})
+
+
+def _unplaced(context: CheckContext, claim: Claim) -> ClaimCheck:
+    """A line claim naming no file: checked in the files that hold its code."""
+
+    def judge(path: str) -> FileVerdict | None:
+        lines = context.tree.lines_of(path)
+        if lines is None:
+            return None
+        placed = _without_additions(claim.model_copy(update={"path": path}), lines)
+        if not hits_of(lines, placed):
+            return None
+        return _lines_in(context, placed, path, other_names=False)
+
+    return check_unplaced(context, claim, judge)
+
+
+def _lines_in(
+    context: CheckContext, claim: Claim, path: str, *, other_names: bool = True
+) -> FileVerdict:
     readable, problem = context.tree.readable(path)
     if problem or readable is None:
         return FileVerdict(path, "unverifiable", problem or "not readable")
     lines = context.tree.lines_of(readable)
     if lines is None:
         return FileVerdict(path, "unverifiable", f"`{path}` is binary or unreadable")
+    claim = _without_additions(claim, lines)
     start = claim.line_start or 1
     end = claim.line_end or start
     target = claim.quoted_code or claim.symbol
@@ -232,12 +422,12 @@ def _lines_in(context: CheckContext, claim: Claim, path: str) -> FileVerdict:
             )
         return FileVerdict(path, "contradicted", short)
     if not target:
-        return _described_lines(claim, path, lines, start, end)
+        return described_lines(claim, path, lines, start, end)
     hits = hits_of(lines, claim)
     wanted = claim.line_numbers or list(range(start, end + 1))
     inside = [n for n in hits if n in set(wanted)]
     shown_target = f"`{target}`"
-    if not inside:
+    if not inside and other_names:
         # "line 38 works with both `DeepAgentState` and `UserExecutionContext`": another
         # name the sentence gives may be the one the lines hold.
         for name in claim.names:
@@ -245,6 +435,18 @@ def _lines_in(context: CheckContext, claim: Claim, path: str) -> FileVerdict:
             held = [n for n in wanted if 0 < n <= len(lines) and pattern.search(lines[n - 1])]
             if name != target and held:
                 return FileVerdict(path, "verified", f"`{name}` is at line {held[0]} of `{path}`")
+        if not hits:
+            # "SyntaxError in smd.py line 1783: `await` outside async function in
+            # `_mark_startup_complete()`": the lines lie inside the function named.
+            enclosing = _enclosing_name(lines, claim, wanted)
+            if enclosing:
+                name, block = enclosing
+                return FileVerdict(
+                    path,
+                    "verified",
+                    f"{span_of(claim)} of `{path}` lies inside `{name}` "
+                    f"(lines {block[0]}-{block[1]})",
+                )
     owner = _owner(claim.symbol)
     if (
         not inside
@@ -267,14 +469,28 @@ def _lines_in(context: CheckContext, claim: Claim, path: str) -> FileVerdict:
             )
         if (
             claim.quoted_code
+            or claim.lent
             or _RUNTIME_NAME.search(target)
-            or (not claim.said_defined and not _made_up(context, target))
+            or (
+                not claim.said_defined
+                and not _made_up(context, target)
+                and not (claim.said_used and _SNAKE.fullmatch(_bare(target)))
+            )
         ):
             # "line 38 works with `DeepAgentState`": a type met at run time need not be
             # written in the file. "line 9 defines `X`", or a name found nowhere in the
             # repository, makes its absence evidence.
             # A quote may be condensed or paraphrased, an exception name raised at run
-            # time: not finding the words is no evidence.
+            # time: not finding the words is no evidence. A module or function the line
+            # is said to use (`logging_config`) is written where it is used.
+            beside = named_beside(claim, lines, wanted)
+            if beside:
+                return FileVerdict(
+                    path,
+                    "verified",
+                    f"{shown_target} is not written in `{path}`, but `{beside[1]}` (named next "
+                    f"to it) is at line {beside[0]}",
+                )
             return FileVerdict(
                 path,
                 "unverifiable",
@@ -330,7 +546,7 @@ def _lines_in(context: CheckContext, claim: Claim, path: str) -> FileVerdict:
     )
 
 
-_ASSIGNMENT = re.compile(r"^\s*([A-Za-z_][\w.]*)\s*(?::[^=]{0,40})?=(?!=)\s*(\S.*?)\s*,?\s*$")
+_ASSIGNMENT = lazy_compile(r"^\s*([A-Za-z_][\w.]*)\s*(?::[^=]{0,40})?=(?!=)\s*(\S.*?)\s*,?\s*$")
 
 
 def _other_value(code: str | None, lines: list[str], wanted: list[int]) -> str | None:
@@ -375,10 +591,29 @@ def _owner(symbol: str | None) -> str | None:
     return head if head[:1].isupper() else None
 
 
-_RUNTIME_NAME = re.compile(r"(?:Error|Exception|Warning)$")
-_OPENS_BLOCK = re.compile(
+_RUNTIME_NAME = lazy_compile(r"(?:Error|Exception|Warning)$")
+_OPENS_BLOCK = lazy_compile(
     r"^\s*(?:export\s+)?(?:async\s+)?(?:def|class|function|func|fn|interface|struct|enum)\b"
 )
+_OPENS_BODY = lazy_compile(
+    r"^\s*(?:async\s+)?(?:for|while|if|elif|else|with|try|except|finally)\b[^#]*:\s*(?:#.*)?$"
+)
+
+
+def _enclosing_name(
+    lines: list[str], claim: Claim, wanted: list[int]
+) -> tuple[str, tuple[int, int]] | None:
+    """A name the sentence gives whose definition's block holds every cited line."""
+    for name in claim.names:
+        if name == claim.symbol:
+            continue
+        head = _definition_line(lines, _bare(name))
+        if head is None or not _OPENS_BLOCK.match(lines[head - 1]):
+            continue
+        end = indented_block_end(lines, head)
+        if all(head <= n <= end for n in wanted):
+            return name, (head, end)
+    return None
 
 
 def _enclosing_definition(
@@ -387,7 +622,9 @@ def _enclosing_definition(
     """The lines of the definition the claim names (a symbol's def, or quoted code that
     opens a block), when it is one."""
     if claim.quoted_code:
-        head = next((n for n in hits if _OPENS_BLOCK.match(lines[n - 1])), None)
+        # `for callback in reversed(...):` over "# Line 307": a loop's body is its block too.
+        opens = [n for n in hits if _OPENS_BLOCK.match(lines[n - 1])]
+        head = next(iter(opens or [n for n in hits if _OPENS_BODY.match(lines[n - 1])]), None)
     else:
         head = _definition_line(lines, _bare(claim.symbol or ""))
         if head is not None and not _OPENS_BLOCK.match(lines[head - 1]):
@@ -397,95 +634,9 @@ def _enclosing_definition(
     return head, indented_block_end(lines, head)
 
 
-def _described_lines(
-    claim: Claim, path: str, lines: list[str], start: int, end: int
-) -> FileVerdict:
-    """A range that names no code on its own line: a single cited line that is blank holds
-    nothing; a name a sibling bullet gives is looked for; a description whose words a name
-    in the range spells ("backoff delay" in `BACKOFF_DELAYS`) holds. Else the lines exist
-    and the claim is the auditor's."""
-    span = span_of(claim)
-    wanted = claim.line_numbers or list(range(start, min(end, len(lines)) + 1))
-    if len(wanted) == 1 and not lines[wanted[0] - 1].strip():
-        return FileVerdict(path, "contradicted", f"{span} of `{path}` is blank")
-    for name in claim.context_names:
-        pattern = name_pattern(name) if not name.startswith("-") else re.compile(re.escape(name))
-        hits = [n for n, text in enumerate(lines, start=1) if pattern.search(text)]
-        inside = [n for n in hits if n in set(wanted)]
-        if inside:
-            return FileVerdict(
-                path, "verified", f"`{name}` (named next to it) is at line {inside[0]} of `{path}`"
-            )
-    placed = []
-    for name in claim.context_names:
-        pattern = name_pattern(name) if not name.startswith("-") else re.compile(re.escape(name))
-        hits = [n for n, text in enumerate(lines, start=1) if pattern.search(text)]
-        if hits:
-            placed.append(f"`{name}` is at {where_in(lines, name, hits)}")
-    if placed:
-        return FileVerdict(
-            path,
-            "contradicted",
-            f"{span} of `{path}` hold none of the names given next to it: " + "; ".join(placed),
-            f"{path}: " + "; ".join(placed),
-        )
-    spelled = _spelled_name(claim.described or "", lines, wanted)
-    if spelled:
-        number, name = spelled
-        return FileVerdict(
-            path,
-            "verified",
-            f"`{name}` at line {number} of `{path}` is what the claim describes "
-            f"({claim.described!r})",
-        )
-    shown = [lines[n - 1] for n in wanted if n <= len(lines)]
-    preview = " ".join(shown[0].split())[:80] if shown else ""
-    return FileVerdict(
-        path,
-        "unverifiable",
-        f"the claim names nothing to look for in {span} of `{path}`; "
-        f"{'it exists' if span.startswith('line ') else 'they exist'} "
-        f"(line {wanted[0] if wanted else start} reads {preview!r})",
-    )
-
-
-_CODE_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_SUBWORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
-
-
-def _spelled_name(described: str, lines: list[str], wanted: list[int]) -> tuple[int, str] | None:
-    """A name in the range whose parts spell two words of the description in a row: a
-    common word alone never does ("verification" in another flag's help text)."""
-    words = [w.rstrip("s") for w in described.split() if len(w) >= 3 and w not in _STOP]
-    pairs = set(zip(words, words[1:], strict=False))
-    if not pairs:
-        return None
-    for number in wanted:
-        if number > len(lines):
-            break
-        for name in _CODE_WORD.findall(lines[number - 1]):
-            parts = [p.lower().rstrip("s") for p in _SUBWORD.findall(name)]
-            if any(pair in pairs for pair in zip(parts, parts[1:], strict=False)):
-                return number, name
-        # The same two words in a row in a comment or a message of the range.
-        prose = " ".join(m.group(0) for m in _PROSE.finditer(lines[number - 1]))
-        text = [w.lower().rstrip("s") for w in _WORD.findall(prose)]
-        text = [w for w in text if len(w) >= 3 and w not in _STOP]
-        for pair in zip(text, text[1:], strict=False):
-            if pair in pairs:
-                return number, " ".join(pair)
-    return None
-
-
-_PROSE = re.compile(r"(?:#|//).*$|\"[^\"]*\"|'[^']*'")
-_STOP = {
-    "the", "and", "for", "with", "that", "this", "from", "are", "was", "were", "has", "have",
-    "not", "now", "all", "its", "into", "when", "then", "than", "but", "which", "there",
-    "line", "lines", "file", "code", "still",
-}  # fmt: skip
-
-
 def _check_lines(context: CheckContext, claim: Claim) -> ClaimCheck:
+    if not claim.path and (claim.quoted_code or claim.symbol):
+        return as_proposal(claim, _unplaced(context, claim))
     resolved, failed = paths_for(context.tree, claim)
     if failed or resolved is None:
         return as_proposal(claim, failed)  # type: ignore[arg-type]

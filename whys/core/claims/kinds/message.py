@@ -14,7 +14,12 @@ from whys.core.claims.checking.common import (
     result,
     short,
 )
-from whys.core.claims.checking.subjects import holds_quote, normal_subject, same_subject
+from whys.core.claims.checking.subjects import (
+    holds_quote,
+    normal_subject,
+    same_subject,
+    topic_words,
+)
 from whys.core.claims.drafts import Draft
 from whys.core.claims.kind import Prefetch
 from whys.core.claims.mentions import (
@@ -27,6 +32,7 @@ from whys.core.claims.mentions import (
     _role,
     _without_quotes,
 )
+from whys.core.lazyre import lazy_compile
 from whys.core.models import Claim, ClaimCheck
 
 if TYPE_CHECKING:
@@ -37,11 +43,13 @@ IN_FENCES = False
 
 
 def assemble(line: LineMentions, earlier: list[Draft]) -> list[Draft]:
-    """Quoted subjects the commit drafts of the line did not already take."""
+    """Quoted subjects the commit drafts of the line did not already take; and what the
+    line says git's history lacks ("No remediation attempts found in git history")."""
+    found = _no_history_claims(line.raw) if "istory" in line.raw or "ommits" in line.raw else []
     if not line.has_quote:
-        return []
+        return found
     taken = {d.message for d in earlier if d.kind == "commit"}
-    return _message_claims(line.raw, taken, line.lead_in)
+    return found + _message_claims(line.raw, taken, line.lead_in)
 
 
 def settle(claims: list[Claim], paragraphs: dict[str, int]) -> None:
@@ -59,7 +67,7 @@ def check(context: CheckContext, claim: Claim) -> ClaimCheck:
 
 # The words that make a quote a commit subject when they come right before it: "commit
 # "x"", "the commit message: "x"", "Git commit history shows: "x"", "merged as "x"".
-_MESSAGE_BEFORE = re.compile(
+_MESSAGE_BEFORE = lazy_compile(
     r"(?:\bcommits?|(?<!error )(?<!exception )(?<!log )\bmessage|\bsubject|\btitled|\bmerged"
     r"|\breverted|\bcherry-picked|\blanded|\bgit\s+log)\b"
     r"(?:\s+(?:message|subject|history|log|titled|named|called|shows?|reads?|says?|as|in|is"
@@ -68,13 +76,13 @@ _MESSAGE_BEFORE = re.compile(
 )
 # "**PR #1180:** "title"", "pull request #12 "title"": the title of a pull request, which
 # git keeps only in the subject of the merge commit, when there is one.
-_PR_BEFORE = re.compile(r"\b(?:PR|pull\s+request)\s*#?\d*[\s:,(\-\u2013\u2014]*$", re.I)
+_PR_BEFORE = lazy_compile(r"\b(?:PR|pull\s+request)\s*#?\d*[\s:,(\-\u2013\u2014]*$", re.I)
 # "and" or a comma between two quotes: "fix: a" and "fix: b" are both subjects.
-_BETWEEN_SUBJECTS = re.compile(r"^[\s,;]*(?:and|or|,)?[\s,;]*$", re.IGNORECASE)
+_BETWEEN_SUBJECTS = lazy_compile(r"^[\s,;]*(?:and|or|,)?[\s,;]*$", re.IGNORECASE)
 # "area: what changed", the shape of a subject, and of little else in prose.
-_SCOPED = re.compile(r"^[A-Za-z][\w./-]{0,40}(?:\([^)]{0,60}\))?!?:\s+\S")
+_SCOPED = lazy_compile(r"^[A-Za-z][\w./-]{0,40}(?:\([^)]{0,60}\))?!?:\s+\S")
 
-_LOG_CONTEXT = re.compile(r"\bgit\s+log\b|\bcommits?\b|\bhistory\b|\bmerged\b", re.I)
+_LOG_CONTEXT = lazy_compile(r"\bgit\s+log\b|\bcommits?\b|\bhistory\b|\bmerged\b", re.I)
 
 
 def _subject_like(text: str) -> bool:
@@ -165,6 +173,8 @@ def _check_unmerged_message(context: CheckContext, claim: Claim) -> ClaimCheck:
 
 
 def _check_message(context: CheckContext, claim: Claim) -> ClaimCheck:
+    if claim.pattern and not claim.message:
+        return _check_no_history(context, claim)
     if claim.relation == "not-in-revision":
         return _check_unmerged_message(context, claim)
     message = claim.message or ""
@@ -217,4 +227,69 @@ def _check_message(context: CheckContext, claim: Claim) -> ClaimCheck:
         f'no commit reachable from {context.revision[:12]} has the subject "{message}", '
         "nor a message holding it",
         suggestion,
+    )
+
+
+# "No systematic remediation attempts found in git history", "**Git history analysis:** No
+# syntax error fixes attempted", "No CI/CD pipelines evident in commit history": the history
+# is said to hold no commit about a topic.
+_NO_IN_HISTORY = lazy_compile(
+    r"\bno\s+(?P<topic>[A-Za-z][\w/ -]{2,80}?)\s+(?:(?:were|was|have\s+been|has\s+been)\s+)?"
+    r"(?:(?:found|attempted|made|evident|seen|visible)\s+)?in\s+(?:the\s+)?(?:git|commit)\s+"
+    r"(?:history|log|commits)\b",
+    re.IGNORECASE,
+)
+_HISTORY_LABEL = lazy_compile(
+    r"^\W*(?:[-*+]\s+)?(?:git|commit)\s+(?:history|log)(?:\s+\w+)?\s*:\s*no\s+"
+    r"(?P<topic>[A-Za-z][\w/ -]{2,80}?)\s+(?:were\s+|was\s+)?(?:found|attempted|made)\b",
+    re.IGNORECASE,
+)
+# How the topic of a "no such commits" claim is written as its pattern.
+NO_HISTORY = "no commits: "
+
+
+def _no_history_claims(raw: str) -> list[Draft]:
+    plain = raw.replace("*", "")
+    match = _HISTORY_LABEL.match(plain) or _NO_IN_HISTORY.search(plain)
+    if match is None:
+        return []
+    words = topic_words(match.group("topic"))
+    if not words:
+        return []
+    column = raw.find(match.group("topic")[:12])
+    return [
+        Draft(
+            max(column, 0),
+            "message",
+            pattern=NO_HISTORY + " ".join(words),
+            # Like "was never merged": no commit to lend a time claim or place on the line.
+            relation="not-in-revision",
+            stance="negated",
+        )
+    ]
+
+
+def _check_no_history(context: CheckContext, claim: Claim) -> ClaimCheck:
+    """ "No X found in git history": a commit reachable from the revision whose subject
+    names every word of X (and, for a one-word X, the analysis's own topic) contradicts it.
+    Finding none is not evidence: messages may word it otherwise."""
+    words = (claim.pattern or "").removeprefix(NO_HISTORY).split()
+    topic = topic_words(context.analysis.title) if len(words) < 2 else []
+    found = context.messages.subjects_about(words, topic)
+    if found:
+        info = found[0]
+        more = " (and more)" if len(found) > 1 else ""
+        named = words + [w for w in topic if w in info.subject.casefold()]
+        evidence = context.pins.commit_evidence(claim, info.sha, info)
+        return result(
+            claim,
+            "contradicted",
+            f"the history holds commit {short(info)}{more}: its subject names {', '.join(named)}",
+            evidence=evidence,
+        )
+    return result(
+        claim,
+        "unverifiable",
+        f"no subject reachable from {context.revision[:12]} names all of "
+        f"{', '.join(words + topic)}; messages may word it otherwise",
     )

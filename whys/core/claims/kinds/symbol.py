@@ -17,20 +17,34 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from whys.core.claims.checking.common import MAX_LISTED, result
-from whys.core.claims.checking.files import FileVerdict, combine
-from whys.core.claims.checking.names import code_pattern, name_pattern, where_in
-from whys.core.claims.checking.paths import paths_for, resolve_path
+from whys.core.claims.checking.names import is_code_line, is_value, value_literal
+from whys.core.claims.checking.symbols import check_symbol, needles
 from whys.core.claims.drafts import Draft
 from whys.core.claims.kind import Prefetch
 from whys.core.claims.mentions import (
     _IDENTIFIER,
+    _PATH_TOKEN,
     _QUOTED,
     LineMentions,
     _code_spans,
     _nearest_path,
     _symbols,
 )
+from whys.core.claims.symbol_shapes import (
+    COMMAND,
+    NODE_ID,
+    bare_code_name,
+    bare_names,
+    code_line_draft,
+    command_drafts,
+    node_id_drafts,
+    output_drafts,
+    problem_in_span,
+    prose_values,
+    shows_failure,
+    token_value,
+)
+from whys.core.lazyre import lazy_compile
 from whys.core.models import Claim, ClaimCheck
 
 if TYPE_CHECKING:
@@ -42,17 +56,7 @@ IN_FENCES = True
 # At most this many names or quotes per line become claims: a line listing twenty names is
 # an inventory, and each is checked from the one batched search anyway.
 MAX_PER_LINE = 8
-# File types whose unreadable blobs make "found nowhere" say nothing about a code name.
-_CODE_TYPES = (
-    ".py", ".pyi", ".js", ".ts", ".tsx", ".jsx", ".go", ".rs", ".java", ".kt", ".rb", ".php",
-    ".c", ".h", ".cc", ".cpp", ".cs", ".swift", ".scala", ".sh", ".toml", ".yaml", ".yml",
-    ".cfg", ".ini", ".tf",
-)  # fmt: skip
 _PROPOSAL_SECTIONS = {"fix", "action items"}
-# Absence from the tree is evidence while at most this share of its code files was unread.
-MAX_UNREAD_SHARE = 0.05
-# Files read to find where a name is defined (among those the tree search found it in).
-MAX_DEFINITION_FILES = 8
 
 
 def assemble(line: LineMentions, earlier: list[Draft]) -> list[Draft]:
@@ -61,11 +65,11 @@ def assemble(line: LineMentions, earlier: list[Draft]) -> list[Draft]:
     if line.in_fence:
         # A dotted path in a listing or log output reports what a program said (often the
         # very import that failed): quoted, so its absence is never held against the text.
-        return _fence_drafts(line) + _dotted_drafts(line, set(), stance="quoted")
-    if line.spans:
-        return []  # a line reference takes the line's names (the `lines` kind)
+        return _fence_drafts(line) or _dotted_drafts(line, set(), stance="quoted")
     named = {d.symbol for d in earlier} | {d.pattern for d in earlier}
     stance = "proposed" if _in_proposal_section(line) else None
+    if line.spans:
+        return []  # a line reference takes the line's names (the `lines` kind)
     listed = _listed_name(line, stance)
     if listed is not None:
         return [listed]
@@ -75,6 +79,8 @@ def assemble(line: LineMentions, earlier: list[Draft]) -> list[Draft]:
     found: list[Draft] = []
     symbols = line.symbols if (line.paths or line.may_count) else _symbols(line.raw, line.paths)
     quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(line.raw)]
+    lacking = _LACKS.search(line.raw)
+    members = _members_of(line.raw, lacking)
     for column, symbol, definition in symbols:
         if symbol in named or len(found) >= MAX_PER_LINE:
             continue
@@ -82,13 +88,19 @@ def assemble(line: LineMentions, earlier: list[Draft]) -> list[Draft]:
             continue  # a name inside a quoted message or subject is the quote's, not a claim
         if any(symbol in p.path for p in line.paths):
             continue  # `test_framework` of `test_framework/x.py` is the path's, not a name
+        if lacking and column == lacking.start():
+            continue  # "`Config` lacks `a`": the claim is about `a`, a member of `Config`
         owner = None
-        absent = _said_absent(line.raw, column, symbol)
+        absent = _said_absent(line.raw, column, symbol) or column in members
         if line.paths:
             if not _tied_to_path(line.raw, column, symbol, definition):
                 continue  # a name beside a file, not said to be in it: no claim about either
             owner = _nearest_path(line.paths, column, either_side=True)
-        elif not (absent or definition or _distinctive(line.raw, column, symbol)):
+        elif not (
+            definition
+            or _distinctive(line.raw, column, symbol)
+            or _absent_name(line.raw, column, symbol, absent)
+        ):
             continue
         if not definition and _is_call(line.raw, column, symbol):
             symbol += "()"
@@ -102,12 +114,112 @@ def assemble(line: LineMentions, earlier: list[Draft]) -> list[Draft]:
                 uses_path=owner.start if owner else None,
                 stance="negated" if absent else stance,
                 said_used=bool(owner and _USE_TIE.search(line.raw)),
+                described=(
+                    f"member of {lacking.group('owner')}"
+                    if lacking and column in members
+                    else "module"
+                    if absent and _said_module(line.raw, column, symbol)
+                    else None
+                ),
             )
         )
         named.add(symbol)
     named |= {d.quoted_code for d in found}
     found += _quote_drafts(line, named, stance)
-    return found[:MAX_PER_LINE]
+    found += _unticked_drafts(line, named, found, stance)
+    taken = [(c, c + len(s) + 2) for c, s in _code_spans(line.raw)]
+    taken += [(d.column, d.column + len(d.quoted_code or d.symbol or "")) for d in found]
+    found += prose_values(line.raw, taken, stance)
+    if _CHANGES_NAME.search(line.raw):
+        # "Rename `A` → `B`", "Replace `x` imports": should the line propose, it is the
+        # name that changes, so finding it says nothing of the proposal.
+        for draft in found:
+            if (draft.symbol or is_value(draft.quoted_code or "")) and not draft.described:
+                draft.described = "changed"
+    if stance == "proposed":
+        # "Implement missing `authenticate()`": what the step would add, not a finding.
+        for draft in found:
+            if draft.stance == "negated":
+                draft.stance = "proposed"
+    return sorted(found, key=lambda d: d.column)[:MAX_PER_LINE]
+
+
+_CHANGES_NAME = lazy_compile(
+    r"\u2192|->|\b(?:renam|replac|updat|remov|delet|migrat|deprecat|add|creat|implement"
+    r"|introduc|restor|chang)\w*",
+    re.IGNORECASE,
+)
+
+
+# "`RealWebSocketTestConfig` lacks `required_agent_events` and `concurrent_connections`".
+_LACKS = lazy_compile(r"`(?P<owner>[A-Z]\w+)`\s+(?:lacks?|lacking|is\s+missing|has\s+no)\s+(?=`)")
+_CLAUSE_END = lazy_compile(r"[.;]\s|\sbut\s|\swhile\s|$")
+
+
+def _members_of(raw: str, lacking: re.Match[str] | None) -> set[int]:
+    """The columns of the names the owner is said to lack, up to the clause's end."""
+    if lacking is None:
+        return set()
+    end = _CLAUSE_END.search(raw, lacking.end())
+    stop = end.start() if end else len(raw)
+    return {c for c, _ in _code_spans(raw) if lacking.end() <= c < stop}
+
+
+def _absent_name(raw: str, column: int, symbol: str, absent: bool) -> bool:
+    """Said absent and written as code (`x`, or `MockAgent` bare); "no user_id found in
+    the request" is a run-time condition, not a claim about the tree."""
+    return absent and (raw[column : column + 1] == "`" or bare_code_name(symbol))
+
+
+def _unticked_drafts(
+    line: LineMentions, named: set[str | None], found: list[Draft], stance: str | None
+) -> list[Draft]:
+    """Code names written without backticks (`MockIntegrationAgent`, a test's name), and
+    the names or message of an error quoted in a code span: each exists in the tree."""
+    raw = line.raw
+    if line.paths and NODE_ID.search(raw):
+        return node_id_drafts(raw, stance)
+    taken = [(c, c + len(s) + 2) for c, s in _code_spans(raw)]
+    taken += [(m.start(), m.end()) for m in _QUOTED.finditer(raw)]
+    taken += [(p.start, p.end) for p in line.paths]
+    taken += [(d.column, d.column + len(d.symbol or "")) for d in found]
+    drafts = problem_in_span(raw, stance)
+    claimed = {d.column for d in found}
+    for column, span in _code_spans(raw):
+        annotated = _ANNOTATION.fullmatch(span)
+        component = column == _component_column(raw)
+        name = annotated.group(1) if annotated else span if component else None
+        if name and column not in claimed and name not in named and _IDENTIFIER.fullmatch(name):
+            # `concurrent_connections: int` (a field); "- `websocket_protocols` - Protocols".
+            absent = _said_absent(raw, column, span)
+            module = component and name.islower() and "_" in name  # a component: a module
+            drafts.append(
+                Draft(
+                    column,
+                    "symbol",
+                    symbol=name,
+                    stance="negated" if absent else stance,  # type: ignore[arg-type]
+                    described="module" if module else None,
+                )
+            )
+    for column, name in bare_names(raw, taken):
+        if name.removesuffix("()") in named or any(d.column == column for d in drafts):
+            continue
+        absent = _said_absent(raw, column, name)
+        drafts.append(
+            Draft(column, "symbol", symbol=name, stance="negated" if absent else stance)  # type: ignore[arg-type]
+        )
+    return drafts
+
+
+_ANNOTATION = lazy_compile(r"([A-Za-z_]\w*)\s*:\s*[A-Za-z_][\w\[\], |.]*")
+# "- `websocket_protocols` - Protocol definitions": a bullet listing a component.
+_COMPONENT = lazy_compile(r"^\s*[-*+]\s+(?=`[A-Za-z_]\w*`\s+[-\u2013\u2014:]\s+\w)")
+
+
+def _component_column(raw: str) -> int | None:
+    match = _COMPONENT.match(raw)
+    return match.end() if match else None
 
 
 def settle(claims: list[Claim], paragraphs: dict[str, int]) -> None:
@@ -120,78 +232,78 @@ def prefetch(context: CheckContext, claims: list[Claim]) -> Prefetch:
     named = [c for c in claims if c.path]
     wanted: list[str] = []
     for claim in claims:
-        wanted += _needles(claim)
+        wanted += needles(claim)
     context.tree_search.want(wanted)
     return Prefetch(path_claims=named, read_claims=named)
 
 
 def check(context: CheckContext, claim: Claim) -> ClaimCheck:
-    if claim.stance == "negated":
-        return _check_absent(context, claim)
-    if claim.path:
-        return _pinned(context, claim, _check_in_file(context, claim))
-    return _check_in_tree(context, claim)
-
-
-def _pinned(context: CheckContext, claim: Claim, check: ClaimCheck) -> ClaimCheck:
-    """The word search in the claimed file(s), kept as evidence that re-runs to a digest."""
-    resolved = resolve_path(claim.path or "", context.tree.files, context.tree.by_name)
-    readable = [r for r, problem in map(context.tree.readable, resolved.matches) if r]
-    target = _last_name(claim.symbol) if claim.symbol else claim.quoted_code
-    if readable and target:
-        query = {
-            "op": "grep",
-            "pattern": target,
-            "fixed_strings": True,
-            "word": bool(claim.symbol),
-            "globs": readable[:MAX_LISTED],
-        }
-        check.evidence = context.pins.collect(claim, query)
-    return check
+    return check_symbol(context, claim)
 
 
 # --- extraction -------------------------------------------------------------------------
 
 # "`X` is used in `f.py`", "`f.py` imports `X`": the name's very text is said to be in the
 # file, so finding it only in other files is evidence (a runtime "raised KeyError" is not).
-_USE_TIE = re.compile(
+_USE_TIE = lazy_compile(
     r"\b(?:is|are)\s+(?:used|read|imported|called|referenced)\s+(?:in|by|from)\b"
     r"|\b(?:uses|imports|calls|references|reads)\s+`",
     re.IGNORECASE,
 )
-_TIE_WORDS = re.compile(
+_TIE_WORDS = lazy_compile(
     r"\b(?:in|from|inside|within|defined|declared|read|used|set|lives?|found|exists?|is|are)\b",
     re.IGNORECASE,
 )
 # "`X` not defined", "`Y` class doesn't exist", "MockAgent is missing": after the name ...
-_ABSENT_AFTER = re.compile(
+_ABSENT_AFTER = lazy_compile(
     r"^[`'\"*]*(?:\s+(?:class|function|method|module|fixture|attribute|field|alias|export))?"
-    r"\s*(?:is\s+|was\s+|are\s+)?(?:not\s+(?:defined|found|present|declared|implemented)"
+    r"\s*(?:is\s+|was\s+|are\s+)?(?:not\s+(?:defined|found|present|declared|implemented|exported)"
     r"|(?:does\s*n[o']t|doesn't|do\s+not|don't|did\s+not)\s+exist|never\s+defined"
     r"|(?:is\s+)?missing(?=\s*(?:[.,;:)!]|$))|undefined|absent)",
     re.IGNORECASE,
 )
 # ... or before it: "lacks `required_agent_events`", "**Missing**: `x`", "no `y` fixture".
-_ABSENT_BEFORE = re.compile(
+_ABSENT_BEFORE = lazy_compile(
     r"(?:\blacks?|\blacking|\bwithout|\bmissing\**\s*:\**|\bno(?:\s+such)?)\s*[`'\"*]*$",
+    re.IGNORECASE,
+)
+
+
+_MISSING_BEFORE = lazy_compile(r"\bmissing\s+`?$", re.IGNORECASE)
+# "`port_conflict_fix` module exists in old commits but is missing from the tree".
+_MODULE_GONE = lazy_compile(
+    r"^[`'\"*]*\s+module\b[^.;]{0,60}?\b(?:missing|absent|deleted|gone|does\s*n[o']t\s+exist)\b",
     re.IGNORECASE,
 )
 
 
 def _said_absent(raw: str, column: int, symbol: str) -> bool:
     end = raw.find(symbol, column) + len(symbol)
-    after = raw[end : end + 60].removeprefix("()")
+    after = raw[end : end + 80].removeprefix("()")
+    before = raw[max(0, column - 30) : column]
     return bool(
-        _ABSENT_AFTER.match(after) or _ABSENT_BEFORE.search(raw[max(0, column - 30) : column])
+        _ABSENT_AFTER.match(after)
+        or _MODULE_GONE.match(after)
+        or _ABSENT_BEFORE.search(before)
+        # "ImportError on missing `EngineConfig` class": a type (a field may be what lacks).
+        or (_MISSING_BEFORE.search(before) and _distinctive(raw, column, symbol))
     )
 
 
+def _said_module(raw: str, column: int, symbol: str) -> bool:
+    """ "`docker_circuit_breaker` module doesn't exist": a module, so a file."""
+    end = raw.find(symbol, column) + len(symbol)
+    return bool(re.match(r"[`'\"*]*\s+module\b", raw[end : end + 20]))
+
+
 # "- ✅ ExecutionEngine", "- ❌ `execute_agent()`": a bullet that is only a name.
-_LISTED = re.compile(
+_LISTED = lazy_compile(
     r"^\s*[-*+]\s+(?P<mark>\u2705|\u274c|\u2714\ufe0f?|\u2716\ufe0f?)?\s*`?"
     r"(?P<name>[A-Za-z_][\w.]*?)(?:\(\))?`?\s*$"
 )
-_ABSENT_LEAD = re.compile(r"\b(?:missing|absent|not\s+(?:found|defined|exported)|removed)\b", re.I)
+_ABSENT_LEAD = lazy_compile(
+    r"\b(?:missing|absent|not\s+(?:found|defined|exported)|removed)\b", re.I
+)
 
 
 def _listed_name(line: LineMentions, stance: str | None) -> Draft | None:
@@ -218,7 +330,7 @@ def _listed_name(line: LineMentions, stance: str | None) -> Draft | None:
 
 
 # `pkg.module.Name` (a log record, an import path, a pytest listing): Name in pkg/module.py.
-_DOTTED = re.compile(r"(?<![\w./])((?:[a-z_][a-z0-9_]*\.)+)([A-Za-z_]\w*)(?![\w(/])")
+_DOTTED = lazy_compile(r"(?<![\w./])((?:[a-z_][a-z0-9_]*\.)+)([A-Za-z_]\w*)(?![\w(/])")
 
 
 def _dotted_drafts(
@@ -235,11 +347,16 @@ def _dotted_drafts(
             continue
         if line.raw.startswith(" import", match.end()):
             continue  # `from a.b.module import X`: the last part is a module, not a name
+        quoted = line.raw[match.start() - 1 : match.start()] in {"'", '"'}
+        if quoted and line.raw[match.end() : match.end() + 1] in {"'", '"'} and name.islower():
+            continue  # `from 'a.b.websocket_core'`: a module's dotted name, no name in it
+        library = module.split(".")[0] in _LIBRARIES
         found.append(
             Draft(
                 match.start(),
                 "symbol",
-                path=module.replace(".", "/") + ".py",
+                # `@pytest.mark.gcp_staging`: a library's namespace, the name is the tree's.
+                path=None if library else module.replace(".", "/") + ".py",
                 symbol=name,
                 stance=stance,  # type: ignore[arg-type]
             )
@@ -247,6 +364,13 @@ def _dotted_drafts(
         if len(found) >= MAX_PER_LINE:
             break
     return found
+
+
+_LIBRARIES = frozenset(
+    {"pytest", "unittest", "os", "sys", "asyncio", "typing", "logging", "json", "re",
+     "datetime", "collections", "pathlib", "subprocess", "mock", "django", "flask", "fastapi",
+     "sqlalchemy", "pydantic", "requests", "httpx", "starlette", "uvicorn", "celery"}
+)  # fmt: skip
 
 
 def _distinctive(raw: str, column: int, symbol: str) -> bool:
@@ -258,8 +382,11 @@ def _distinctive(raw: str, column: int, symbol: str) -> bool:
         return False
     if _is_call(raw, column, symbol) or "." in symbol:
         return True
-    if symbol[:1].isupper() and any(c.islower() for c in symbol[1:]):
-        return any(c.isupper() for c in symbol[1:])
+    name = symbol.lstrip("_")  # `_WebSocketManagerFactory` is a private type
+    if name[:1].isupper() and any(c.islower() for c in name[1:]):
+        return any(c.isupper() for c in name[1:])
+    if name[:1].islower() and "_" not in name and len(name) >= 6:
+        return any(c.isupper() for c in name)  # `asyncSetUpClass`, a method
     return (symbol.isupper() and "_" in symbol) or symbol.strip("_").count("_") >= 2
 
 
@@ -273,13 +400,13 @@ def _tied_to_path(line: str, column: int, symbol: str, definition: str | None) -
     if definition:
         return True
     if line[column : column + 1] == "`":
-        return bool(_TIE_WORDS.search(line)) or ":" in line
+        return bool(_TIE_WORDS.search(line) or _USE_TIE.search(line)) or ":" in line
     # Bare names (SERVICE_SECRET, WebSocketState) only when they read like a constant or type.
     return "_" in symbol or symbol[:1].isupper()
 
 
 # "- Update all `x()` calls", "3. Implement missing `y()`": a step to take, not a fact.
-_IMPERATIVE = re.compile(
+_IMPERATIVE = lazy_compile(
     r"^\s*(?:[-*+]|\d{1,3}[.)])\s+(?:\[[ xX]\]\s+)?(?:\*\*)?(?:update|implement|add|create"
     r"|restore|rename|replace|fix|remove|change|migrate|refactor|introduce|ensure|use|convert"
     r"|move|wrap|make|set|enable|disable|deprecate|delete)\b",
@@ -293,8 +420,8 @@ def _in_proposal_section(line: LineMentions) -> bool:
     return line.block is not None and line.block.section in _PROPOSAL_SECTIONS
 
 
-_SHA = re.compile(r"\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{7,40}\b")
-_CONVENTIONAL_START = re.compile(r"^[a-z]+(?:\([^)]*\))?!?:\s")
+_SHA = lazy_compile(r"\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{7,40}\b")
+_CONVENTIONAL_START = lazy_compile(r"^[a-z]+(?:\([^)]*\))?!?:\s")
 
 
 def _quote_drafts(line: LineMentions, named: set[str | None], stance: str | None) -> list[Draft]:
@@ -308,29 +435,30 @@ def _quote_drafts(line: LineMentions, named: set[str | None], stance: str | None
     spans = [
         (c, s)
         for c, s in _code_spans(line.raw)
-        if _is_code_line(s)
+        if is_code_line(s)
         and not _IDENTIFIER.fullmatch(s)
         and s not in named
         and not _CONVENTIONAL_START.match(s)
     ]
-    covered = [(c, c + len(s) + 2) for c, s in spans]
-    for column, span in spans:
+    values = [
+        (c, literal)
+        for c, s in _code_spans(line.raw)
+        if not is_code_line(s) and (literal := value_literal(s)) and literal not in named
+    ]
+    covered = [(c, c + len(s) + 2) for c, s in spans + values]
+    for column, span in sorted(spans + values):
         found.append(_quote_draft(line, column, span, stance))
     for match in _QUOTED.finditer(line.raw):
         text = (match.group(1) or match.group(2) or "").strip()
         if any(a <= match.start() < b for a, b in covered) or text in named:
             continue
+        if token_value(text) and not _PATH_TOKEN.fullmatch(text):
+            found.append(_quote_draft(line, match.start(), text, stance))  # "service:backend"
+            continue
         if len(text) < 8 or " " not in text or _CONVENTIONAL_START.match(text):
             continue  # a word, or a commit subject (the `message` kind's)
         found.append(_quote_draft(line, match.start(), text, stance))
     return found
-
-
-def _is_code_line(span: str) -> bool:
-    """`min_instances = 10`, `log.info("x")`, `from a import b`: code, not a bare name."""
-    if len(span) < 6 or span.startswith(("-", "/", "$")) or "://" in span:
-        return False
-    return bool(re.search(r"\w\s*(?:=|\(|\.\w+\()|^(?:from|import|class|def|async def)\s", span))
 
 
 def _quote_draft(line: LineMentions, column: int, text: str, stance: str | None) -> Draft:
@@ -347,6 +475,8 @@ def _quote_draft(line: LineMentions, column: int, text: str, stance: str | None)
         )
         if not _VERBATIM_TIE.fullmatch(between):
             owner = None
+    # "Comments in file show "...": the code's own comment, in the file named above.
+    comment = owner is None and bool(_COMMENT_SAID.search(line.raw[:column]))
     return Draft(
         column,
         "symbol",
@@ -354,21 +484,31 @@ def _quote_draft(line: LineMentions, column: int, text: str, stance: str | None)
         quoted_code=text,
         uses_path=owner.start if owner else None,
         stance=stance,
+        described="comment" if comment else None,
     )
 
 
-_VERBATIM_TIE = re.compile(r"[\s`*:,(]*(?:(?:in|from|at|of)\b[\s`*:,(]*)?", re.IGNORECASE)
-_FENCE_DEF = re.compile(r"^\s*(?:async\s+)?(?:def|class)\s+([A-Za-z_]\w*)")
-_MEMBER_CALL = re.compile(r"\b([A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*)\.(_?[a-z]\w*)\(")
-_DEFINES = re.compile(r"^\s*(?:#|//)\s*.*?\bdefines?\b[^:]*:\s*(?P<items>.+)$", re.IGNORECASE)
-_COMMENT = re.compile(r"^\s*(?:#|//)")
+_COMMENT_SAID = lazy_compile(
+    r"\b(?:code\s+)?comments?\s+(?:in\s+(?:the\s+)?(?:file|code|module)\s+)?"
+    r"(?:show|shows|say|says|read|reads|state|states)\b[^\"`]*$",
+    re.IGNORECASE,
+)
+
+
+_VERBATIM_TIE = lazy_compile(r"[\s`*:,(]*(?:(?:in|from|at|of)\b[\s`*:,(]*)?", re.IGNORECASE)
+_FENCE_DEF = lazy_compile(r"^\s*(?:async\s+)?(?:def|class)\s+([A-Za-z_]\w*)")
+_MEMBER_CALL = lazy_compile(r"\b([A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*)\.(_?[a-z]\w*)\(")
+_DEFINES = lazy_compile(r"^\s*(?:#|//)\s*.*?\bdefines?\b[^:]*:\s*(?P<items>.+)$", re.IGNORECASE)
+_COMMENT = lazy_compile(r"^\s*(?:#|//)")
 
 
 def _fence_drafts(line: LineMentions) -> list[Draft]:
     """In a code excerpt: a def/class line (defined in the file the fence is about), a
-    member called on a class (exists in the tree), `# x.py defines routes: /a, /b`."""
+    member called on a class (exists in the tree), `# x.py defines routes: /a, /b`, else
+    the statement itself (held by the tree); in output, the names and messages a program
+    printed; in a shell session, the options a script is run with."""
     block = line.block
-    if block is None or block.fence in {"traceback", "git log", "diff"}:
+    if block is None or block.fence == "git log":
         return []
     stance = "proposed" if block.section in _PROPOSAL_SECTIONS else None
     raw = line.raw
@@ -381,8 +521,17 @@ def _fence_drafts(line: LineMentions) -> list[Draft]:
             for item in items[:MAX_PER_LINE]
             if 1 < len(item) <= 80 and " " not in item
         ]
-    if _COMMENT.match(raw) or block.fence not in {"code", None}:
+    if block.fence in {"output", "traceback"}:
+        return output_drafts(line, None)  # what a program printed is evidence, not a plan
+    if block.fence == "shell" or (block.fence in {"code", None} and COMMAND.match(raw)):
+        return command_drafts(line, stance)
+    if block.fence == "diff":
+        added = code_line_draft(line, stance)
+        return [added] if added else []
+    if _COMMENT.match(raw) or block.fence not in {"code", "config", None}:
         return []
+    if shows_failure(line.fence_lead):
+        return []  # "**Failing Import:**": the fence shows what is broken, not the tree
     found: list[Draft] = []
     definition = _FENCE_DEF.match(raw)
     if definition:
@@ -401,327 +550,7 @@ def _fence_drafts(line: LineMentions) -> list[Draft]:
         found.append(
             Draft(call.start(), "symbol", symbol=f"{call.group(1)}.{call.group(2)}", stance=stance)
         )
+    if not found and not line.fence_quoted:  # code a line reference quotes is that claim's
+        statement = code_line_draft(line, stance)
+        found = [statement] if statement else []
     return found[:MAX_PER_LINE]
-
-
-# --- checking ---------------------------------------------------------------------------
-
-
-def _last_name(symbol: str) -> str:
-    return symbol.removesuffix("()").split(".")[-1]
-
-
-def _quote_needle(text: str) -> str:
-    """The longest literal run of a quote or code line: `{err}` placeholders, an f-prefix
-    and spacing differ between a log call and its rendering."""
-    parts = re.split(r"\{[^{}]*\}|\s{2,}|\\n", text)
-    best = max(parts, key=len).strip() if parts else text
-    if re.search(r"[=(]", text):  # code: an identifier-ish run, spacing may differ
-        runs = re.findall(r"[\w.:/\-]{4,}", text)
-        if runs:
-            best = max(runs, key=len)
-    return best
-
-
-def _needles(claim: Claim) -> list[str]:
-    if claim.symbol and not claim.quoted_code:
-        name = _last_name(claim.symbol)
-        return [name]
-    if claim.quoted_code:
-        wanted = [_quote_needle(claim.quoted_code)]
-        if claim.symbol:
-            wanted.append(_last_name(claim.symbol))
-        return wanted
-    return []
-
-
-def _unreadable_code(context: CheckContext) -> list[str]:
-    return [p for p in context.tree_search.unreadable_paths if p.endswith(_CODE_TYPES)]
-
-
-def _code_readable(context: CheckContext) -> bool:
-    """Whether "found nowhere" is evidence: (nearly) every code file was read. A partial
-    clone missing a few blobs out of many still shows where a name is not: the share left
-    unread must stay small, and the detail says how many were skipped."""
-    missing = len(_unreadable_code(context))
-    if not missing:
-        return True
-    code_files = sum(1 for path in context.tree.files if path.endswith(_CODE_TYPES))
-    return missing <= MAX_UNREAD_SHARE * code_files
-
-
-def _skipped(context: CheckContext) -> str:
-    missing = len(_unreadable_code(context))
-    return f" ({missing} unreadable code files skipped)" if missing else ""
-
-
-def _shown(places: list[tuple[str, int]]) -> str:
-    listed: list[str] = []
-    for path, line in places:
-        if len(listed) >= 3:
-            break
-        listed.append(f"`{path}:{line}`")
-    return ", ".join(listed)
-
-
-def _defined_at(context: CheckContext, name: str) -> list[tuple[str, int]]:
-    """Where code defines the name (a document quoting `class X:` defines nothing)."""
-    pattern = _definition_pattern(name)
-    found: list[tuple[str, int]] = []
-    files = list(dict.fromkeys(path for path, _ in _in_code(context.tree_search.places(name))))
-    for path in files[:MAX_DEFINITION_FILES]:
-        lines = context.tree.lines_of(path) or []
-        found += [(path, n) for n, text in enumerate(lines, start=1) if pattern.search(text)]
-    return found
-
-
-def _definition_pattern(name: str) -> re.Pattern[str]:
-    """`def name(`, `class name`, `name = ...` / `name: T = ...` at the start of a line."""
-    return re.compile(
-        r"^\s*(?:async\s+)?(?:def|class)\s+"
-        + re.escape(name)
-        + r"\b|^\s*"
-        + re.escape(name)
-        + r"\s*(?::[^=]*)?="
-    )
-
-
-def _in_code(places: list[tuple[str, int]]) -> list[tuple[str, int]]:
-    return [place for place in places if place[0].endswith(_CODE_TYPES)]
-
-
-def _not_the_analysis(
-    context: CheckContext, places: list[tuple[str, int]]
-) -> list[tuple[str, int]]:
-    own = context.analysis.path.replace("\\", "/")
-    return [place for place in places if not own.endswith(place[0])]
-
-
-_DOCUMENT_TYPES = (".md", ".rst", ".txt", ".xml", ".adoc")
-
-
-def _is_code_name(claim: Claim) -> bool:
-    """Written as code (in backticks, or a call in a code excerpt) and shaped like one:
-    `apply_discount()`, `LedgerClient`, `MAX_RETRY`, `a.b`; a bare lower-case word may be a
-    module, a table or a concept, whose absence from the tree says little."""
-    symbol = claim.symbol or ""
-    name = symbol.removesuffix("()")
-    written = name in claim.names or claim.origin == "code"
-    shaped = (
-        symbol.endswith("()")
-        or "." in name
-        or (name[:1].isupper() and any(c.islower() for c in name))
-        or (name.isupper() and "_" in name)
-    )
-    return written and shaped
-
-
-def _check_in_tree(context: CheckContext, claim: Claim) -> ClaimCheck:
-    """A name or quote with no file: it holds when the tree has it somewhere."""
-    search = context.tree_search
-    quote = claim.quoted_code
-    needle = _quote_needle(quote) if quote else _last_name(claim.symbol or "")
-    if not needle or len(needle) < 3:
-        return result(claim, "unverifiable", "names nothing to look for")
-    what = f'"{quote}"' if quote else f"`{claim.symbol}`"
-    if not search.searched(needle):
-        return result(claim, "unverifiable", f"the tree search for {what} did not finish")
-    everywhere = _not_the_analysis(context, search.places(needle))
-    places = everywhere
-    if not quote or _is_code_line(quote):
-        places = _in_code(everywhere)  # a code name or code: documents quoting it do not count
-    if quote and places and _is_code_line(quote):
-        places = _confirm_code(context, quote, places) or []
-        if not places:
-            return result(
-                claim,
-                "unverifiable",
-                f"{what} is not in the tree as written (`{needle}` is, in other code)",
-            )
-    if everywhere and not places:
-        return result(
-            claim,
-            "unverifiable",
-            f"{what} is named only in documents ({_shown(everywhere)}), in no code file",
-        )
-    if places:
-        if claim.stance == "proposed" and not quote:
-            return result(
-                claim, "unverifiable", f"a proposal; {what} already exists at {_shown(places)}"
-            )
-        return result(claim, "verified", f"{what} is in the tree at {_shown(places)}")
-    if claim.stance == "proposed" or (claim.quoted_code and claim.quoted_code.startswith("def")):
-        return result(claim, "unverifiable", f"a proposal: {what} is not in the tree yet")
-    readable = _code_readable(context)
-    if not quote and _is_code_name(claim) and readable and claim.stance == "asserted":
-        return result(
-            claim,
-            "contradicted",
-            f"{what} appears nowhere in the tree at {context.revision[:12]}{_skipped(context)}",
-        )
-    why = "" if readable else f" ({len(_unreadable_code(context))} code files could not be read)"
-    return result(
-        claim,
-        "unverifiable",
-        f"{what} was searched for verbatim and not found{why}: a runtime text, a paraphrase "
-        "or a name outside the code",
-    )
-
-
-def _confirm_code(
-    context: CheckContext, code: str, places: list[tuple[str, int]]
-) -> list[tuple[str, int]] | None:
-    """The places whose line holds the code itself (spacing and string prefixes aside)."""
-    pattern = code_pattern(code)
-    confirmed: list[tuple[str, int]] = []
-    for path in list(dict.fromkeys(p for p, _ in places))[:MAX_LISTED]:
-        lines = context.tree.lines_of(path) or []
-        confirmed += [(path, n) for n, text in enumerate(lines, start=1) if pattern.search(text)]
-    return confirmed
-
-
-def _check_absent(context: CheckContext, claim: Claim) -> ClaimCheck:
-    """ "`X` not defined", "lacks `y`": holds when no definition of it is where it is said
-    to be missing (the file, else the tree); a definition there contradicts it."""
-    name = _last_name(claim.symbol or "")
-    if not name:
-        return result(claim, "unverifiable", "names nothing to look for")
-    if claim.path:
-        resolved = resolve_path(claim.path, context.tree.files, context.tree.by_name)
-        if resolved.problem or not resolved.matches:
-            return result(claim, "unverifiable", f"`{claim.path}` is not in the tree; not read")
-        for path in resolved.matches[:MAX_LISTED]:
-            lines = context.tree.lines_of(path) or []
-            pattern = _definition_pattern(name)
-            hits = [n for n, text in enumerate(lines, start=1) if pattern.search(text)]
-            if hits:
-                return result(
-                    claim,
-                    "contradicted",
-                    f"`{name}` is defined in `{path}` at line {hits[0]}",
-                    f"{path}:{hits[0]}",
-                )
-        return result(claim, "verified", f"`{claim.path}` defines no `{name}`")
-    search = context.tree_search
-    if not search.searched(name):
-        return result(claim, "unverifiable", f"the tree search for `{name}` did not finish")
-    defined = _defined_at(context, name)
-    if defined:
-        # "X doesn't exist" names no file: it may mean the module the paragraph is about.
-        return result(
-            claim,
-            "unverifiable",
-            f"`{name}` is defined at {_shown(defined)}; the sentence names no file, so which "
-            "module it says lacks it is left to the auditor",
-        )
-    used = search.places(name)
-    if used:
-        return result(
-            claim,
-            "verified",
-            f"no definition of `{name}` in the tree; it is only named at {_shown(used)}",
-        )
-    if not _code_readable(context):
-        return result(
-            claim, "unverifiable", f"`{name}` is found nowhere, but code files were unreadable"
-        )
-    return result(claim, "verified", f"`{name}` appears nowhere in the tree{_skipped(context)}")
-
-
-def _symbol_in(context: CheckContext, claim: Claim, path: str) -> FileVerdict:
-    readable, problem = context.tree.readable(path)
-    if problem or readable is None:
-        return FileVerdict(path, "unverifiable", problem or "not readable")
-    lines = context.tree.lines_of(readable)
-    if lines is None:
-        return FileVerdict(path, "unverifiable", f"`{path}` is binary or unreadable")
-    symbol = claim.symbol or ""
-    name = _last_name(symbol)
-    code = claim.quoted_code
-    if code:
-        pattern = code_pattern(code)
-        hits = [n for n, text in enumerate(lines, start=1) if pattern.search(text)]
-        if hits:
-            return FileVerdict(path, "verified", f"`{code}` is at line {hits[0]} of `{path}`")
-        if symbol:
-            used = [n for n, text in enumerate(lines, start=1) if name_pattern(name).search(text)]
-            if used:
-                return FileVerdict(
-                    path,
-                    "unverifiable",
-                    f"`{path}` has `{name}` (line {used[0]}: {lines[used[0] - 1].strip()[:80]!r})"
-                    f" but not `{code}` as written",
-                )
-        return FileVerdict(path, "absent", f"`{code}` is not in `{path}`")
-    hits = [n for n, text in enumerate(lines, start=1) if name_pattern(name).search(text)]
-    if hits:
-        where = where_in(lines, symbol, hits)
-        return FileVerdict(path, "verified", f"`{symbol}` is in `{path}` at {where}")
-    return FileVerdict(path, "absent", f"`{symbol}` does not appear in `{path}`")
-
-
-def _elsewhere(
-    context: CheckContext, claim: Claim, needle: str, matches: set[str]
-) -> list[tuple[str, int]]:
-    """Positive evidence that the thing is not where the sentence puts it but elsewhere: a
-    name defined in other code; code found as written in other code; a quote said to be in
-    a document, found in another file."""
-    code = claim.quoted_code
-    if claim.symbol and not (code and code.startswith(("def ", "class ", "async def "))):
-        places = _defined_at(context, _last_name(claim.symbol))
-        if not places and claim.said_used:
-            places = _in_code(_not_the_analysis(context, context.tree_search.places(needle)))
-        return [p for p in places if p[0] not in matches]
-    places = _not_the_analysis(context, context.tree_search.places(needle))
-    places = [p for p in places if p[0] not in matches]
-    if code and (claim.symbol or _is_code_line(code)):
-        return _confirm_code(context, code, _in_code(places)) or []
-    if code and (claim.path or "").endswith(_DOCUMENT_TYPES):
-        return places
-    return []
-
-
-def _check_in_file(context: CheckContext, claim: Claim) -> ClaimCheck:
-    """A name or code said to be in a file: verified there; contradicted only when it is
-    somewhere else (suggesting where); absent from the whole tree: unverifiable."""
-    resolved, failed = paths_for(context.tree, claim)
-    if failed or resolved is None:
-        if failed is not None and failed.status == "contradicted":
-            failed.status = "unverifiable"  # the file claim of the line says the path is wrong
-            failed.detail += "; the name was not looked for"
-        return failed  # type: ignore[return-value]
-    if not claim.symbol and not claim.quoted_code:
-        return result(claim, "unverifiable", "names nothing to look for")
-    matches = resolved.matches
-    search = context.tree_search
-    needle = _last_name(claim.symbol) if claim.symbol else _quote_needle(claim.quoted_code or "")
-    if len(matches) > MAX_LISTED and search.searched(needle):
-        # Many files share the name: those holding the needle go first, so a match is seen.
-        holding = search.files(needle)
-        matches = sorted(matches, key=lambda m: m not in holding)
-    verdicts = [_symbol_in(context, claim, path) for path in matches[:MAX_LISTED]]
-    if any(v.status == "verified" for v in verdicts) or all(
-        v.status == "unverifiable" for v in verdicts
-    ):
-        return combine(claim, resolved, verdicts)
-    what = f"`{claim.quoted_code or claim.symbol}`"
-    elsewhere = _elsewhere(context, claim, needle, set(matches))
-    absent = "; ".join(v.detail for v in verdicts if v.status == "absent")
-    if claim.stance == "proposed":
-        return result(claim, "unverifiable", f"a proposal: {absent}")
-    if claim.stance == "quoted":
-        return result(claim, "unverifiable", f"quoted, not asserted: {absent}")
-    if elsewhere and not (claim.quoted_code or "").startswith("from "):
-        files = list(dict.fromkeys(p for p, _ in elsewhere))
-        return result(
-            claim,
-            "contradicted",
-            f"{absent}; {what} is elsewhere: {_shown(elsewhere)}",
-            "found in " + ", ".join(f"`{f}`" for f in files[:3]),
-        )
-    return result(
-        claim,
-        "unverifiable",
-        f"{absent}, and {what} is in no other file either: a runtime name, new code or a "
-        "paraphrase",
-    )

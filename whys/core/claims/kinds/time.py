@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Hashable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -14,6 +14,7 @@ from whys.core.claims.checking.commits import (
     ancestry_evidence,
     anchor_commit,
     claim_revision,
+    message_commit,
 )
 from whys.core.claims.checking.common import (
     APPROXIMATE_SLACK,
@@ -32,6 +33,16 @@ from whys.core.claims.checking.own import (
     recent_reference_window,
     reference_window,
 )
+from whys.core.claims.checking.windows import (
+    check_changed_in_window,
+    check_listed_added,
+    check_name_added,
+    check_pr_changes,
+    check_reference_added,
+    check_window_only,
+    definitions_wanted,
+    window,
+)
 from whys.core.claims.drafts import Draft
 from whys.core.claims.kind import Prefetch
 from whys.core.claims.mentions import (
@@ -41,7 +52,15 @@ from whys.core.claims.mentions import (
     _first,
     _mentions,
 )
+from whys.core.claims.time_shapes import (
+    date_years,
+    described_change,
+    lend_entry_files,
+    lend_subjects,
+    window_claims,
+)
 from whys.core.document.dates import parse_moment, parse_when
+from whys.core.lazyre import lazy_compile
 from whys.core.models import Claim, ClaimCheck, CommitInfo, TimeRelation
 
 if TYPE_CHECKING:
@@ -57,10 +76,13 @@ def assemble(line: LineMentions, earlier: list[Draft]) -> list[Draft]:
     """Dates, clock times and orderings, each anchored to the commit it is about; with
     what the text says of the clock time and of the commit being a fix."""
     commits = [d for d in earlier if d.kind == "commit"]
-    messages = [d for d in earlier if d.kind == "message"]
+    messages = [d for d in earlier if d.kind == "message" and d.message]
     found = _time_claims(line.raw, commits, messages, line.recent_commit, line.has_digit)
     if not found and not commits and not messages:
-        return own_time_claims(line)
+        found = own_time_claims(line)
+        return found or window_claims(line, commits, messages)
+    if not found:
+        return window_claims(line, commits, messages)
     if found:
         clock = time_of_day(line.text)
         about_fix = re.search(r"\bfix", line.text, re.IGNORECASE) is not None
@@ -69,12 +91,17 @@ def assemble(line: LineMentions, earlier: list[Draft]) -> list[Draft]:
             draft.approximate = approximate(line.text)
             if about_fix:
                 draft.role = "fix"
+            if draft.relation == "on-date" and draft.sha and draft.when:
+                draft.described = described_change(line.text)
     return found
 
 
 def settle(claims: list[Claim], paragraphs: dict[str, int]) -> None:
     """Lend commits to time claims whose line names none, then record which borrowed."""
+    date_years(claims)
+    lend_entry_files(claims)
     _lend_commits(claims, paragraphs)
+    lend_subjects(claims)
     for claim in claims:
         if claim.kind == "time":
             claim.lent = _borrowed(claim)
@@ -91,9 +118,13 @@ def prefetch(context: CheckContext, claims: list[Claim]) -> Prefetch:
     windows = [w for c in claims if c.relation == "ref-on-date" and (w := reference_window(c))]
     if windows or any(c.relation == "recent-window" and c.pattern for c in claims):
         jobs["commits around the dates"] = partial(_scan_dated_commits, context, claims, windows)
+    if any(c.relation in {"added-on", "on-date"} and c.path for c in claims):
+        jobs["files"] = lambda: context.tree.files
+    context.tree_search.want(definitions_wanted(context, claims), short=True)
+    # A cited SHA that does not resolve may be found by the subject the analysis gives it.
     return Prefetch(
         jobs=jobs,
-        messages=[c.message for c in claims if c.message and context.needs_subjects(c)],
+        messages=[c.message for c in claims if c.message and (c.sha or context.needs_subjects(c))],
     )
 
 
@@ -115,47 +146,57 @@ def check(context: CheckContext, claim: Claim) -> ClaimCheck:
     if claim.relation == "recent-window":
         return check_recent_window(context, claim)
     if claim.relation == "added-on":
+        if claim.path and claim.pattern:
+            return check_reference_added(context, claim)
+        if not claim.pattern:
+            return check_listed_added(context, claim)
         return check_added_on(context, claim)
     if claim.relation == "ref-on-date":
         return check_reference_on_date(context, claim)
+    if claim.relation == "pr-changes":
+        return check_pr_changes(context, claim)
+    if claim.relation == "window-only":
+        return check_window_only(context, claim)
+    if claim.relation == "on-date" and claim.path and not (claim.sha or claim.message):
+        return check_changed_in_window(context, claim)
     return _check_time(context, claim)
 
 
 _INCIDENT_WORDS = r"(?:incident|outage|failures?|degradation|regression|errors?\s+started)"
-_BEFORE_AFTER = re.compile(
+_BEFORE_AFTER = lazy_compile(
     r"\b(?P<rel>before|after|prior\s+to|ahead\s+of)\s+(?:the\s+)?(?:\w+\s+)?" + _INCIDENT_WORDS,
     re.IGNORECASE,
 )
 
-_IN_REVISION = re.compile(
+_IN_REVISION = lazy_compile(
     r"\b(?P<neg>not\s+)?(?:in|into|deployed\s+in|shipped\s+in|included\s+in|part\s+of|contained\s+in"
     r"|released\s+in|present\s+in)\s+(?:the\s+)?(?:(?P<deployed>deployed|running|production)\s+)?"
     r"(?P<noun>revision|release|tag|build|version|image|deploy)\b(?:\s+`?(?P<rev>[\w.\-/]{2,80})`?)?",
     re.IGNORECASE,
 )
 
-_DEPLOYED_IN = re.compile(
+_DEPLOYED_IN = lazy_compile(
     r"\b(?:(?:deployed|shipped|released|included|landed)\s+)?in\s+`?"
     r"(?P<rev>v\d+(?:\.\d+)+[\w.\-]*|(?:deploy|release|rel)[\w.\-/]*\d[\w.\-/]*)`?",
     re.IGNORECASE,
 )
 
 _DATE = r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?(?:\s*UTC|Z)?"
-_ON_DATE = re.compile(
+_ON_DATE = lazy_compile(
     r"\b(?:introduced|landed|merged|committed|pushed|added|deployed|released|fixed|made|created"
     r"|authored|reverted)\s+(?:on\s+|at\s+)?(?P<date>" + _DATE + r")",
     re.IGNORECASE,
 )
 
-_ANY_DATE = re.compile(r"(?<![\w-])" + _DATE)
+_ANY_DATE = lazy_compile(r"(?<![\w-])" + _DATE)
 
-_TIME_OF_DAY = re.compile(
+_TIME_OF_DAY = lazy_compile(
     r"\b(?P<rel>by|at|around|before|after|until)\s+~?\s*(?P<time>\d{1,2}:\d{2}(?::\d{2})?)\s*"
     r"(?P<zone>UTC|Z|GMT)?",
     re.IGNORECASE,
 )
 
-_COMMIT_ORDER = re.compile(r"\b(?P<rel>before|after|older\s+than|newer\s+than)\b", re.I)
+_COMMIT_ORDER = lazy_compile(r"\b(?P<rel>before|after|older\s+than|newer\s+than)\b", re.I)
 
 _BEFORE_AFTER_WORDS = ("before", "after", "prior", "ahead")
 
@@ -163,11 +204,11 @@ _REVISION_WORDS = ("revision", "release", "tag", "build", "version", "image", "d
 
 _DEPLOYED_IN_WORDS = ("deploy", "rel") + tuple(f"v{digit}" for digit in range(10))
 
-_DATE_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATE_SHAPE = lazy_compile(r"\d{4}-\d{2}-\d{2}")
 
 
 # "That commit landed ...", "It is part of ...": the line speaks of the commit just named.
-_BACK_REFERENCE = re.compile(
+_BACK_REFERENCE = lazy_compile(
     r"\b(?:that|the|this|which|same)\s+(?:commit|change|fix|merge|patch|pr)\b"
     r"|^\W*(?:it|which|this|that)\b",
     re.IGNORECASE,
@@ -293,6 +334,8 @@ def _lend_commits(claims: list[Claim], paragraph_of: dict[str, int]) -> None:
     for claim in claims:
         if claim.kind != "time" or claim.sha or claim.message or claim.relation in OWN:
             continue
+        if claim.count is not None or claim.path or claim.described:
+            continue  # a window of days, a file's change, hours: events, not one commit
         same = [c for c in cited if paragraph_of[c.id] == paragraph_of[claim.id]]
         lender = _one_commit(same)
         if lender is None and not same and claim.why is not None:
@@ -331,6 +374,14 @@ def _best_named(group: list[Claim]) -> Claim:
 
 def _check_time(context: CheckContext, claim: Claim) -> ClaimCheck:
     info = anchor_commit(context, claim)
+    if info is None and claim.sha and claim.message:
+        check = _by_given_subject(context, claim)
+        if check is not None:
+            return check
+    if info is None and claim.sha and claim.described:
+        check = check_name_added(context, claim)
+        if check is not None:
+            return check
     if (claim.sha or claim.message) and info is None:
         named = claim.sha or f'"{claim.message}"'
         return result(
@@ -362,6 +413,24 @@ def _check_time(context: CheckContext, claim: Claim) -> ClaimCheck:
             f"the line names no commit; checked against commit {named} ({info.sha[:10]}), "
             f"the one cited near it: {check.detail}"
         )
+    return check
+
+
+def _by_given_subject(context: CheckContext, claim: Claim) -> ClaimCheck | None:
+    """A cited SHA that does not resolve, given a subject elsewhere in the analysis: the
+    claim is checked against the commit with that subject, saying so."""
+    cited = context.commits.get((claim.sha or "").lower())
+    if cited is not None and cited.shas:
+        return None  # it resolves, or is ambiguous: the SHA is the anchor
+    context.messages.commits_for(claim.message or "")
+    info = message_commit(context, claim)
+    if info is None:
+        return None
+    check = _check_time(context, claim.model_copy(update={"sha": None, "lent": False}))
+    check.detail = (
+        f"commit {claim.sha} does not resolve; the commit with the subject the analysis gives "
+        f'it ("{claim.message}") is {info.sha[:10]}: {check.detail}'
+    )
     return check
 
 
@@ -438,8 +507,15 @@ def _time_on_date(context: CheckContext, claim: Claim, info: CommitInfo) -> Clai
         f"committed {fmt(info.committer_date)}"
     )
     if not (when.hour or when.minute):
-        day = when.date()
-        on_day = [d for d in dates if d.astimezone(UTC).date() == day or d.date() == day]
+        # A day, or whole days ("September 15-16"): on one of them, in its zone or UTC.
+        span = window(claim, context)
+        if span is None:
+            return result(claim, "unverifiable", "a date written without a year to place it in")
+        first, last = span
+        days = {first + timedelta(days=n) for n in range((last - first).days + 1)}
+        on_day = [d for d in dates if d.astimezone(UTC).date() in days or d.date() in days]
+        if last != first:
+            detail += f"; claimed {first} to {last}"
         return result(claim, "verified" if on_day else "contradicted", detail)
     word = clock[0] if clock else "at"
     approx = claim.approximate
@@ -473,33 +549,33 @@ def _time_vs_commit(context: CheckContext, claim: Claim, info: CommitInfo) -> Cl
 # "**Generated:**", "**Audit Completed:**"), a date in the title, or a signature line in
 # italics ("*Analysis conducted ... on September 15, 2025*"). Labels of other moments (due,
 # target, next review, incident, deploy) are not the document's date.
-_OWN_LABEL = re.compile(
+_OWN_LABEL = lazy_compile(
     r"^\W{0,4}\*\*(?P<label>[A-Za-z][A-Za-z ]{1,40}?)\s*(?::\s*\*\*|\*\*\s*:)\s*`?(?P<rest>.*)$"
 )
-_OWN_LABEL_WORDS = re.compile(
+_OWN_LABEL_WORDS = lazy_compile(
     r"^(?:(?:analysis|assessment|audit|report|document|investigation|review|rca|last|agent)\s+)*"
     r"(?:date|generated|completed|created|updated|written|timestamp|prepared|conducted|session)"
     r"(?:\s+(?:on|at))?$",
     re.IGNORECASE,
 )
-_SIGNATURE = re.compile(r"^\W{0,6}(?<!\*)[*_](?![*_\s]).*[^*_\s][*_]\s*$")
-_TITLE_TAIL = re.compile(r"\s[-\u2013\u2014|:(]\s*([^-\u2013\u2014|:(]{6,30}?)\)?\s*$")
-_TODAY_HEADING = re.compile(r"\b(?:today|current|as\s+of|status)\b", re.IGNORECASE)
+_SIGNATURE = lazy_compile(r"^\W{0,6}(?<!\*)[*_](?![*_\s]).*[^*_\s][*_]\s*$")
+_TITLE_TAIL = lazy_compile(r"\s[-\u2013\u2014|:(]\s*([^-\u2013\u2014|:(]{6,30}?)\)?\s*$")
+_TODAY_HEADING = lazy_compile(r"\b(?:today|current|as\s+of|status)\b", re.IGNORECASE)
 # "**Recent commits** (last week):" - the window the commits listed under it fall in.
-_RECENT_WINDOW = re.compile(
+_RECENT_WINDOW = lazy_compile(
     r"\brecent\b[^(\n]{0,40}\(?\s*(?:in\s+the\s+)?(?:last|past)\s+"
     r"(?:(?P<number>\d{1,3}|one|two|three|four)\s+)?(?P<unit>hours?|days?|weeks?|months?)\b",
     re.IGNORECASE,
 )
 # "Recent P0 fix (#1209)", "Recent migration ... (Issue #420 resolution)".
-_RECENT_REFERENCE = re.compile(r"\brecent(?:ly)?\b[^#\n]{0,60}?#(?P<number>\d{2,6})\b", re.I)
-_NUMBER_REFERENCE = re.compile(r"(?<![\w&])#\d{2,6}(?!\d)")
+_RECENT_REFERENCE = lazy_compile(r"\brecent(?:ly)?\b[^#\n]{0,60}?#(?P<number>\d{2,6})\b", re.I)
+_NUMBER_REFERENCE = lazy_compile(r"(?<![\w&])#\d{2,6}(?!\d)")
 # How far after "#1054" its date may be written: "PR #1054 (2025-09-14)".
 _REFERENCE_REACH = 45
 _WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4}
 _UNIT_DAYS = {"hour": 1, "day": 1, "week": 7, "month": 31}
 # A table row pairing a date with a report or file: "| Sept 5, 2024 | LOCK_FIX report |".
-_ROW_NAME = re.compile(r"\b(?P<name>[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)\b(?:\.md)?")
+_ROW_NAME = lazy_compile(r"\b(?P<name>[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)\b(?:\.md)?")
 
 
 def own_time_claims(line: LineMentions) -> list[Draft]:
