@@ -129,12 +129,21 @@ class Messages:
         self.revision = context.revision
         self.hits: dict[str, list[CommitInfo]] = {}
         self._candidates: dict[str, list[tuple[str, str]]] = {}
+        self._reachable: dict[tuple[tuple[str, ...] | None, str, int], list[CommitInfo]] = {}
 
     def reachable_from(
         self, starts: list[str] | None, message: str, *, limit: int = MAX_LISTED
     ) -> list[CommitInfo]:
         """Commits reachable from `starts` (None: from every branch and tag) whose subject
-        is the quoted one, from one `git log --grep` beyond the walk."""
+        is the quoted one, from one `git log --grep` beyond the walk; asked once."""
+        key = (None if starts is None else tuple(starts), message, limit)
+        if key not in self._reachable:
+            self._reachable[key] = self._reachable_from(starts, message, limit)
+        return self._reachable[key]
+
+    def _reachable_from(
+        self, starts: list[str] | None, message: str, limit: int
+    ) -> list[CommitInfo]:
         if starts is None:
             starts = sorted({sha for _name, sha, _when in ref_commits(self.repo) if sha})
         if not starts:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import TYPE_CHECKING
 
 from whys.core.claims.checking.commits import (
@@ -57,8 +58,17 @@ def settle(claims: list[Claim], paragraphs: dict[str, int]) -> None:
 
 
 def prefetch(context: CheckContext, claims: list[Claim]) -> Prefetch:
-    """Quoted subjects to look up in the history walk."""
-    return Prefetch(messages=[c.message for c in claims if c.message and context.needs_subjects(c)])
+    """Quoted subjects to look up in the history walk; for a subject said never merged,
+    the search of every branch and tag starts with the other queries."""
+    unmerged = {
+        ("unmerged", c.message): partial(context.messages.reachable_from, None, c.message, limit=1)
+        for c in claims
+        if c.message and c.relation == "not-in-revision"
+    }
+    return Prefetch(
+        jobs=unmerged,
+        messages=[c.message for c in claims if c.message and context.needs_subjects(c)],
+    )
 
 
 def check(context: CheckContext, claim: Claim) -> ClaimCheck:
