@@ -98,9 +98,14 @@ def load_labels(folder: Path = LABELS) -> list[dict]:
     return documents
 
 
-def _fits(claim, needle: str) -> bool:
+def _fits(claim, needle: str, *, own_fields_only: bool = False) -> bool:
+    """Whether the label's needle names this claim: by what the claim is about (its path,
+    SHA, message, pattern or symbol) or, unless `own_fields_only`, by its text (several
+    claims on a line share the text)."""
     needle_folded = needle.casefold()
-    values = [claim.path, claim.sha, claim.message, claim.pattern, claim.symbol, claim.text]
+    values = [claim.path, claim.sha, claim.message, claim.pattern, claim.symbol]
+    if not own_fields_only:
+        values.append(claim.text)
     return any(
         value and (needle_folded in value.casefold() or value.casefold() in needle_folded)
         for value in values
@@ -159,9 +164,10 @@ def score_document(score: Score, label: dict, repo) -> None:
         else:
             part.unverifiable_labelled += 1
         candidates = [c for c in pool.get((line, kind), []) if c.id not in taken]
-        chosen = next((c for c in candidates if _fits(c, needle)), None) or next(
-            iter(candidates), None
-        )
+        chosen = (
+            next((c for c in candidates if _fits(c, needle, own_fields_only=True)), None)
+            or next((c for c in candidates if _fits(c, needle)), None)
+        ) or next(iter(candidates), None)
         if chosen is None:
             other = [
                 c.kind
