@@ -77,6 +77,9 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> GitRepo:
                     "deploy/mail.worker.Dockerfile": "FROM python:3.12\n",
                     "tests/e2e/mail_flow/test_flow.py": "def test_flow():\n    pass\n",
                     "infra/staging/main.tf": "resource x {}\n",
+                    ".dockerignore": (
+                        "**/cache/\nmonitoring/\n!mail/monitoring/\n!mail/x/monitoring/\n"
+                    ),
                     **{
                         f"mail/helpers/h{n}.py": "def reset_state(self):\n    pass\n"
                         for n in range(6)
@@ -368,3 +371,20 @@ def test_a_module_and_line_of_a_log_record_is_a_logging_call(repo: GitRepo) -> N
     found = {claim.line_start: check for claim, check in of_kind(repo, body, "lines")}
     assert found[21].status == "verified"  # log.error('retry failed')
     assert found[5].status == "unverifiable"  # a constant: the record may be of another day
+
+
+def test_ignore_file_lines_described_as_what_they_include(repo: GitRepo) -> None:
+    body = "- `.dockerignore` lines 3-4 now explicitly include monitoring modules\n"
+    [(_claim, check)] = of_kind(repo, body, "lines")
+    assert check.status == "verified"
+    # Line 2 excludes monitoring/: the lines do not all include it.
+    body = "- `.dockerignore` lines 2-3 now explicitly include monitoring modules\n"
+    [(_claim, check)] = of_kind(repo, body, "lines")
+    assert check.status == "unverifiable"
+
+
+def test_a_fence_comment_adding_to_a_file_is_about_one_that_is_there(repo: GitRepo) -> None:
+    body = f"{FENCE}python\n# Add to mail/sender.py\nRETRIES = 3\n{FENCE}\n"
+    assert status_of(repo, body, "file", "mail/sender.py") == "verified"
+    body = f"{FENCE}python\n# Create mail/sender.py\nRETRIES = 3\n{FENCE}\n"
+    assert status_of(repo, body, "file", "mail/sender.py") == "unverifiable"

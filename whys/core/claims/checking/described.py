@@ -95,6 +95,14 @@ def described_lines(claim: Claim, path: str, lines: list[str], start: int, end: 
             f"{span} of `{path}` hold none of the names given next to it: " + "; ".join(placed),
             f"{path}: " + "; ".join(placed),
         )
+    ignored = _ignore_patterns(claim.described or "", path, lines, wanted)
+    if ignored:
+        return FileVerdict(
+            path,
+            "verified",
+            f"{span} of `{path}` are patterns for {ignored!r}, as the claim describes "
+            f"({claim.described!r})",
+        )
     spelled = _spelled_name(claim.described or "", lines, wanted) or _defined_word(
         claim.described or "", lines, wanted
     )
@@ -170,3 +178,27 @@ _STOP = {
     "not", "now", "all", "its", "into", "when", "then", "than", "but", "which", "there",
     "line", "lines", "file", "code", "still",
 }  # fmt: skip
+
+
+def _ignore_patterns(described: str, path: str, lines: list[str], wanted: list[int]) -> str | None:
+    """An ignore file's lines are path patterns, nothing else: "lines 107-108, 111 now
+    include monitoring modules" holds when every cited line is a pattern with that folder
+    in it, re-included (`!`) when the claim says include, excluded when it says exclude."""
+    if not path.endswith("ignore") or not wanted or len(wanted) > 12:
+        return None
+    words = [w.rstrip("s") for w in described.split()]
+    include = {"include", "includes", "included", "allow", "allows"} & set(described.split())
+    exclude = {"exclude", "excludes", "excluded", "ignore", "ignores"} & set(described.split())
+    if bool(include) == bool(exclude):
+        return None
+    parts_of = []
+    for number in wanted:
+        text = lines[number - 1].strip() if number <= len(lines) else ""
+        if not text or text.startswith("#") or text.startswith("!") != bool(include):
+            return None
+        parts_of.append({p.lower().rstrip("s") for p in _PATTERN_PART.findall(text)})
+    shared = [w for w in words if len(w) >= 5 and w not in _STOP and all(w in p for p in parts_of)]
+    return shared[0] if shared else None
+
+
+_PATTERN_PART = lazy_compile(r"[A-Za-z0-9_-]+")

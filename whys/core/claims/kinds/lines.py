@@ -90,6 +90,10 @@ def assemble(line: LineMentions, earlier: list[Draft]) -> list[Draft]:
             # "circuit_breaker package" above `circuit_breaker/__init__.py:12`: the file's
             # own folder is no name for its line to hold.
             draft.symbol = None
+        if not line.line_names and draft.symbol and _RUNTIME_NAME.search(draft.symbol):
+            # "... causing ModuleNotFoundError" above a bullet: an error met at run time is
+            # no code for the bullet's lines to hold.
+            draft.symbol = None
         if not line.line_names and not draft.quoted_code:
             # "Lines 107-108 now include `app/services/monitoring/`": a path or route in
             # backticks, the one thing the line gives, is what the lines hold.
