@@ -136,7 +136,10 @@ _CD = lazy_compile(
     r"(?=\s|$|&&|;)"
 )
 # A fence comment that writes a new file: "# Create scripts/check.py".
-_CREATES = lazy_compile(r"^\s*(?:#|//)\s*(?:create|new file|add)\b", re.IGNORECASE)
+# ("# Add to x.py" changes a file that is there.)
+_CREATES = lazy_compile(
+    r"^\s*(?:#|//)\s*(?:create|new file|add(?!\s+(?:to|in|into)\b))\b", re.IGNORECASE
+)
 # A fence line listing one file and nothing else: `✅ C:\src\tests\e2e\test_x.py`.
 _LISTED = lazy_compile(
     r"^\s*(?:[-*+]\s+|\d{1,3}[.)]\s+|(?:\u2705|\u2714\ufe0f?|\u2713)\s*)?(\S+)\s*$"
