@@ -51,6 +51,9 @@ FILES = {
     ),
     "test_framework/docker_breaker.py": "BREAKER = None\n",
     "tools/run_tests.py": RUNNER,
+    "reports/MASTER_QA_STATUS.md": "# QA\n\nSystem Health: degraded\n",
+    "docs/OLD_QA.md": "**99% System Health** - all green\n",
+    "docs/RENAMES.md": "Old names: `BillingGatewayTests`, renamed to `TestBillingGateway`.\n",
     "billing/guard.py": (
         "def guard(logger, caller):\n"
         '    logger.error(f"SSOT VIOLATION: direct Pool construction attempted from {caller}")\n'
@@ -296,3 +299,31 @@ def test_implementing_a_missing_name_is_a_step_not_a_finding(repo: GitRepo) -> N
     body = "## Recommendations\n\n3. Implement missing `RefundGateway` class\n"
     found = statuses(repo, body)
     assert [s for s, _, _ in found] == ["unverifiable"], found
+
+
+def test_a_timeouts_old_value_and_its_kind_are_read_too(repo: GitRepo) -> None:
+    # billing/timeouts.py: "connection_timeout": 75.0; nothing sets a redis timeout.
+    found = statuses(repo, "- Timeout escalation 8.0s → 75.0s for the connection\n")
+    assert [(s, what) for s, what, _ in found] == [("verified", "75.0")], found
+    redis = statuses(repo, "- Redis timeout extended to 75.0s on staging\n")
+    assert [s for s, _, _ in redis] == ["unverifiable"], redis
+
+
+def test_a_name_said_to_be_a_class_that_only_documents_name_is_contradicted(
+    repo: GitRepo,
+) -> None:
+    body = "**Reality:** Actual classes are named `BillingGatewayTests` in the suite\n"
+    found = statuses(repo, body)
+    assert [s for s, _, _ in found] == ["contradicted"], found
+    # A passing mention of the same name says nothing of where it is defined.
+    passing = statuses(repo, "- `BillingGatewayTests` failed twice last night\n")
+    assert [s for s, _, _ in passing] == ["unverifiable"], passing
+
+
+def test_a_quote_said_to_be_in_a_document_named_by_its_title(repo: GitRepo) -> None:
+    body = '- Risk unseen despite "99% System Health" claims in Master QA Status.\n'
+    found = statuses(repo, body)
+    assert [s for s, _, _ in found] == ["contradicted"], found
+    assert "reports/MASTER_QA_STATUS.md" in found[0][2] and "docs/OLD_QA.md" in found[0][2]
+    held = statuses(repo, '- The Master QA file reads "System Health: degraded"\n')
+    assert [s for s, _, _ in held] == ["verified"] and "line 3 of" in held[0][2], held

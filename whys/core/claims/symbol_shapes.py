@@ -328,6 +328,11 @@ _CONFIG = lazy_compile(
     r"|^\s*[\w\-]+\s+\"[\w\-]+\"\s+\"[\w\-]+\"\s*\{"
     r"|^\s*[\w.\-]+\s*=\s*\[\s*$"
 )
+# A word of the line's own: not a keyword every file has (`return`, `self`, `None`).
+_OWN_WORD = lazy_compile(
+    r"\b(?!(?:return|await|async|self|None|True|False|print|import|from|yield|lambda)\b)"
+    r"[A-Za-z_]\w{3,}"
+)
 # What a changed line is marked with: it shows a change (to come or done), not the tree.
 _CHANGE_MARK = lazy_compile(r"#\s*(?:ADD|NEW|CHANGED?|FIX|TODO|REMOVED?)\b", re.I)
 
@@ -346,8 +351,8 @@ def code_line_draft(
     code = strip_comment(raw)
     if not (_IMPORT.match(code) or _STATEMENT.match(code) or (config and _CONFIG.match(code))):
         return None
-    if len(code) < 8 or code.startswith(("#", "//")):
-        return None
+    if len(code) < 8 or code.startswith(("#", "//")) or not _OWN_WORD.search(code):
+        return None  # `return {`: nothing of its own to look for
     if _CHANGE_MARK.search(raw[len(code) :]):
         stance = stance or "proposed"
     return Draft(
@@ -442,11 +447,27 @@ def prose_values(raw: str, taken: list[tuple[int, int]], stance: str | None) -> 
                 found.append(draft)
     for match in _SECONDS.finditer(raw):
         clause = raw[max(0, match.start() - 50) : match.end() + 30]
-        if free(match.start()) and _TIMEOUT_WORD.search(clause):
-            draft = _value(match.start(), match.group("number"), stance)
-            draft.described = "timeout"
-            found.append(draft)
+        if not free(match.start()) or not _TIMEOUT_WORD.search(clause):
+            continue
+        if _OLD_VALUE.search(raw[max(0, match.start() - 12) : match.start()]) or _NEW_VALUE.match(
+            raw, match.end()
+        ):
+            continue  # "8.0s → 75.0s", "(previously 45.0s)": the value it had, not has
+        draft = _value(match.start(), match.group("number"), stance)
+        # "Database timeout extended to 75.0s": the setting is a database one.
+        kind = _QUALIFIED.search(clause)
+        draft.described = f"timeout:{kind.group(1).lower()}" if kind else "timeout"
+        found.append(draft)
     return found
+
+
+_OLD_VALUE = lazy_compile(r"\b(?:from|previously|was|were|formerly|old)\s*$", re.IGNORECASE)
+_NEW_VALUE = lazy_compile(r"\s*(?:\u2192|->|to\s+\d)")
+_QUALIFIED = lazy_compile(
+    r"\b(database|db|connection|redis|socket|websocket|request|initialization|startup|pool"
+    r"|clickhouse|postgres|health|auth)[\s_-]+(?:connection\s+)?time[- ]?outs?\b",
+    re.IGNORECASE,
+)
 
 
 def _value(column: int, text: str, stance: str | None) -> Draft:

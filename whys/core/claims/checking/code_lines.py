@@ -36,7 +36,7 @@ CODE_TYPES = (
     ".c", ".h", ".cc", ".cpp", ".cs", ".swift", ".scala", ".sh", ".toml", ".yaml", ".yml",
     ".cfg", ".ini", ".tf",
 )  # fmt: skip
-CONFIG_NAMES = (".env", "Dockerfile", "Makefile", ".tfvars", ".json", ".conf", ".hcl")
+CONFIG_NAMES = (".env", "Dockerfile", "Makefile", ".tfvars", ".conf", ".hcl")
 
 
 def in_code(places: list[tuple[str, int]]) -> list[tuple[str, int]]:
@@ -267,9 +267,14 @@ def _set_otherwise(
 
 
 def longest_word(code: str) -> str:
-    """The longest identifier-ish run of a code line: what the tree search looks for."""
+    """The longest identifier-ish run of a code line: what the tree search looks for (not
+    a call every module makes, `logger.warning`, when the line has a word of its own)."""
     runs = re.findall(r"[\w.:/\-]{4,}", code)
-    return max(runs, key=len) if runs else ""
+    own = [r for r in runs if not _COMMON_CALL.match(r)]
+    return max(own or runs, key=len) if runs else ""
+
+
+_COMMON_CALL = lazy_compile(r"(?:self|cls|logger|logging|log|os|sys|json|print|asyncio)\b")
 
 
 _IMPORT = lazy_compile(r"^\s*from\s+(?P<module>[\w.]+)\s+import\s+\(?(?P<names>[\w ,]+?)\)?\s*$")
@@ -358,18 +363,20 @@ def check_options(context: CheckContext, claim: Claim) -> ClaimCheck:
 
 def value_needles(claim: Claim) -> list[str]:
     """What the tree search looks for to find a value said of a setting ("75s timeout"):
-    the number as code writes it (`75.0`, `: 75`, `= 75`)."""
+    the number as code writes a float (`75.0`). A bare integer is too common a string to
+    search the tree for: it is looked for in the files named beside the claim only."""
     number = claim.quoted_code or ""
     whole = number.split(".")[0]
-    forms = {number, f"{whole}.0", f": {whole}", f"= {whole}", f"={whole}", f"({whole}"}
-    return sorted(f for f in forms if len(f) >= 3)
+    forms = {number if "." in number else "", f"{whole}.0"}
+    return sorted(f for f in forms if len(f) >= 4)
 
 
 def check_value(context: CheckContext, claim: Claim) -> ClaimCheck:
     """ "75.0s timeout", "timeout of 30s": a line of code or config sets a timeout to that
     number (a comment saying it was "increased from 75.0" does not)."""
     number = claim.quoted_code or ""
-    word = claim.described or ""
+    word, _, qualifier = (claim.described or "").partition(":")
+    shown = f"{qualifier} {word}".strip()
     whole = number.split(".")[0]
     written = re.escape(whole) + r"(?:\.0+)?"
     if "." in number and number.split(".")[1].strip("0"):
@@ -388,19 +395,24 @@ def check_value(context: CheckContext, claim: Claim) -> ClaimCheck:
     files = [p for p in nearby_files(context, claim) if context.tree.readable(p)[0] == p]
     for needle in value_needles(claim):
         if search.searched(needle):
-            files += sorted(f for f in search.files(needle) if is_code_file(f) and f not in files)
+            # A test's own timeout is no setting of the system the sentence is about.
+            files += sorted(
+                f
+                for f in search.files(needle)
+                if is_code_file(f) and f not in files and "test" not in f.lower()
+            )
     for path in [f for f in files if not own.endswith(f)][:MAX_READ]:
         for number_at, text in enumerate(context.tree.lines_of(path) or [], start=1):
             code = text.split("#", 1)[0] if not path.endswith(".json") else text
-            if setting.search(code):
+            if setting.search(code) and qualifier in f"{path} {code}".lower():
                 return result(
                     claim,
                     "verified",
-                    f"`{path}` line {number_at} sets a {word} of {number}: {text.strip()[:100]!r}",
+                    f"`{path}` line {number_at} sets a {shown} of {number}: {text.strip()[:100]!r}",
                 )
     return result(
         claim,
         "unverifiable",
-        f"no line of code or config read sets a {word} of {number}: a runtime figure, or "
+        f"no line of code or config read sets a {shown} of {number}: a runtime figure, or "
         "a setting outside the tree",
     )

@@ -104,6 +104,7 @@ def is_code_line(span: str) -> bool:
 _KEBAB = lazy_compile(r"[A-Za-z0-9][\w.]*-[\w.-]*[A-Za-z0-9]")
 _DATE_LIKE = lazy_compile(r".*?(?:\d{4}-\d{2}-\d{2}|^\d{4}-\d{2}\b)|\d+-\d+$")
 ADDRESS = lazy_compile(r"\d{1,3}(?:\.\d{1,3}){3}(?:/\d{1,2})?")
+_FILE_END = lazy_compile(r"\.[a-z]{2,5}$")
 _ROUTE = lazy_compile(r"/[\w{}.-]+(?:/[\w{}.-]+)*/?")
 _LITERAL_LIST = lazy_compile(r"[\[(]\s*[\"'][^\"'\n]*[\"'](?:\s*,\s*[\"'][^\"'\n]*[\"'])*\s*[\])]")
 _JSON_PAIR = lazy_compile(
@@ -126,6 +127,8 @@ def value_literal(span: str) -> str | None:
         # two-word name (`mail-queue`) that a dashboard or a queue may carry as well.
         if _DATE_LIKE.match(text) or text.count("-") > 6 or text != text.lower():
             return None
+        if _FILE_END.search(text):
+            return None  # `manager.cpython-313.pyc`: a file's name
         distinctive = text.count("-") >= 2 or any(c.isdigit() for c in text)
         return text if distinctive and any(c.isalpha() for c in text) else None
     if _ROUTE.fullmatch(text) and "." not in text and len(text) >= 4:

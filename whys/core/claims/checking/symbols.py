@@ -26,6 +26,7 @@ from whys.core.claims.checking.common import MAX_LISTED, result
 from whys.core.claims.checking.files import FileVerdict, combine
 from whys.core.claims.checking.names import (
     code_pattern,
+    indented_block_end,
     is_code_line,
     is_value,
     name_pattern,
@@ -61,7 +62,11 @@ def check_symbol(context: CheckContext, claim: Claim) -> ClaimCheck:
         return _check_comment(context, claim)
     if claim.described == "module" and claim.symbol and not claim.path:
         return _check_module(context, claim)
-    if claim.described and claim.quoted_code:
+    if (claim.described or "").startswith("document:") and claim.quoted_code:
+        document = _document_titled(context, claim.described.removeprefix("document:"))
+        if document is not None:
+            return _check_in_document(context, claim, document)
+    if (claim.described or "").startswith("timeout") and claim.quoted_code:
         return check_value(context, claim)
     return _check_in_tree(context, claim)
 
@@ -108,19 +113,20 @@ def _quote_needle(text: str) -> str:
 def needles(claim: Claim) -> list[str]:
     if claim.described == "comment" and claim.quoted_code:
         return [claim.quoted_code]
-    if claim.described and claim.quoted_code and not claim.path:
+    if (claim.described or "").startswith("timeout") and claim.quoted_code and not claim.path:
         return value_needles(claim)
     if claim.symbol and not claim.quoted_code:
-        owner = (claim.described or "").removeprefix("member of ")
-        return [_last_name(claim.symbol)] + ([owner] if owner != claim.described else [])
+        described = claim.described or ""
+        owner = described.removeprefix("member of ")
+        return [_last_name(claim.symbol)] + ([owner] if owner != described else [])
     if claim.quoted_code:
         wanted = _tree_needles(claim)
         if is_code_line(claim.quoted_code):
             wanted += [claim.quoted_code.strip(), longest_word(claim.quoted_code)]
             wanted += [call_message(claim.quoted_code) or ""]
             setting = setting_of(claim.quoted_code)
-            if setting:
-                wanted.append(setting[0])
+            if setting and ("_" in setting[0] or len(setting[0]) >= 8):
+                wanted.append(setting[0])  # `pool_size`, not `port`: a word every file has
         if claim.symbol:
             wanted.append(_last_name(claim.symbol))
         return wanted
@@ -253,6 +259,15 @@ def _check_in_tree(context: CheckContext, claim: Claim) -> ClaimCheck:
         everywhere = []
     readable = _code_readable(context)
     if everywhere and not places:
+        if claim.said_defined and _is_code_name(claim) and readable and claim.stance == "asserted":
+            # "Actual classes are named `X`", `├── IWebSocketManager`: said to be a type of
+            # the code, yet no code file names it (a document naming it defines nothing).
+            return result(
+                claim,
+                "contradicted",
+                f"{what} is in no code file at {context.revision[:12]}, only in documents "
+                f"({_shown(everywhere)}){_skipped(context)}",
+            )
         return result(
             claim,
             "unverifiable",
@@ -386,6 +401,15 @@ def _check_absent(context: CheckContext, claim: Claim) -> ClaimCheck:
             "module it says lacks it is left to the auditor",
         )
     used = search.places(name)
+    if used and name.isupper():
+        # "Missing `E2E_OAUTH_KEY` configuration": read from the environment, never defined;
+        # whether a deployment sets it is a run-time fact.
+        return result(
+            claim,
+            "unverifiable",
+            f"`{name}` is read, not defined, in the tree ({_shown(used)}): a setting whose "
+            "presence at run time git cannot show",
+        )
     if used:
         return result(
             claim,
@@ -397,6 +421,50 @@ def _check_absent(context: CheckContext, claim: Claim) -> ClaimCheck:
             claim, "unverifiable", f"`{name}` is found nowhere, but code files were unreadable"
         )
     return result(claim, "verified", f"`{name}` appears nowhere in the tree{_skipped(context)}")
+
+
+def _document_titled(context: CheckContext, titles: str) -> str | None:
+    """The one document of the tree a title names: `MASTER_WIP_STATUS` (or a prefix of
+    two words or more, "Master WIP") is `reports/MASTER_WIP_STATUS.md`."""
+    stems: dict[str, list[str]] = {}
+    for path in context.tree.files:
+        if path.endswith(".md"):
+            stems.setdefault(path.rsplit("/", 1)[-1][:-3].upper(), []).append(path)
+    for title in titles.split("|"):
+        words = title.split("_")
+        for size in range(len(words), 1, -1):
+            stem = "_".join(words[:size])
+            exact = stems.get(stem, [])
+            if len(exact) == 1:
+                return exact[0]
+            longer = [p for s, ps in stems.items() if s.startswith(stem + "_") for p in ps]
+            if not exact and len(longer) == 1:
+                return longer[0]
+    return None
+
+
+def _check_in_document(context: CheckContext, claim: Claim, document: str) -> ClaimCheck:
+    """ "claims in Master WIP Status": the quote is the document's (another document
+    holding it is where it is instead)."""
+    quote = claim.quoted_code or ""
+    lines = context.tree.lines_of(document) or []
+    at = next((n for n, text in enumerate(lines, start=1) if quote in text), None)
+    if at is not None:
+        return result(claim, "verified", f'"{quote}" is at line {at} of `{document}`')
+    search = context.tree_search
+    if not search.searched(quote):
+        return result(claim, "unverifiable", f'the tree search for "{quote}" did not finish')
+    elsewhere = [p for p in _not_the_analysis(context, search.places(quote)) if p[0] != document]
+    if elsewhere and claim.stance == "asserted":
+        files = list(dict.fromkeys(p for p, _ in elsewhere))
+        return result(
+            claim,
+            "contradicted",
+            f'"{quote}" is not in `{document}` at {context.revision[:12]}; it is at '
+            f"{_shown(elsewhere)}",
+            "found in " + ", ".join(f"`{f}`" for f in files[:3]),
+        )
+    return result(claim, "unverifiable", f'"{quote}" is not in `{document}`, nor elsewhere')
 
 
 def _check_module(context: CheckContext, claim: Claim) -> ClaimCheck:
@@ -435,33 +503,41 @@ def _check_comment(context: CheckContext, claim: Claim) -> ClaimCheck:
 
 
 def _member_check(context: CheckContext, claim: Claim, name: str, owner: str) -> ClaimCheck | None:
-    """ "`Config` lacks `retries`": the file defining `Config` defines no `retries` (as a
-    field, a method, an assignment). None when `Config` is not defined in the tree."""
-    homes = [p for p in _defined_at(context, owner) if _CLASS_LINE.search(_line(context, p))]
+    """ "`Config` lacks `retries`": the class `Config` defines no `retries` (a field, a
+    method, an assignment in its block). None when `Config` is not defined in the tree."""
+    homes = _class_homes(context, owner)
     if not homes:
         return None
     pattern = _definition_pattern(name)
-    for path in list(dict.fromkeys(p for p, _ in homes))[:MAX_LISTED]:
+    for path, start in homes[:MAX_LISTED]:
         lines = context.tree.lines_of(path) or []
-        hits = [n for n, text in enumerate(lines, start=1) if pattern.search(text)]
+        end = indented_block_end(lines, start)
+        hits = [n for n in range(start + 1, end + 1) if pattern.search(lines[n - 1])]
         if hits:
             return result(
                 claim,
                 "contradicted",
-                f"`{path}`, where `{owner}` is defined, defines `{name}` at line {hits[0]}: "
+                f"`{owner}` (`{path}:{start}`) defines `{name}` at line {hits[0]}: "
                 f"{lines[hits[0] - 1].strip()[:100]!r}",
                 f"{path}:{hits[0]}",
             )
-    files = ", ".join(f"`{p}`" for p in dict.fromkeys(p for p, _ in homes))
-    return result(claim, "verified", f"{files}, where `{owner}` is defined, defines no `{name}`")
+    where = ", ".join(f"`{p}:{n}`" for p, n in homes[:MAX_LISTED])
+    return result(claim, "verified", f"`{owner}` ({where}) defines no `{name}`")
 
 
-_CLASS_LINE = lazy_compile(r"^\s*class\s")
+# Files read to find the class a member is said to be missing from.
+MAX_CLASS_FILES = 40
 
 
-def _line(context: CheckContext, place: tuple[str, int]) -> str:
-    lines = context.tree.lines_of(place[0]) or []
-    return lines[place[1] - 1] if 0 < place[1] <= len(lines) else ""
+def _class_homes(context: CheckContext, owner: str) -> list[tuple[str, int]]:
+    """Where code defines the class `owner` (among every file naming it)."""
+    pattern = re.compile(r"^\s*class\s+" + re.escape(owner) + r"\b")
+    files = sorted(p for p in context.tree_search.files(owner) if p.endswith(_CODE_TYPES))
+    found: list[tuple[str, int]] = []
+    for path in files[:MAX_CLASS_FILES]:
+        lines = context.tree.lines_of(path) or []
+        found += [(path, n) for n, text in enumerate(lines, start=1) if pattern.search(text)]
+    return found
 
 
 def _module_files(context: CheckContext, name: str) -> list[str]:

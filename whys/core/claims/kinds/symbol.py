@@ -114,6 +114,7 @@ def assemble(line: LineMentions, earlier: list[Draft]) -> list[Draft]:
                 uses_path=owner.start if owner else None,
                 stance="negated" if absent else stance,
                 said_used=bool(owner and _USE_TIE.search(line.raw)),
+                said_defined=not owner and _said_to_be_a_type(line.raw, column),
                 described=(
                     f"member of {lacking.group('owner')}"
                     if lacking and column in members
@@ -145,8 +146,8 @@ def assemble(line: LineMentions, earlier: list[Draft]) -> list[Draft]:
 
 
 _CHANGES_NAME = lazy_compile(
-    r"\u2192|->|\b(?:renam|replac|updat|remov|delet|migrat|deprecat|add|creat|implement"
-    r"|introduc|restor|chang)\w*",
+    r"\u2192|->|\b(?:renam|replac|updat|remov|delet|migrat|deprecat|creat|implement"
+    r"|introduc|restor|chang)(?:e|es|ed|ing|s)?\b|\badd(?:s|ed|ing)?\b",
     re.IGNORECASE,
 )
 
@@ -192,7 +193,8 @@ def _unticked_drafts(
         if name and column not in claimed and name not in named and _IDENTIFIER.fullmatch(name):
             # `concurrent_connections: int` (a field); "- `websocket_protocols` - Protocols".
             absent = _said_absent(raw, column, span)
-            module = component and name.islower() and "_" in name  # a component: a module
+            # "- `websocket_protocols` - Protocols": a listed component, a module.
+            module = component and name.islower() and "_" in name and name.isidentifier()
             drafts.append(
                 Draft(
                     column,
@@ -215,6 +217,18 @@ def _unticked_drafts(
 _ANNOTATION = lazy_compile(r"([A-Za-z_]\w*)\s*:\s*[A-Za-z_][\w\[\], |.]*")
 # "- `websocket_protocols` - Protocol definitions": a bullet listing a component.
 _COMPONENT = lazy_compile(r"^\s*[-*+]\s+(?=`[A-Za-z_]\w*`\s+[-\u2013\u2014:]\s+\w)")
+
+
+# "Actual classes are named `A`, `B`", "- `IWebSocketManager` - Interface (...)": the
+# sentence says the name is a type of the code, not merely that it did something.
+_NAMED_AS = lazy_compile(
+    r"\b(?:class(?:es)?|interfaces?|types?)\s+(?:is|are)\s+(?:named|called)\b", re.IGNORECASE
+)
+
+
+def _said_to_be_a_type(raw: str, column: int) -> bool:
+    named = _NAMED_AS.search(raw, 0, column)
+    return bool(named) or column == _component_column(raw)
 
 
 def _component_column(raw: str) -> int | None:
@@ -477,6 +491,8 @@ def _quote_draft(line: LineMentions, column: int, text: str, stance: str | None)
             owner = None
     # "Comments in file show "...": the code's own comment, in the file named above.
     comment = owner is None and bool(_COMMENT_SAID.search(line.raw[:column]))
+    # "despite "99% System Health" claims in Master WIP Status": a document by its title.
+    titles = _document_titles(line.raw) if owner is None and not comment else []
     return Draft(
         column,
         "symbol",
@@ -484,8 +500,30 @@ def _quote_draft(line: LineMentions, column: int, text: str, stance: str | None)
         quoted_code=text,
         uses_path=owner.start if owner else None,
         stance=stance,
-        described="comment" if comment else None,
+        described="comment" if comment else "document:" + "|".join(titles) if titles else None,
     )
+
+
+def _document_titles(raw: str) -> list[str]:
+    """Titles a line may name a document by, as file stems: "Master WIP Status" is
+    `MASTER_WIP_STATUS` (the check keeps those that are one document of the tree)."""
+    found = []
+    for match in _DOCUMENT_TITLE.finditer(raw):
+        words = match.group(0).split()
+        if words[0] in {"The", "A", "An", "Our", "This", "That", "In", "Per"}:
+            words = words[1:]
+        if len(words) < 2:
+            continue
+        if any(w.isupper() and len(w) >= 2 for w in words) and not all(w.isupper() for w in words):
+            found.append("_".join(words).upper())
+    return found[:3]
+
+
+# A title of capitalised words with an acronym in it ("Master WIP Status"), as documents
+# of a repository are often named (`MASTER_WIP_STATUS.md`).
+_DOCUMENT_TITLE = lazy_compile(
+    r"\b(?:[A-Z][a-z]+|[A-Z]{2,})(?:\s+(?:[A-Z][a-z]+|[A-Z]{2,})){1,3}\b"
+)
 
 
 _COMMENT_SAID = lazy_compile(
