@@ -86,9 +86,10 @@ def assemble(line: LineMentions, earlier: list[Draft]) -> list[Draft]:
         found.append(_lines_draft(match.start(), path, ref, symbol, quoted, uses_path=uses))
     defines = bool(_DEFINES.search(line.raw))
     for draft in found:
-        if draft.symbol and _in_path(draft.symbol, draft.path):
+        if draft.symbol and not defines and _in_path(draft.symbol, draft.path):
             # "circuit_breaker package" above `circuit_breaker/__init__.py:12`: the file's
-            # own folder is no name for its line to hold.
+            # own folder is no name for its line to hold. ("`part0.py:1` defines `part0`"
+            # says the line holds it.)
             draft.symbol = None
         if not line.line_names and draft.symbol and _RUNTIME_NAME.search(draft.symbol):
             # "... causing ModuleNotFoundError" above a bullet: an error met at run time is
