@@ -56,7 +56,9 @@ FILES = {
     "docs/RENAMES.md": "Old names: `BillingGatewayTests`, renamed to `TestBillingGateway`.\n",
     "billing/guard.py": (
         "def guard(logger, caller):\n"
-        '    logger.error(f"SSOT VIOLATION: direct Pool construction attempted from {caller}")\n'
+        "    logger.error(\n"
+        '        f"SSOT VIOLATION: direct Pool construction attempted from {caller}"\n'
+        "    )\n"
     ),
     "billing/report.py": 'print(f"timeout reduced (30% faster)")\n',
     # A script that posts an analysis holds its every word: it is no evidence of code.
@@ -288,7 +290,7 @@ def test_a_listed_lower_case_component_is_a_module(repo: GitRepo) -> None:
 
 
 def test_a_log_call_quoted_without_its_placeholders_is_found(repo: GitRepo) -> None:
-    # billing/guard.py: logger.error(f"SSOT VIOLATION: direct Pool construction attempted ...")
+    # billing/guard.py: logger.error(\n f"SSOT VIOLATION: direct Pool construction attempted ...")
     body = '- Logs show `logger.error("SSOT VIOLATION: direct Pool construction attempted")`\n'
     assert [s for s, _, _ in statuses(repo, body)] == ["verified"]
     other = '- Logs show `print("SSOT VIOLATION: direct Pool construction attempted")`\n'
@@ -325,5 +327,9 @@ def test_a_quote_said_to_be_in_a_document_named_by_its_title(repo: GitRepo) -> N
     found = statuses(repo, body)
     assert [s for s, _, _ in found] == ["contradicted"], found
     assert "reports/MASTER_QA_STATUS.md" in found[0][2] and "docs/OLD_QA.md" in found[0][2]
+    dated = statuses(repo, '- **Master QA Status (Sept 15):** Claims "99% System Health"\n')
+    assert [s for s, _, _ in dated] == ["verified"], dated  # an older version: the tree's word
     held = statuses(repo, '- The Master QA file reads "System Health: degraded"\n')
     assert [s for s, _, _ in held] == ["verified"] and "line 3 of" in held[0][2], held
+    shouted = statuses(repo, '- Master QA Status shows "SYSTEM HEALTH: DEGRADED"\n')
+    assert [s for s, _, _ in shouted] == ["verified"], shouted  # case aside

@@ -236,7 +236,10 @@ def _call_holding(context: CheckContext, code: str) -> tuple[str, int] | None:
     callee = call.group("callee") + "("
     for path, number in in_code(not_the_analysis(context, context.tree_search.places(message))):
         lines = context.tree.lines_of(path) or []
-        if 0 < number <= len(lines) and callee in lines[number - 1]:
+        # The call may open a line or two above its text (`logger.error(` / `    f"..."`).
+        if 0 < number <= len(lines) and any(
+            callee in lines[at - 1] for at in range(max(1, number - 2), number + 1)
+        ):
             return path, number
     return None
 

@@ -63,9 +63,9 @@ def check_symbol(context: CheckContext, claim: Claim) -> ClaimCheck:
     if claim.described == "module" and claim.symbol and not claim.path:
         return _check_module(context, claim)
     if (claim.described or "").startswith("document:") and claim.quoted_code:
-        document = _document_titled(context, claim.described.removeprefix("document:"))
-        if document is not None:
-            return _check_in_document(context, claim, document)
+        documents = _documents_titled(context, claim.described.removeprefix("document:"))
+        if documents:
+            return _check_in_document(context, claim, documents)
     if (claim.described or "").startswith("timeout") and claim.quoted_code:
         return check_value(context, claim)
     return _check_in_tree(context, claim)
@@ -423,9 +423,10 @@ def _check_absent(context: CheckContext, claim: Claim) -> ClaimCheck:
     return result(claim, "verified", f"`{name}` appears nowhere in the tree{_skipped(context)}")
 
 
-def _document_titled(context: CheckContext, titles: str) -> str | None:
-    """The one document of the tree a title names: `MASTER_WIP_STATUS` (or a prefix of
-    two words or more, "Master WIP") is `reports/MASTER_WIP_STATUS.md`."""
+def _documents_titled(context: CheckContext, titles: str) -> list[str]:
+    """The documents of the tree a title names: `MASTER_WIP_STATUS` (or a prefix of two
+    words or more, "Master WIP") is every `MASTER_WIP_STATUS.md` (a few copies may share
+    the name: each is checked)."""
     stems: dict[str, list[str]] = {}
     for path in context.tree.files:
         if path.endswith(".md"):
@@ -435,36 +436,43 @@ def _document_titled(context: CheckContext, titles: str) -> str | None:
         for size in range(len(words), 1, -1):
             stem = "_".join(words[:size])
             exact = stems.get(stem, [])
-            if len(exact) == 1:
-                return exact[0]
-            longer = [p for s, ps in stems.items() if s.startswith(stem + "_") for p in ps]
-            if not exact and len(longer) == 1:
-                return longer[0]
-    return None
+            longer = {s for s in stems if s.startswith(stem + "_")}
+            chosen = exact or (stems[longer.pop()] if len(longer) == 1 else [])
+            if 0 < len(chosen) <= MAX_LISTED:
+                return sorted(chosen)
+    return []
 
 
-def _check_in_document(context: CheckContext, claim: Claim, document: str) -> ClaimCheck:
-    """ "claims in Master WIP Status": the quote is the document's (another document
-    holding it is where it is instead)."""
+def _check_in_document(context: CheckContext, claim: Claim, documents: list[str]) -> ClaimCheck:
+    """ "claims in Master WIP Status": the quote is the document's (any copy of it); a file
+    other than those holding it is where it is instead."""
     quote = claim.quoted_code or ""
-    lines = context.tree.lines_of(document) or []
-    at = next((n for n, text in enumerate(lines, start=1) if quote in text), None)
-    if at is not None:
-        return result(claim, "verified", f'"{quote}" is at line {at} of `{document}`')
+    wanted = _plain(quote)
+    for document in documents:
+        lines = context.tree.lines_of(document) or []
+        at = next((n for n, text in enumerate(lines, start=1) if wanted in _plain(text)), None)
+        if at is not None:
+            # Case and Markdown emphasis aside: "GOLDEN PATH FULLY OPERATIONAL" says it.
+            return result(claim, "verified", f'"{quote}" is at line {at} of `{document}`')
     search = context.tree_search
     if not search.searched(quote):
         return result(claim, "unverifiable", f'the tree search for "{quote}" did not finish')
-    elsewhere = [p for p in _not_the_analysis(context, search.places(quote)) if p[0] != document]
+    places = _not_the_analysis(context, search.places(quote))
+    elsewhere = [p for p in places if p[0] not in documents]
+    named = ", ".join(f"`{d}`" for d in documents)
     if elsewhere and claim.stance == "asserted":
         files = list(dict.fromkeys(p for p, _ in elsewhere))
         return result(
             claim,
             "contradicted",
-            f'"{quote}" is not in `{document}` at {context.revision[:12]}; it is at '
-            f"{_shown(elsewhere)}",
+            f'"{quote}" is not in {named} at {context.revision[:12]}; it is at {_shown(elsewhere)}',
             "found in " + ", ".join(f"`{f}`" for f in files[:3]),
         )
-    return result(claim, "unverifiable", f'"{quote}" is not in `{document}`, nor elsewhere')
+    return result(claim, "unverifiable", f'"{quote}" is not in {named}, nor elsewhere')
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.replace("*", "").replace("`", "").split()).casefold()
 
 
 def _check_module(context: CheckContext, claim: Claim) -> ClaimCheck:

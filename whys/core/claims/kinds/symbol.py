@@ -493,6 +493,8 @@ def _quote_draft(line: LineMentions, column: int, text: str, stance: str | None)
     comment = owner is None and bool(_COMMENT_SAID.search(line.raw[:column]))
     # "despite "99% System Health" claims in Master WIP Status": a document by its title.
     titles = _document_titles(line.raw) if owner is None and not comment else []
+    if _EARLIER.search(line.raw):
+        titles = []  # "Master WIP Status (Sept 15):": a version the tree no longer holds
     return Draft(
         column,
         "symbol",
@@ -502,6 +504,13 @@ def _quote_draft(line: LineMentions, column: int, text: str, stance: str | None)
         stance=stance,
         described="comment" if comment else "document:" + "|".join(titles) if titles else None,
     )
+
+
+_EARLIER = lazy_compile(
+    r"\((?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{4}-\d{2}-\d{2})[^)]*\)|\b(?:previous(?:ly)?|earlier|"
+    r"used\s+to|formerly|before\s+the)\b",
+    re.IGNORECASE,
+)
 
 
 def _document_titles(raw: str) -> list[str]:
