@@ -11,6 +11,7 @@ import re
 from typing import TYPE_CHECKING
 
 from whys.core.claims.checking.code_lines import (
+    CODE_TYPES,
     call_message,
     check_code_line,
     check_import,
@@ -19,6 +20,7 @@ from whys.core.claims.checking.code_lines import (
     longest_word,
     nearby_files,
     not_copies,
+    not_the_analysis,
     setting_of,
     value_needles,
 )
@@ -39,12 +41,6 @@ from whys.core.models import Claim, ClaimCheck
 if TYPE_CHECKING:
     from whys.core.claims.checking.context import CheckContext
 
-# File types whose unreadable blobs make "found nowhere" say nothing about a code name.
-_CODE_TYPES = (
-    ".py", ".pyi", ".js", ".ts", ".tsx", ".jsx", ".go", ".rs", ".java", ".kt", ".rb", ".php",
-    ".c", ".h", ".cc", ".cpp", ".cs", ".swift", ".scala", ".sh", ".toml", ".yaml", ".yml",
-    ".cfg", ".ini", ".tf",
-)  # fmt: skip
 # Absence from the tree is evidence while at most this share of its code files was unread.
 MAX_UNREAD_SHARE = 0.05
 # Files read to find where a name is defined (among those the tree search found it in).
@@ -134,7 +130,7 @@ def needles(claim: Claim) -> list[str]:
 
 
 def _unreadable_code(context: CheckContext) -> list[str]:
-    return [p for p in context.tree_search.unreadable_paths if p.endswith(_CODE_TYPES)]
+    return [p for p in context.tree_search.unreadable_paths if p.endswith(CODE_TYPES)]
 
 
 def _code_readable(context: CheckContext) -> bool:
@@ -144,7 +140,7 @@ def _code_readable(context: CheckContext) -> bool:
     missing = len(_unreadable_code(context))
     if not missing:
         return True
-    code_files = sum(1 for path in context.tree.files if path.endswith(_CODE_TYPES))
+    code_files = sum(1 for path in context.tree.files if path.endswith(CODE_TYPES))
     return missing <= MAX_UNREAD_SHARE * code_files
 
 
@@ -187,14 +183,7 @@ def _definition_pattern(name: str) -> re.Pattern[str]:
 
 
 def _in_code(places: list[tuple[str, int]]) -> list[tuple[str, int]]:
-    return [place for place in places if place[0].endswith(_CODE_TYPES)]
-
-
-def _not_the_analysis(
-    context: CheckContext, places: list[tuple[str, int]]
-) -> list[tuple[str, int]]:
-    own = context.analysis.path.replace("\\", "/")
-    return [place for place in places if not own.endswith(place[0])]
+    return [place for place in places if place[0].endswith(CODE_TYPES)]
 
 
 _DOCUMENT_TYPES = (".md", ".rst", ".txt", ".xml", ".adoc")
@@ -240,7 +229,7 @@ def _check_in_tree(context: CheckContext, claim: Claim) -> ClaimCheck:
     needle = wanted[-1]
     everywhere: list[tuple[str, int]] = []
     for needle in wanted:
-        everywhere = _not_the_analysis(context, search.places(needle))
+        everywhere = not_the_analysis(context, search.places(needle))
         if not quote:
             # A file pasting the analysis's own line (a script posting it) names every name.
             everywhere = not_copies(context, claim, everywhere)
@@ -457,7 +446,7 @@ def _check_in_document(context: CheckContext, claim: Claim, documents: list[str]
     search = context.tree_search
     if not search.searched(quote):
         return result(claim, "unverifiable", f'the tree search for "{quote}" did not finish')
-    places = _not_the_analysis(context, search.places(quote))
+    places = not_the_analysis(context, search.places(quote))
     elsewhere = [p for p in places if p[0] not in documents]
     named = ", ".join(f"`{d}`" for d in documents)
     if elsewhere and claim.stance == "asserted":
@@ -494,11 +483,11 @@ def _check_comment(context: CheckContext, claim: Claim) -> ClaimCheck:
     search = context.tree_search
     if not search.searched(quote):
         return result(claim, "unverifiable", f'the tree search for "{quote}" did not finish')
-    places = _not_the_analysis(context, search.places(quote))
+    places = not_the_analysis(context, search.places(quote))
     in_code = _in_code(places)
     if in_code:
         return result(claim, "verified", f'"{quote}" is in the code at {_shown(in_code)}')
-    nearby = [p for p in nearby_files(context, claim) if p.endswith(_CODE_TYPES)]
+    nearby = [p for p in nearby_files(context, claim) if p.endswith(CODE_TYPES)]
     if nearby and places and claim.stance == "asserted" and _code_readable(context):
         return result(
             claim,
@@ -540,7 +529,7 @@ MAX_CLASS_FILES = 40
 def _class_homes(context: CheckContext, owner: str) -> list[tuple[str, int]]:
     """Where code defines the class `owner` (among every file naming it)."""
     pattern = re.compile(r"^\s*class\s+" + re.escape(owner) + r"\b")
-    files = sorted(p for p in context.tree_search.files(owner) if p.endswith(_CODE_TYPES))
+    files = sorted(p for p in context.tree_search.files(owner) if p.endswith(CODE_TYPES))
     found: list[tuple[str, int]] = []
     for path in files[:MAX_CLASS_FILES]:
         lines = context.tree.lines_of(path) or []
@@ -611,9 +600,9 @@ def _elsewhere(
     if claim.symbol and not (code and code.startswith(("def ", "class ", "async def "))):
         places = _defined_at(context, _last_name(claim.symbol))
         if not places and claim.said_used:
-            places = _in_code(_not_the_analysis(context, context.tree_search.places(needle)))
+            places = _in_code(not_the_analysis(context, context.tree_search.places(needle)))
         return [p for p in places if p[0] not in matches]
-    places = _not_the_analysis(context, context.tree_search.places(needle))
+    places = not_the_analysis(context, context.tree_search.places(needle))
     places = [p for p in places if p[0] not in matches]
     if code and (claim.symbol or is_code_line(code)):
         return _confirm_code(context, code, _in_code(places)) or []
