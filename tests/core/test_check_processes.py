@@ -20,12 +20,15 @@ HEADER = "# Outage\n\n## Why 1\n\n"
 
 @pytest.fixture
 def git_calls(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
-    """The argv of every git process started, in order (after the global options)."""
+    """The argv of every git process started, in order (after the global options), and
+    of every rg (as ["rg", ...])."""
     calls: list[list[str]] = []
     real_popen = subprocess.Popen  # `subprocess.run` starts its processes through it
 
     def record(argv: object) -> None:
-        if isinstance(argv, list) and argv and str(argv[0]).endswith("git"):
+        if isinstance(argv, list) and argv and str(argv[0]).endswith("rg"):
+            calls.append(["rg", *(str(word) for word in argv[1:])])
+        elif isinstance(argv, list) and argv and str(argv[0]).endswith("git"):
             words = [str(word) for word in argv]
             start = next((i for i, w in enumerate(words) if w in COMMANDS), len(words))
             calls.append(words[start:])
@@ -95,6 +98,7 @@ def test_counts_of_definitions_share_one_pass_over_the_tree(
     factory = next(check for pattern, check in by_pattern.items() if "Factory" in (pattern or ""))
     assert manager.status == "verified" and factory.status == "contradicted"
     regex_greps = [c for c in git_calls if c[:2] == ["grep", "--no-textconv"] and "-F" not in c]
+    regex_greps += [c for c in git_calls if c[:1] == ["rg"] and "--fixed-strings" not in c]
     assert len(regex_greps) == 1, regex_greps  # both regexes, one pass, no reruns
 
 
@@ -116,8 +120,11 @@ def test_the_parent_is_searched_only_where_the_analysis_commit_changed_it(
     run = check_analysis(analysis, repo, "HEAD")
     assert run.checks[0].status == "verified" and "holds at the parent" in run.checks[0].detail
     fixed_greps = [c for c in git_calls if c[:1] == ["grep"] and "-F" in c]
-    whole_tree = [c for c in fixed_greps if c[-1] == "--"]
-    assert len(whole_tree) == 1, fixed_greps
+    # The checked revision is the checked-out HEAD: rg reads its working tree once.
+    whole_tree = [c for c in fixed_greps if c[-1] == "--"] + [
+        c for c in git_calls if c[:1] == ["rg"]
+    ]
+    assert len(whole_tree) == 1, whole_tree
     # The others each read that one file (the parent's search, the evidence pinned).
     rest = [c for c in fixed_greps if c not in whole_tree]
     assert rest and all(c[-1].endswith("app/part1.py") for c in rest), rest

@@ -140,6 +140,50 @@ def test_the_checked_out_head_is_searched_in_the_working_tree_as_head_holds_it(
     assert ("app/use.py", 2) in search.places("ExecutionEngineFactory")
 
 
+def test_the_working_tree_search_sees_the_tracked_files_git_would(tmp_path: Path) -> None:
+    # rg searches the working tree: a tracked file .gitignore matches, a hidden file and a
+    # file under an ignored folder still count; untracked and ignored copies do not.
+    repo_dir = make_repo(
+        tmp_path,
+        [
+            {
+                "files": {
+                    "app/engine.py": "class ExecutionEngine:\n    pass\n",
+                    ".github/workflows/ci.yml": "run: ExecutionEngine\n",
+                    "build/keep.py": "ExecutionEngine()\n",
+                    "b/z.py": "ExecutionEngine\n",
+                    "a/z.py": "ExecutionEngine\n",
+                },
+                "message": "engine",
+            },
+            {"files": {".gitignore": "build/\n*.log\n.ignore\n"}, "message": "ignore"},
+        ],
+    )
+    (repo_dir / "build" / "stray.py").write_text("ExecutionEngine\n")
+    (repo_dir / "notes.log").write_text("ExecutionEngine\n")
+    (repo_dir / "scratch.py").write_text("ExecutionEngine\n")
+    (repo_dir / ".ignore").write_text("app/\n")  # rg's own ignore file: not git's
+    repo = open_repo(repo_dir)
+    search = TreeSearch(repo, repo.resolve_revision("HEAD"), None)
+    search.want(["ExecutionEngine"])
+    search.run()
+    assert search.files("ExecutionEngine") == {
+        "app/engine.py",
+        ".github/workflows/ci.yml",
+        "build/keep.py",
+        "a/z.py",
+        "b/z.py",
+    }
+    # In git's path order, whatever order the parallel search met them in.
+    assert [path for path, _ in search.places("ExecutionEngine")] == [
+        ".github/workflows/ci.yml",
+        "a/z.py",
+        "app/engine.py",
+        "b/z.py",
+        "build/keep.py",
+    ]
+
+
 def test_regexes_are_counted_as_git_grep_o_counts_them(tmp_path: Path) -> None:
     repo = open_repo(_repo(tmp_path))
     search = TreeSearch(repo, repo.resolve_revision("HEAD"), None, regex=True)

@@ -76,7 +76,7 @@ ClaimOrigin = Literal[
 class Model(BaseModel):
     """Base for all whys models: unknown keys are errors, so a typo in a session shows."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class Section(Model):

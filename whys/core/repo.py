@@ -226,6 +226,15 @@ class GitRepo(HistoryMixin, GrepMixin):
         code, out, _ = self._run(args, ok_codes=(0, 128))
         return code == 0 and not out.strip(b"\0")
 
+    def tracked_ignored(self) -> set[str]:
+        """Tracked files that `.gitignore` (or `.git/info/exclude`) patterns match: a search
+        that goes by those patterns, as rg does, passes them by."""
+        args = ["ls-files", "-z", "--cached", "--ignored", "--exclude-standard"]
+        code, out, _ = self._run(args, ok_codes=(0, 128))
+        if code != 0:
+            return set()
+        return {p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p}
+
     def worktree_changes(self) -> set[str] | None:
         """Tracked paths whose working-tree (or staged) content differs from HEAD's, or
         None when the working tree cannot stand for HEAD at all (a bare repository, a

@@ -483,12 +483,56 @@ def search_rows(
         rg.finish()
 
 
+def lines_holding(
+    root: Path,
+    needles: Sequence[str],
+    *,
+    fixed: bool = True,
+    cancel: threading.Event | None = None,
+    stats: SearchStats | None = None,
+) -> Iterator[tuple[str, int, str]]:
+    """(path, line, whole line text) of every line under `root` holding one of the fixed
+    strings (or matching one of the regexes, with `fixed=False`), from one rg: several times
+    faster than `git grep` on a working tree. rg goes by `.gitignore` alone here: hidden
+    files are searched, `.ignore` files and global ignores are not read, and binary files
+    are dropped as `git grep -I` drops them. The caller keeps the tracked paths it wants
+    (rg also sees untracked files). Regexes are matched without Unicode classes, as git's
+    PCRE does; one rg cannot parse raises BadPatternError before any line is given."""
+    wanted = [needle for needle in dict.fromkeys(needles) if needle]
+    if not wanted:
+        return
+    if any("\0" in needle or "\n" in needle for needle in wanted):
+        raise BadPatternError("a search string cannot hold a NUL byte or a line break")
+    stats = stats if stats is not None else SearchStats()
+    engine = ["--fixed-strings"] if fixed else ["--no-unicode"]
+    argv = [rg_executable(), "--no-config", *engine, "--case-sensitive"]
+    argv += ["--hidden", "--glob=!.git", "--no-ignore-dot", "--no-ignore-global"]
+    argv += ["--no-ignore-parent", "--binary", "--null", "--line-number", "--column"]
+    argv += ["--no-heading", "--with-filename", "--color=never"]
+    for needle in wanted:
+        argv += ["-e", needle]
+    rg = _RgProcess([*argv, "--", "."], Path(root))
+    try:
+        for rows in _parse_rg(rg.chunks(cancel), stats, sys.maxsize, rg.stop, whole=True):
+            for _, path, line, _, text, _ in rows:
+                yield path, line, text
+    finally:
+        stats.cancelled = bool(cancel is not None and cancel.is_set())
+        rg.finish()
+
+
 def _parse_rg(
-    chunks: Iterable[bytes], stats: SearchStats, max_hits: int, stop: Callable[[], None]
+    chunks: Iterable[bytes],
+    stats: SearchStats,
+    max_hits: int,
+    stop: Callable[[], None],
+    *,
+    whole: bool = False,
 ) -> Iterator[list[HitRow]]:
     """rg's "<path>\\0<line>:<column>:<text>" lines, a chunk at a time, into rows. The rows
     of the file being read are held back until rg moves on (or they exceed _HOLD_LIMIT):
-    rg names a binary file only after printing its first hits, which are then dropped."""
+    rg names a binary file only after printing its first hits, which are then dropped.
+    `whole`: each line's text uncut (for a caller that looks for strings in it)."""
     current = b""  # the file being read, as rg printed it
     current_name = ""
     current_counted = False
@@ -498,7 +542,7 @@ def _parse_rg(
     partial = b""  # the line rg is still writing when a chunk ends
     carry = b""  # the first part of a record whose path holds a newline
     hits = stats.hits
-    limit = DISPLAY_LIMIT
+    limit = sys.maxsize if whole else DISPLAY_LIMIT
 
     def release() -> None:
         nonlocal pending, pending_matches, current_counted, hits

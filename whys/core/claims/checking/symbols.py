@@ -158,6 +158,26 @@ def _shown(places: list[tuple[str, int]]) -> str:
     return ", ".join(listed)
 
 
+def _absence_tied_elsewhere(
+    context: CheckContext, claim: Claim, name: str, defined: list[tuple[str, int]]
+) -> tuple[tuple[str, int], Claim] | None:
+    """A definition in the file another line of the analysis says lacks the same name."""
+    for other in context.analysis.claims:
+        if (
+            other is claim
+            or other.kind != "symbol"
+            or other.symbol != name
+            or other.stance != "negated"
+            or not other.path
+        ):
+            continue
+        files = resolve_path(other.path, context.tree.files, context.tree.by_name).matches
+        for place in defined:
+            if place[0] in files:
+                return place, other
+    return None
+
+
 def _defined_at(context: CheckContext, name: str) -> list[tuple[str, int]]:
     """Where code defines the name (a document quoting `class X:` defines nothing)."""
     pattern = _definition_pattern(name)
@@ -379,6 +399,18 @@ def _check_absent(context: CheckContext, claim: Claim) -> ClaimCheck:
             "contradicted",
             f"`{name}` is defined at `{path}:{number}`, in the file the analysis names beside "
             "the sentence",
+            f"{path}:{number}",
+        )
+    tied = _absence_tied_elsewhere(context, claim, name, defined)
+    if tied:
+        # "missing `EngineConfig` class" here; "cannot import name 'EngineConfig' from
+        # 'a.engine'" further on: the analysis itself says which module lacks it.
+        (path, number), other = tied
+        return result(
+            claim,
+            "contradicted",
+            f"`{name}` is defined at `{path}:{number}`, the module the analysis says lacks it "
+            f"(line {other.line})",
             f"{path}:{number}",
         )
     if defined:

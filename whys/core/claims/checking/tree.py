@@ -25,13 +25,16 @@ class Tree:
         # One `git cat-file --batch` serves every read of the run; `close` ends it.
         self._blobs = BlobReader(repo)
         self._blobs_lock = threading.Lock()
+        self._listing_lock = threading.Lock()
         self.closest_paths: dict[str, list[str]] = {}  # by path as written
         self._last_changes: dict[str, CommitInfo | None] = {}
 
     @property
     def files(self) -> list[str]:
         if self._files is None:
-            self._files = self.repo.list_files(self.revision)
+            with self._listing_lock:  # prefetch jobs ask for it together: list it once
+                if self._files is None:
+                    self._files = self.repo.list_files(self.revision)
         return self._files
 
     @property

@@ -239,9 +239,35 @@ def _share_session(session: list[Claim]) -> None:
         claim.context_names = [c.path for c in session if c is not claim and c.path]
 
 
+# Paths the tree lacks whose last change is looked up during prefetch: each is a walk of
+# the history, worth running beside the other queries, but not for a list of hundreds.
+MAX_REMOVED_PREFETCH = 8
+
+
 def prefetch(context: CheckContext, claims: list[Claim]) -> Prefetch:
-    """The tree listing."""
-    return Prefetch(path_claims=[c for c in claims if c.path])
+    """The tree listing, and the last change of the paths it lacks (which commit removed
+    them: a history walk each, so they run beside the tree search, not after it)."""
+    named = [c for c in claims if c.path]
+    jobs = {"removed paths": lambda: _look_up_removed(context, named)} if named else {}
+    return Prefetch(jobs=jobs, path_claims=named)
+
+
+def _look_up_removed(context: CheckContext, claims: list[Claim]) -> None:
+    looked_up: set[str] = set()
+    for claim in claims:
+        if (
+            claim.kind != "file"
+            or is_module(claim.path or "")
+            or _UNTRACKED.search(claim.path or "")
+        ):
+            continue
+        _, failed = paths_for(context.tree, claim)
+        written = _removed_path(claim) if failed and failed.status == "contradicted" else None
+        if written and written not in looked_up:
+            looked_up.add(written)
+            context.tree.last_change(written)
+            if len(looked_up) >= MAX_REMOVED_PREFETCH:
+                return
 
 
 def check(context: CheckContext, claim: Claim) -> ClaimCheck:
@@ -259,12 +285,20 @@ def _session_runs_real_files(context: CheckContext, claim: Claim) -> bool:
     return False
 
 
-def _removed(context: CheckContext, claim: Claim) -> ClaimCheck | None:
-    """A path the tree lacks that the history had: the commit that took it away."""
+def _removed_path(claim: Claim) -> str | None:
+    """The repository path to look for in the history, when the written one can be one."""
     written = (claim.path or "").replace("\\", "/").lstrip("/")
     while written.startswith("./"):
         written = written[2:]
     if not written or written.endswith("/") or ".." in written.split("/") or ":" in written:
+        return None
+    return written
+
+
+def _removed(context: CheckContext, claim: Claim) -> ClaimCheck | None:
+    """A path the tree lacks that the history had: the commit that took it away."""
+    written = _removed_path(claim)
+    if written is None:
         return None
     last = context.tree.last_change(written)
     if last is None:

@@ -488,6 +488,11 @@ def _lines_in(
             # A quote may be condensed or paraphrased, an exception name raised at run
             # time: not finding the words is no evidence. A module or function the line
             # is said to use (`logging_config`) is written where it is used.
+            elsewhere = _another_components_setting(context, claim, lines, wanted, target)
+            if elsewhere:
+                return FileVerdict(
+                    path, "contradicted", f"{span_of(claim)} of `{path}` {elsewhere}"
+                )
             beside = named_beside(claim, lines, wanted)
             if beside:
                 return FileVerdict(
@@ -574,6 +579,54 @@ def _other_value(code: str | None, lines: list[str], wanted: list[int]) -> str |
         return None
     shown = lines[chosen - 1].strip()
     return shown if on_cited else f"{shown!r} is at line {chosen}"
+
+
+# CloudSQL, ClickHouse, PostgreSQL: a product's name, written with an inner capital.
+_PRODUCT = lazy_compile(r"\b[A-Z][a-z]+(?:[A-Z][A-Za-z]*)+\b")
+_SETTING_LINE = lazy_compile(r"^\s*(?:export\s+)?([A-Za-z_][\w.-]*)\s*[=:]\s*\S")
+
+
+def _another_components_setting(
+    context: CheckContext, claim: Claim, lines: list[str], wanted: list[int], target: str
+) -> str | None:
+    """ "CloudSQL timeout: 30s (staging.env line 25)" when line 25 is `CLICKHOUSE_TIMEOUT=30`:
+    the setting is of the kind said (a timeout) but of another product, one the analysis
+    itself names apart. Both names must be products' (a generic "database" may well be
+    the line's `POSTGRES_`), so the line holds something else: positive evidence."""
+    if len(wanted) != 1 or not 0 < wanted[0] <= len(lines) or not _PRODUCT.fullmatch(target):
+        return None
+    setting = _SETTING_LINE.match(lines[wanted[0] - 1])
+    if not setting:
+        return None
+    key = setting.group(1)
+    words = [w.lower() for w in re.split(r"[_.-]+", key) if w]
+    own, said = target.lower(), claim.text.lower()
+    if any(own in word or word in own for word in words):
+        return None
+    if not any(word in said for word in words):
+        return None  # not a setting of the kind the claim speaks of
+    others = {w for w in words if len(w) >= 4 and w not in said}
+    for line, text in _analysis_texts(context):
+        if line == claim.line:
+            continue
+        for product in _PRODUCT.findall(text):
+            if product.lower() in others:
+                where = f", line {line}" if line else ""
+                return (
+                    f"sets `{key}`, a {product} setting (the analysis names {product} apart"
+                    f"{where}), not {target}'s"
+                )
+    return None
+
+
+def _analysis_texts(context: CheckContext) -> list[tuple[int | None, str]]:
+    """What the analysis says, with the line where known: its claims' lines, then the
+    text of its whys and sections."""
+    analysis = context.analysis
+    texts: list[tuple[int | None, str]] = [(c.line, c.text) for c in analysis.claims]
+    blocks = [why.text for why in analysis.whys]
+    blocks += [s.text for s in (analysis.problem, analysis.root_cause, analysis.fix) if s]
+    return texts + [(None, block) for block in blocks]
 
 
 def _bare(symbol: str) -> str:

@@ -137,6 +137,17 @@ def assemble(line: LineMentions, earlier: list[Draft]) -> list[Draft]:
         for draft in found:
             if (draft.symbol or is_value(draft.quoted_code or "")) and not draft.described:
                 draft.described = "changed"
+    members = _MISSING_MEMBERS.search(line.lead_in) if line.lead_in else None
+    if members:
+        # "#### Missing RealWebSocketTestConfig Attributes" over "- **Missing**: `x: int`":
+        # the class the bullets' names are missing from is the place to look.
+        for draft in found:
+            if (
+                draft.stance == "negated"
+                and not (draft.path or draft.described)
+                and draft.symbol != members.group("owner")
+            ):
+                draft.described = f"member of {members.group('owner')}"
     if stance == "proposed":
         # "Implement missing `authenticate()`": what the step would add, not a finding.
         for draft in found:
@@ -154,6 +165,13 @@ _CHANGES_NAME = lazy_compile(
 
 # "`RealWebSocketTestConfig` lacks `required_agent_events` and `concurrent_connections`".
 _LACKS = lazy_compile(r"`(?P<owner>[A-Z]\w+)`\s+(?:lacks?|lacking|is\s+missing|has\s+no)\s+(?=`)")
+# "#### Missing RealWebSocketTestConfig Attributes" above "- **Missing**: `x: int`": the
+# bullets name members the class is said to lack.
+_MISSING_MEMBERS = lazy_compile(
+    r"\bmissing\W+`?(?P<owner>[A-Z][a-z0-9]+[A-Z]\w*)`?\s+"
+    r"(?:attributes?|fields?|members?|properties|methods?)\b",
+    re.IGNORECASE,
+)
 _CLAUSE_END = lazy_compile(r"[.;]\s|\sbut\s|\swhile\s|$")
 
 
@@ -547,6 +565,9 @@ _FENCE_DEF = lazy_compile(r"^\s*(?:async\s+)?(?:def|class)\s+([A-Za-z_]\w*)")
 _MEMBER_CALL = lazy_compile(r"\b([A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*)\.(_?[a-z]\w*)\(")
 _DEFINES = lazy_compile(r"^\s*(?:#|//)\s*.*?\bdefines?\b[^:]*:\s*(?P<items>.+)$", re.IGNORECASE)
 _COMMENT = lazy_compile(r"^\s*(?:#|//)")
+# `ImportError: cannot import name 'X' from 'a.b'` pasted into a ```python fence: what
+# Python printed, not a line of code (no statement starts with `XError: `).
+_RAISED_LINE = lazy_compile(r"^\s*(?:[a-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Warning):\s+\S")
 
 
 def _fence_drafts(line: LineMentions) -> list[Draft]:
@@ -568,7 +589,9 @@ def _fence_drafts(line: LineMentions) -> list[Draft]:
             for item in items[:MAX_PER_LINE]
             if 1 < len(item) <= 80 and " " not in item
         ]
-    if block.fence in {"output", "traceback"}:
+    if block.fence in {"output", "traceback"} or (
+        block.fence in {"code", None} and _RAISED_LINE.match(raw)
+    ):
         return output_drafts(line, None)  # what a program printed is evidence, not a plan
     if block.fence == "shell" or (block.fence in {"code", None} and COMMAND.match(raw)):
         return command_drafts(line, stance)

@@ -1,0 +1,137 @@
+"""Claims settled by what another line of the same analysis says (issue 11, corpus shapes):
+an error pasted into a ```python fence, an absence whose module the analysis names further
+on, and a cited setting line that belongs to another product the analysis names apart."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from gitbuild import make_repo
+
+from whys.core.checks import check_analysis
+from whys.core.models import Claim, ClaimCheck
+from whys.core.reader import read_analysis_text
+from whys.core.repo import GitRepo, open_repo
+
+FENCE = "```"
+ENGINE = "class ExecutionEngine:\n    pass\n\n\nclass EngineConfig(dict):\n    pass\n"
+SOCKET_BASE = (
+    "from dataclasses import dataclass\n\n\n@dataclass\nclass SocketTestConfig:\n"
+    "    url: str = 'ws://localhost'\n    retries: int = 3\n"
+)
+STAGING_ENV = "".join(f"SETTING_{n}=x\n" for n in range(1, 25)) + "CLICKHOUSE_TIMEOUT=30\n"
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory: pytest.TempPathFactory) -> GitRepo:
+    path = make_repo(
+        tmp_path_factory.mktemp("engine"),
+        [
+            {
+                "files": {
+                    "app/agents/engine.py": ENGINE,
+                    "app/agents/__init__.py": "",
+                    "app/other.py": "class EngineConfig:\n    pass\n",
+                    "config/staging.env": STAGING_ENV,
+                    # Real trees name their products and nouns somewhere.
+                    "app/db.py": "# Database access over CloudSQL\nPOOL = 5\n",
+                    "tests/socket_base.py": SOCKET_BASE,
+                    "tests/other.py": "events = []\nretries = 1\n",
+                },
+                "message": "engine and staging config",
+            }
+        ],
+    )
+    return open_repo(Path(path))
+
+
+def checked(repo: GitRepo, body: str) -> list[tuple[Claim, ClaimCheck]]:
+    text = "# RCA: unit tests fail\n\n## Why 1: Why do unit tests fail?\n\n" + body
+    analysis = read_analysis_text(text, "rca.md")
+    run = check_analysis(analysis, repo, "HEAD")
+    checks = {check.claim_id: check for check in run.checks}
+    return [(claim, checks[claim.id]) for claim in analysis.claims]
+
+
+def on_line(pairs: list[tuple[Claim, ClaimCheck]], line: int, kind: str) -> ClaimCheck:
+    found = [check for claim, check in pairs if claim.line == line and claim.kind == kind]
+    assert found, [(c.line, c.kind, c.text) for c, _ in pairs]
+    return found[0]
+
+
+IMPORT_ERROR = (
+    "**Error:**\n"
+    f"{FENCE}python\n"
+    "ImportError: cannot import name 'EngineConfig' from 'app.agents.engine'\n"
+    f"{FENCE}\n"
+)
+
+
+def test_an_error_pasted_in_a_python_fence_is_what_python_printed(repo: GitRepo) -> None:
+    # No statement starts with `ImportError: `: the line is output, read as "app/agents/
+    # engine.py lacks EngineConfig", which line 5 of that file contradicts.
+    pairs = checked(repo, IMPORT_ERROR)
+    check = on_line(pairs, 7, "symbol")
+    assert check.status == "contradicted"
+    assert "app/agents/engine.py" in check.detail and "line 5" in check.detail
+
+
+def test_an_absence_naming_no_file_takes_the_module_the_analysis_names(
+    repo: GitRepo,
+) -> None:
+    body = "- Tests fail on a missing `EngineConfig` class\n\n" + IMPORT_ERROR
+    pairs = checked(repo, body)
+    check = on_line(pairs, 5, "symbol")
+    assert check.status == "contradicted"
+    assert "app/agents/engine.py:5" in check.detail and "(line 9)" in check.detail
+
+
+def test_an_absence_naming_no_file_stays_open_without_that_tie(repo: GitRepo) -> None:
+    # Two files define it and nothing says which module was meant: not contradicted.
+    pairs = checked(repo, "- Tests fail on a missing `EngineConfig` class\n")
+    assert on_line(pairs, 5, "symbol").status == "unverifiable"
+
+
+ENV_CLAIM = "- CloudSQL timeout: 30s (from `config/staging.env` line 25)\n"
+CLICKHOUSE_NAMED = "- The ClickHouse client reads its timeout from the environment\n"
+
+
+def test_a_cited_setting_of_another_product_the_analysis_names_is_something_else(
+    repo: GitRepo,
+) -> None:
+    pairs = checked(repo, ENV_CLAIM + CLICKHOUSE_NAMED)
+    check = on_line(pairs, 5, "lines")
+    assert check.status == "contradicted"
+    assert "CLICKHOUSE_TIMEOUT" in check.detail and "ClickHouse" in check.detail
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        ENV_CLAIM,  # the analysis never names ClickHouse: which product is meant is open
+        "- Database timeout: 30s (from `config/staging.env` line 25)\n" + CLICKHOUSE_NAMED,
+    ],
+    ids=["other-product-unnamed", "generic-subject"],
+)
+def test_a_cited_setting_is_not_called_another_products_on_weaker_grounds(
+    repo: GitRepo, body: str
+) -> None:
+    pairs = checked(repo, body)
+    assert on_line(pairs, 5, "lines").status != "contradicted"
+
+
+def test_members_listed_under_a_heading_naming_the_class_are_looked_up_in_it(
+    repo: GitRepo,
+) -> None:
+    # "Missing SocketTestConfig Attributes": each "Missing" bullet names a member the class
+    # is said to lack; the class's own block settles it (other files' `retries` do not).
+    body = (
+        "#### 1. Missing SocketTestConfig Attributes\n"
+        "- **Missing**: `retries: int`\n"
+        "- **Missing**: `events: Set[str]`\n"
+    )
+    pairs = checked(repo, body)
+    retries, events = on_line(pairs, 6, "symbol"), on_line(pairs, 7, "symbol")
+    assert retries.status == "contradicted" and "tests/socket_base.py" in retries.detail
+    assert events.status == "verified" and "defines no `events`" in events.detail
