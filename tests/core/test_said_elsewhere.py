@@ -1,6 +1,7 @@
-"""Claims settled by what another line of the same analysis says (issue 11, corpus shapes):
-an error pasted into a ```python fence, an absence whose module the analysis names further
-on, and a cited setting line that belongs to another product the analysis names apart."""
+"""Claims settled by what the analysis says around them (issue 11, corpus shapes): an
+error pasted into a ```python fence, an absence whose module the analysis names further on,
+members listed under a heading naming their class, a cited setting line that belongs to
+another product the analysis names apart, and a fix's "instead of this" code."""
 
 from __future__ import annotations
 
@@ -135,3 +136,24 @@ def test_members_listed_under_a_heading_naming_the_class_are_looked_up_in_it(
     retries, events = on_line(pairs, 6, "symbol"), on_line(pairs, 7, "symbol")
     assert retries.status == "contradicted" and "tests/socket_base.py" in retries.detail
     assert events.status == "verified" and "defines no `events`" in events.detail
+
+
+def test_code_a_fix_says_it_replaces_is_checked_as_the_code_of_today(repo: GitRepo) -> None:
+    # Under "## Fix", a fence's "# Instead of this:" part is the code as it stands (a
+    # statement about the tree); its "# Do this:" part is the proposal.
+    body = (
+        "## Fix\n\n"
+        f"{FENCE}python\n"
+        "# Instead of this (the old default):\n"
+        "url: str = 'ws://localhost'\n"
+        "# Do this:\n"
+        "url: str = 'wss://staging'\n"
+        f"{FENCE}\n"
+    )
+    pairs = checked(repo, body)
+    today = [c for c in pairs if c[0].line == 9]
+    proposed = [c for c in pairs if c[0].line == 11]
+    assert today and today[0][1].status == "verified", today
+    assert today[0][0].stance == "asserted"
+    assert proposed and proposed[0][0].stance == "proposed"
+    assert proposed[0][1].status == "unverifiable"

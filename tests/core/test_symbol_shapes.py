@@ -61,6 +61,9 @@ FILES = {
         "    )\n"
     ),
     "billing/report.py": 'print(f"timeout reduced (30% faster)")\n',
+    "billing/capacity.py": (
+        "def full(active, total):\n    if active >= total * 0.9:\n        return True\n"
+    ),
     # A script that posts an analysis holds its every word: it is no evidence of code.
     "scripts/post_comment.sh": (
         "gh issue comment 1 --body '\n"
@@ -333,3 +336,22 @@ def test_a_quote_said_to_be_in_a_document_named_by_its_title(repo: GitRepo) -> N
     assert [s for s, _, _ in held] == ["verified"] and "line 3 of" in held[0][2], held
     shouted = statuses(repo, '- Master QA Status shows "SYSTEM HEALTH: DEGRADED"\n')
     assert [s for s, _, _ in shouted] == ["verified"], shouted  # case aside
+
+
+def test_a_condition_quoted_in_a_fence_is_code_the_tree_holds(repo: GitRepo) -> None:
+    # "Database manager shows ...:" over a fence opening with an `if`: the condition is
+    # as checkable as an assignment; a short `if x:` says nothing of its own.
+    body = (
+        "- The pool guards itself:\n"
+        f"  {FENCE}python\n"
+        "  if getattr(config, 'pool_size', 50) > 40:\n"
+        "  if ok:\n"
+        "  if active >= total * 0.9:\n"
+        f"  {FENCE}\n"
+    )
+    found = statuses(repo, body)
+    assert [(status, what) for status, what, _ in found] == [
+        ("unverifiable", "if getattr(config, 'pool_size', 50) > 40:"),
+        ("verified", "if active >= total * 0.9:"),
+    ], found
+    assert "billing/capacity.py" in found[1][2]

@@ -58,6 +58,7 @@ def extract_claims(lines: list[str], whys: list[Why], *, limit: int | None = Non
     # may quote the file Why 3 named; only a line reference with code to look for uses it.
     earlier_path: str | None = None
     quoting_fence = False  # a line reference above quotes the fence's code (`# x.py:98-103`)
+    fence_comment = ("", None)  # the last comment line of the fence being read, and its block
     for index, full_line in enumerate(lines):
         if limit is not None and len(claims) > limit:
             break
@@ -76,6 +77,8 @@ def extract_claims(lines: list[str], whys: list[Why], *, limit: int | None = Non
             fence_line.earlier_path = earlier_path
             fence_line.fence_lead = lead_in  # "**Failing Import:**" above a fence: what it shows
             fence_line.fence_quoted = quoting_fence
+            if fence_comment[1] is block:
+                fence_line.fence_comment = fence_comment[0]
             found = _assemble(fence_line)
             for item in found:
                 if item.kind == "count" and not item.pattern:
@@ -83,6 +86,7 @@ def extract_claims(lines: list[str], whys: list[Why], *, limit: int | None = Non
             if _CODE_COMMENT.match(raw.strip()):
                 # `# In ledger/client.py` opens the code below it: its names are that file's.
                 recent_paths += [(index, ref.path) for ref in fence_line.paths]
+                fence_comment = (raw.strip(), block)
             quoted = _quote_code_below(found, lines, fenced, index + 1, inside=True)
             quoting_fence = quoting_fence or quoted
         else:

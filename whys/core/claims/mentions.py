@@ -465,6 +465,7 @@ class LineMentions:
     lead_in: str = ""  # the prose line a bullet hangs from; "" for other lines
     fence_lead: str = ""  # in a fence, the prose line above it ("**Failing Import:**")
     fence_quoted: bool = False  # in a fence a line reference quotes (`# x.py:98-103`)
+    fence_comment: str = ""  # in a fence, its last comment above ("# Instead of this:")
     recent_commit: dict[str, object] | None = None
     line_matches: list[re.Match[str]] = field(default_factory=list)
     spans: list[tuple[int, int]] = field(default_factory=list)  # located line references

@@ -322,6 +322,8 @@ _STATEMENT = lazy_compile(
     r"(?::\s*[\w\[\], .|]+)?(?:=(?!=)\s*\S|\()"
     r"|^\s*@[A-Za-z_][\w.]*"
     r"|^\s*(?:await|return)\s+\S"
+    # `if current_active >= total_capacity * 0.9:`: a condition long enough to be its own
+    r"|^\s*(?:if|elif|while)\s+\S.{14,}:\s*$"
 )
 _CONFIG = lazy_compile(
     r"^\s*(?:-\s+)?[\w.\-\"]+\s*(?:=|:\s)\s*\S"

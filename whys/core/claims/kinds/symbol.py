@@ -565,6 +565,11 @@ _FENCE_DEF = lazy_compile(r"^\s*(?:async\s+)?(?:def|class)\s+([A-Za-z_]\w*)")
 _MEMBER_CALL = lazy_compile(r"\b([A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*)\.(_?[a-z]\w*)\(")
 _DEFINES = lazy_compile(r"^\s*(?:#|//)\s*.*?\bdefines?\b[^:]*:\s*(?P<items>.+)$", re.IGNORECASE)
 _COMMENT = lazy_compile(r"^\s*(?:#|//)")
+# A comment in a fix's fence saying the code under it is today's, to be replaced.
+_CURRENT_CODE = lazy_compile(
+    r"^\W*(?:instead\s+of\s+this|current(?:ly)?\b|existing\b|today\b|as\s+it\s+stands)",
+    re.IGNORECASE,
+)
 # `ImportError: cannot import name 'X' from 'a.b'` pasted into a ```python fence: what
 # Python printed, not a line of code (no statement starts with `XError: `).
 _RAISED_LINE = lazy_compile(r"^\s*(?:[a-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Warning):\s+\S")
@@ -579,6 +584,8 @@ def _fence_drafts(line: LineMentions) -> list[Draft]:
     if block is None or block.fence == "git log":
         return []
     stance = "proposed" if block.section in _PROPOSAL_SECTIONS else None
+    if stance and _CURRENT_CODE.search(line.fence_comment):
+        stance = None  # "# Instead of this (mock pattern):" in a fix: the code as it stands
     raw = line.raw
     defines = _DEFINES.match(raw)
     if defines and line.paths:
