@@ -24,7 +24,7 @@ from whys.core.claims.checking.paths import resolve_path
 from whys.core.claims.checking.pins import Pins
 from whys.core.claims.checking.subjects import Messages, same_subject
 from whys.core.claims.checking.tree import Tree
-from whys.core.claims.checking.tree_search import TreeSearch
+from whys.core.claims.checking.tree_search import TreeSearch, WorkingTree
 from whys.core.claims.kind import Prefetch
 from whys.core.history import History, HistoryWalk
 from whys.core.models import Analysis, Claim, CommitInfo
@@ -78,8 +78,9 @@ class CheckContext:
         self.cancel = cancel
         self.known = known or KnownSearches()
         self.tree = Tree(repo, revision)
-        self.tree_search = TreeSearch(repo, revision, cancel)
-        self.counts = Counts(repo, revision, cancel)
+        working_tree = WorkingTree(repo, revision)
+        self.tree_search = TreeSearch(repo, revision, cancel, working_tree=working_tree)
+        self.counts = Counts(repo, revision, cancel, working_tree)
         derived = self.known.derive(repo, revision)
         if derived is not None:
             self.tree_search, self.counts.definitions = derived

@@ -7,7 +7,7 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from whys.core.claims.checking.tree_search import TreeSearch
+from whys.core.claims.checking.tree_search import TreeSearch, WorkingTree
 from whys.core.repo import GitRepo, subjects_matching
 
 
@@ -36,12 +36,18 @@ class Readings:
 class Counts:
     """Every distinct (pattern, unit) measured once per run."""
 
-    def __init__(self, repo: GitRepo, revision: str, cancel: threading.Event | None) -> None:
+    def __init__(
+        self,
+        repo: GitRepo,
+        revision: str,
+        cancel: threading.Event | None,
+        working_tree: WorkingTree | None = None,
+    ) -> None:
         self.repo = repo
         self.revision = revision
         self.cancel = cancel
         # Counts of definitions: regexes, one batched search of the tree for all of them.
-        self.definitions = TreeSearch(repo, revision, cancel, regex=True)
+        self.definitions = TreeSearch(repo, revision, cancel, regex=True, working_tree=working_tree)
         self._regex_lock = threading.Lock()
         self._readings: dict[str, Readings] = {}
 

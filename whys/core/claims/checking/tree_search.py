@@ -157,6 +157,38 @@ def _regex_attribution(patterns: list[str]) -> Callable[[str], Iterator[str]]:
     return occurrences
 
 
+class WorkingTree:
+    """What the checked-out working tree holds differently from the checked revision, asked
+    of git once for every search of a run (they start together, so the answers are locked)."""
+
+    def __init__(self, repo: GitRepo, revision: str) -> None:
+        self.repo = repo
+        self.revision = revision
+        self._lock = threading.Lock()
+        self._changes: set[str] | None | bool = False  # False: not asked yet
+        self._hidden: set[str] | None = None
+
+    def changes(self) -> set[str] | None:
+        """The paths the working tree holds differently, when it is the checked-out HEAD
+        and not too different; None: search the revision's blobs."""
+        with self._lock:
+            if self._changes is False:
+                changes: set[str] | None = None
+                if not self.repo.is_bare and self.repo.resolve_revision("HEAD") == self.revision:
+                    changes = self.repo.worktree_changes()
+                    if changes is not None and len(changes) > MAX_DERIVED_FILES:
+                        changes = None
+                self._changes = changes
+            return self._changes  # type: ignore[return-value]
+
+    def hidden(self) -> set[str]:
+        """Tracked files `.gitignore` matches (a search going by it, as rg does, skips them)."""
+        with self._lock:
+            if self._hidden is None:
+                self._hidden = self.repo.tracked_ignored()
+            return self._hidden
+
+
 class TreeSearch:
     """Batched fixed-string search over one revision's tree, shared by every kind; with
     `regex`, a batch of regexes (PCRE where git has it), each match counted as `git grep -o`
@@ -169,6 +201,7 @@ class TreeSearch:
         cancel: threading.Event | None,
         *,
         regex: bool = False,
+        working_tree: WorkingTree | None = None,
     ) -> None:
         self.repo = repo
         self.revision = revision
@@ -183,6 +216,7 @@ class TreeSearch:
         self.invalid: dict[str, str] = {}  # regexes that do not compile, and why
         self._lock = threading.RLock()  # prefetch jobs may ask while the batch runs
         self._worktree_changes: set[str] | None | bool = False  # False: not asked yet
+        self.working_tree = working_tree or WorkingTree(repo, revision)
 
     def want(self, needles: Iterable[str], *, short: bool = False) -> None:
         """Strings a later question will be about; searched at the next `run`. Strings
@@ -278,12 +312,7 @@ class TreeSearch:
         """The paths the working tree holds differently from the revision, when it is the
         checked-out HEAD and not too different; None: search the revision's blobs."""
         if self._worktree_changes is False:
-            changes: set[str] | None = None
-            if not self.repo.is_bare and self.repo.resolve_revision("HEAD") == self.revision:
-                changes = self.repo.worktree_changes()
-                if changes is not None and len(changes) > MAX_DERIVED_FILES:
-                    changes = None
-            self._worktree_changes = changes
+            self._worktree_changes = self.working_tree.changes()
         return self._worktree_changes  # type: ignore[return-value]
 
     def _search(
@@ -327,7 +356,7 @@ class TreeSearch:
 
         try:
             rg_executable()
-            hidden = self.repo.tracked_ignored()
+            hidden = self.working_tree.hidden()
             tracked = self.repo.list_files(self.revision)
         except BadRepoError:
             return None
