@@ -137,6 +137,9 @@ def test_check_starts_without_textual_or_gitpython(repo: Path, tmp_path: Path) -
     assert _offending(loaded, HEAVY_EVERYWHERE) == []
     others = tuple(f"whys.commands.{c}" for c in ("grep", "timeline", "open", "sign"))
     assert _offending(loaded, others) == []
+    # Without --session nothing is recorded: the session and verdict models stay unloaded.
+    sessions = ("whys.core.session", "whys.core.verdict", "whys.core.verdict_file")
+    assert _offending(loaded, sessions) == []
 
 
 # Run as `python -c`: the real command, with `re.compile` watched from the first import.

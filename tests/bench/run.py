@@ -83,7 +83,7 @@ STARTUP_PATHS: tuple[tuple[str, str], ...] = (
     (
         "`whys check`",
         "import whys.cli; whys.cli.build_parser('check'); import whys.core.audit, "
-        "whys.core.repo, whys.core.report, whys.core.session",
+        "whys.core.repo, whys.core.report, whys.core.baseline, whys.core.textsafe",
     ),
     (
         "issue's line: whys.cli, commands.check, core.audit, core.report",

@@ -74,12 +74,13 @@ def run(args: argparse.Namespace) -> int:
     from whys.core.baseline import contradictions, read_baseline, write_baseline
     from whys.core.repo import open_repo
     from whys.core.report import render_many
-    from whys.core.session import SessionStore
     from whys.core.textsafe import visible_line
 
     repo = open_repo(args.repo)
     store = None
     if args.session is not None:
+        from whys.core.session import SessionStore  # only with a session: its models load
+
         store = SessionStore.open_or_create(
             args.session,
             repo=str(repo.root),
