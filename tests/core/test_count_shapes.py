@@ -71,6 +71,8 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> GitRepo:
             "class LedgerManagerMode(Enum):\n    A = 1\n"
         ),
         **{f"app/use_{n}.py": LEGACY for n in range(4)},
+        **{f"app/old_{n}.py.bak_0917": "x = 1\n" for n in range(3)},
+        "docs/cleanup.md": "Remove every *.bak_0917 file.\n",
     }
     path = make_repo(
         tmp_path_factory.mktemp("counts"),
@@ -234,3 +236,16 @@ def test_a_figure_of_what_git_cannot_count_borrows_no_code_from_its_sibling(
 def test_a_figure_a_program_printed_in_a_fence_is_listed() -> None:
     text = "# T\n\n```bash\nFound classes: 2\n- app.registry.AgentRegistry (64 methods)\n```\n"
     assert counts(text) == [(5, 64, False, None)]
+
+
+def test_files_with_an_extension_are_counted_by_their_names(repo: GitRepo) -> None:
+    # Not the files whose text holds `.bak_0917` (one document does), but those it ends.
+    text = HEAD + (
+        "- All 3 files with `.bak_0917` extensions\n"  # 5
+        "- All 40 files with `.bak_0917` extensions\n"  # 6: git lists what it tracks only
+        "- Only 1 file with the `.bak_0917` suffix\n"  # 7: git has more
+    )
+    found = checked(repo, text)
+    assert found[5].status == "verified" and "3 tracked files are named" in found[5].detail
+    assert found[6].status == "unverifiable"
+    assert found[7].status == "contradicted"

@@ -177,6 +177,22 @@ def test_a_file_said_removed_that_exists_is_contradicted(repo: GitRepo) -> None:
     assert status_of(repo, body, "file", "mail/sender.py") == "contradicted"
 
 
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ("- **Cleanup:** Successfully removed `mail/legacy_queue.py`\n", "verified"),
+        ("- **Cleanup:** Successfully removed `mail/sender.py`\n", "contradicted"),
+        ("- Deleted the file `mail/legacy_queue.py` in the cleanup\n", "verified"),
+    ],
+    ids=["gone-as-said", "still-there", "deleted-the-file"],
+)
+def test_a_file_named_as_the_thing_removed_is_said_to_be_gone(
+    repo: GitRepo, body: str, status: str
+) -> None:
+    path = "mail/sender.py" if "sender" in body else "mail/legacy_queue.py"
+    assert status_of(repo, body, "file", path) == status
+
+
 def test_a_command_running_a_file_the_history_removed_is_contradicted(repo: GitRepo) -> None:
     body = f"{FENCE}bash\npython mail/legacy_queue.py --drain\n{FENCE}\n"
     [(claim, check)] = of_kind(repo, body, "file")
@@ -388,3 +404,14 @@ def test_a_fence_comment_adding_to_a_file_is_about_one_that_is_there(repo: GitRe
     assert status_of(repo, body, "file", "mail/sender.py") == "verified"
     body = f"{FENCE}python\n# Create mail/sender.py\nRETRIES = 3\n{FENCE}\n"
     assert status_of(repo, body, "file", "mail/sender.py") == "unverifiable"
+
+
+def test_a_line_past_the_end_of_a_file_taken_from_above_is_no_contradiction(
+    repo: GitRepo,
+) -> None:
+    # "Test uses `@pytest.mark.x` on line 922" under a sentence on another file: whys takes
+    # that file, but its length says nothing of a line the sentence gives no file for.
+    body = "- The sender lives in `mail/sender.py`\n- Test uses `@pytest.mark.slow` on line 922\n"
+    assert status_of(repo, body, "lines", "mail/sender.py") == "unverifiable"
+    named = "- `mail/sender.py` line 922 holds `@pytest.mark.slow`\n"
+    assert status_of(repo, named, "lines", "mail/sender.py") == "contradicted"

@@ -21,6 +21,15 @@ SOCKET_BASE = (
     "from dataclasses import dataclass\n\n\n@dataclass\nclass SocketTestConfig:\n"
     "    url: str = 'ws://localhost'\n    retries: int = 3\n"
 )
+LIFESPAN = (
+    "import os\n\n# Deterministic startup: prevents agent_service errors\n"
+    "from app.smd import (\n    run_deterministic_startup,\n)\n"
+)
+TIMEOUTS = (
+    'TIMEOUTS = {\n    "test": {\n        "timeout": 5.0,\n    },\n    "staging": {\n'
+    '        # raised for the VPC connector\n        "timeout": 75.0,\n        "pool": 45.0,\n'
+    "    },\n}\n"
+)
 STAGING_ENV = "".join(f"SETTING_{n}=x\n" for n in range(1, 25)) + "CLICKHOUSE_TIMEOUT=30\n"
 
 
@@ -38,6 +47,8 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> GitRepo:
                     # Real trees name their products and nouns somewhere.
                     "app/db.py": "# Database access over CloudSQL\nPOOL = 5\n",
                     "tests/socket_base.py": SOCKET_BASE,
+                    "app/lifespan.py": LIFESPAN,
+                    "app/timeouts.py": TIMEOUTS,
                     "tests/other.py": "events = []\nretries = 1\n",
                 },
                 "message": "engine and staging config",
@@ -157,3 +168,34 @@ def test_code_a_fix_says_it_replaces_is_checked_as_the_code_of_today(repo: GitRe
     assert today[0][0].stance == "asserted"
     assert proposed and proposed[0][0].stance == "proposed"
     assert proposed[0][1].status == "unverifiable"
+
+
+def test_a_name_in_the_comment_just_above_a_range_is_its_remark_not_a_miss(
+    repo: GitRepo,
+) -> None:
+    body = (
+        "- **File:** `app/lifespan.py:4-5` - Uses deterministic startup to prevent "
+        "`agent_service` errors\n"
+        "- `app/lifespan.py:1` imports `run_deterministic_startup`\n"
+    )
+    pairs = checked(repo, body)
+    remark, elsewhere = on_line(pairs, 5, "lines"), on_line(pairs, 6, "lines")
+    assert remark.status == "unverifiable" and "comment at line 3" in remark.detail
+    assert elsewhere.status == "contradicted"  # a code line two lines off is elsewhere
+
+
+@pytest.mark.parametrize(
+    ("cited", "status"), [("7-8", "verified"), ("2-3", "contradicted")], ids=["inside", "other"]
+)
+def test_a_range_inside_the_block_its_quoted_opener_starts_holds_it(
+    repo: GitRepo, cited: str, status: str
+) -> None:
+    body = (
+        f"{FENCE}python\n"
+        f"# app/timeouts.py lines {cited} - Staging configuration\n"
+        '"staging": {\n'
+        '    "timeout": 75.0,\n'
+        "}\n"
+        f"{FENCE}\n"
+    )
+    assert on_line(checked(repo, body), 6, "lines").status == status

@@ -49,7 +49,7 @@ def indented_block_end(lines: list[str], start: int) -> int:
         current = len(text) - len(text.lstrip())
         if current > indent:
             end = number
-        elif current == indent and text.strip() in {"}", "};", "end", ")"}:
+        elif current == indent and text.strip() in {"}", "};", "},", "end", ")", "),", "]", "],"}:
             end = number
             break
         else:

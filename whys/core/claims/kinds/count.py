@@ -488,6 +488,8 @@ def _check_count(context: CheckContext, claim: Claim) -> ClaimCheck:
         return count_name_definitions(context, claim, name, definition_regex(claim.pattern))
     if claim.pattern.startswith(DEFINED):
         return count_definitions(context, claim, _definition_regex(claim.pattern))
+    if unit == "files" and _names_a_suffix(claim.text, claim.pattern):
+        return _count_file_names(context, claim, claim.pattern)
     noun = "files" if unit == "files" else "matches"
     search = context.tree_search
     if not search.searched(claim.pattern):
@@ -516,6 +518,37 @@ def _check_count(context: CheckContext, claim: Claim) -> ClaimCheck:
             how += f", source files only ({real} {anywhere} of any kind)"
             return judge(claim, in_source, search.unreadable, noun, how, evidence)
     return judge(claim, real, search.unreadable, noun, how, evidence, whole=whole)
+
+
+# "1,381 files with `.backup_20250917_084026` extensions": a suffix of file names.
+_NAME_SUFFIX = lazy_compile(r"\.[A-Za-z_][\w.-]{1,60}")
+
+
+def _names_a_suffix(text: str, pattern: str) -> bool:
+    """`.backup_x` followed by "extension(s)" or "suffix": a part of names (`.format` in
+    "files using `.format`" is a call)."""
+    if not _NAME_SUFFIX.fullmatch(pattern):
+        return False
+    after = re.escape(pattern) + r"[`'\"]?\s+(?:file\s+)?(?:extensions?|suffix(?:es)?)\b"
+    return re.search(after, text, re.IGNORECASE) is not None
+
+
+def _count_file_names(context: CheckContext, claim: Claim, suffix: str) -> ClaimCheck:
+    """Files named with the suffix, from the tree listing (not files holding the text).
+    git lists tracked files only: fewer than claimed may be files it never saw."""
+    real = sum(1 for path in context.tree.files if suffix in path.rsplit("/", 1)[-1])
+    said = claim.count or 0
+    what = f"{real} tracked files are named with {suffix!r} at {context.revision[:12]}"
+    if agrees(real, said, claim.at_least):
+        return result(claim, "verified", what)
+    if real < said:
+        return result(
+            claim,
+            "unverifiable",
+            f"{what}, fewer than {said}: files git does not track (backups, build output) "
+            "are not in its listing",
+        )
+    return result(claim, "contradicted", f"{what}, more than the {said} claimed")
 
 
 def _count_lines(context: CheckContext, claim: Claim) -> ClaimCheck:

@@ -39,6 +39,11 @@ _GONE = lazy_compile(
     r"(?:removed|deleted|gone|no longer exists?|does not exist|doesn't exist)\b",
     re.IGNORECASE,
 )
+# "Successfully removed websocket_manager_factory.py": the file is the thing removed.
+_GONE_BEFORE = lazy_compile(
+    r"(?:^|[\s*_])(?:removed|deleted|eliminated)\s+(?:the\s+)?(?:file\s+)?[`*_\"']*$",
+    re.IGNORECASE,
+)
 # "No centralized `SSOT_REGISTRY.md`": the sentence says there is no such file.
 _NONE_BEFORE = lazy_compile(r"(?:^|[\s*_])(?:no|without)\s+(?:\w+\s+)?[`*_\"']*$", re.IGNORECASE)
 # "Missing `__init__.py` files", "`x.py` not found": said missing, often at run time (in an
@@ -116,7 +121,7 @@ def _negation(draft: Draft, raw: str, after: int) -> None:
     the tree lacks it (relation `not-in-revision`), so only it is contradicted by a file
     that is there."""
     before = raw[max(0, draft.column - 40) : draft.column]
-    if _GONE.match(raw, after) or _NONE_BEFORE.search(before):
+    if _GONE.match(raw, after) or _NONE_BEFORE.search(before) or _GONE_BEFORE.search(before):
         draft.stance = "negated"
         draft.relation = "not-in-revision"
     elif _MISSING_AFTER.match(raw, after) or _MISSING_BEFORE.search(before):

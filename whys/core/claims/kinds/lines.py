@@ -5,6 +5,7 @@ judged by `checking/described`, a claim naming no file by `checking/unplaced`.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -420,6 +421,15 @@ def _lines_in(
     if start > len(lines):
         short = f"`{path}` has only {len(lines)} lines"
         hits = hits_of(lines, claim) if target else []
+        if not hits and posixpath.basename(path) not in claim.text:
+            # "Test uses `@pytest.mark.x` on line 922" under a paragraph on pyproject.toml:
+            # the file was guessed from above, so its length says nothing of the claim.
+            return FileVerdict(
+                path,
+                "unverifiable",
+                f"{short}, and the sentence names no file: `{path}` was taken from the text "
+                "above and may not be the one meant",
+            )
         if hits and target:
             where = where_in(lines, target, hits)
             return FileVerdict(
@@ -547,6 +557,16 @@ def _lines_in(
             f"{span_of(claim)} of `{path}` lies inside {shown_target} "
             f"(lines {block[0]}-{block[1]})",
         )
+    remark = _remark_beside(lines, hits, start, end)
+    if remark:
+        # "lifespan_manager.py:14-16 - uses deterministic startup to prevent agent_service
+        # AttributeError": the name is in the comment just above the lines, explaining them.
+        return FileVerdict(
+            path,
+            "unverifiable",
+            f"{shown_target} is in the comment at line {remark} of `{path}`, just outside "
+            f"{span_of(claim)}: the remark on the code there, not checked further",
+        )
     where = where_in(lines, target, hits)
     return FileVerdict(
         path,
@@ -554,6 +574,19 @@ def _lines_in(
         f"{shown_target} is not in {span_of(claim)} of `{path}`; found at {where}",
         f"{path}: {where}",
     )
+
+
+# How far outside a cited range a comment still speaks of the lines in it.
+REMARK_REACH = 3
+
+
+def _remark_beside(lines: list[str], hits: list[int], start: int, end: int) -> int | None:
+    """A hit in a comment line just before (or after) the range."""
+    for number in hits:
+        near = start - REMARK_REACH <= number < start or end < number <= end + REMARK_REACH
+        if near and _COMMENT.match(lines[number - 1]):
+            return number
+    return None
 
 
 _ASSIGNMENT = lazy_compile(r"^\s*([A-Za-z_][\w.]*)\s*(?::[^=]{0,40})?=(?!=)\s*(\S.*?)\s*,?\s*$")
@@ -655,6 +688,8 @@ _OPENS_BLOCK = lazy_compile(
 )
 _OPENS_BODY = lazy_compile(
     r"^\s*(?:async\s+)?(?:for|while|if|elif|else|with|try|except|finally)\b[^#]*:\s*(?:#.*)?$"
+    # `"staging": {` over "# Lines 60-64": a dict, list or call spread over lines
+    r"|^[^#]*[{\[(]\s*(?:#.*)?$"
 )
 
 
