@@ -415,3 +415,19 @@ def test_a_line_past_the_end_of_a_file_taken_from_above_is_no_contradiction(
     assert status_of(repo, body, "lines", "mail/sender.py") == "unverifiable"
     named = "- `mail/sender.py` line 922 holds `@pytest.mark.slow`\n"
     assert status_of(repo, named, "lines", "mail/sender.py") == "contradicted"
+
+
+@pytest.mark.parametrize(
+    ("body", "detail"),
+    [
+        ("- **SYMPTOM:** `asyncio.tasks.py:520: wait_for timeout`\n", "Python's own `asyncio`"),
+        ("- Frame in `asyncio/tasks.py` line 520\n", "Python's own `asyncio`"),
+        ("- **FILES:** `routes.py`, `sender.py`\n", "the module is a package here: `mail/routes/`"),
+    ],
+    ids=["dotted-stdlib-frame", "stdlib-path", "module-as-package"],
+)
+def test_a_missing_file_that_is_pythons_or_a_package_is_not_contradicted(
+    repo: GitRepo, body: str, detail: str
+) -> None:
+    found = [check for _, check in checked(repo, body) if detail in check.detail]
+    assert found and all(check.status == "unverifiable" for check in found), checked(repo, body)

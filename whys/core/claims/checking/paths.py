@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import difflib
 import posixpath
+import re
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -219,6 +221,34 @@ def _foreign(written: str, tree: Tree) -> bool:
     return not any(part in tops for part in text.split("/")[:-1])
 
 
+def _standard_library(written: str, tree: Tree) -> str | None:
+    """The standard-library module a bare `asyncio.tasks.py` or `asyncio/tasks.py` names,
+    when the tree has no such top-level folder of its own."""
+    text = written.strip().replace("\\", "/").removeprefix("./")
+    head = re.split(r"[./]", text, maxsplit=1)[0]
+    if "/" not in text and text.count(".") < 2:
+        return None  # a bare `token.py` is as likely the repository's own
+    if "/" in text and not text.startswith(head + "/"):
+        return None
+    if head in sys.stdlib_module_names and head not in _top_folders(tree.files):
+        return head
+    return None
+
+
+def _package_named(written: str, tree: Tree) -> str | None:
+    """`name/__init__.py` of the tree for a written `name.py` (the only one, as written)."""
+    text = written.strip().replace("\\", "/")
+    if not text.endswith(".py"):
+        return None
+    stem = text.removesuffix(".py")
+    found = [
+        path
+        for path in tree.by_name.get("__init__.py", [])
+        if ("/" + path).endswith("/" + stem + "/__init__.py")
+    ]
+    return found[0].removesuffix("__init__.py") if len(found) == 1 else None
+
+
 def paths_for(tree: Tree, claim: Claim) -> tuple[Resolved | None, ClaimCheck | None]:
     if not claim.path:
         return None, result(claim, "unverifiable", "names no file to look in")
@@ -240,6 +270,24 @@ def paths_for(tree: Tree, claim: Claim) -> tuple[Resolved | None, ClaimCheck | N
                 "unverifiable",
                 f"`{claim.path}` is outside the repository (no part of it is a top-level "
                 "folder of the tree): never read",
+            )
+        library = _standard_library(claim.path, tree)
+        if library:
+            # "`asyncio.tasks.py:520: wait_for timeout`": a frame of Python's own code.
+            return None, result(
+                claim,
+                "unverifiable",
+                f"`{claim.path}` is Python's own `{library}` module, not a file of the "
+                "repository: never read",
+            )
+        package = _package_named(claim.path, tree)
+        if package:
+            # `race_condition_prevention.py` when the tree has `race_condition_prevention/`:
+            # the module is there, as a package.
+            return None, result(
+                claim,
+                "unverifiable",
+                f"no file `{claim.path}`, but the module is a package here: `{package}`",
             )
         close = _closest_paths(claim.path, tree)
         suggestion = ("did you mean " + ", ".join(f"`{p}`" for p in close)) if close else None
