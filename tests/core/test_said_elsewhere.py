@@ -49,6 +49,9 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> GitRepo:
                     "tests/socket_base.py": SOCKET_BASE,
                     "app/lifespan.py": LIFESPAN,
                     "app/timeouts.py": TIMEOUTS,
+                    "app/breaker/__init__.py": "",
+                    "app/breaker/monitor.py": "def watch():\n    return BreakerOpen\n",
+                    "app/core/breaker_types.py": "class BreakerOpen(Exception):\n    pass\n",
                     "tests/other.py": "events = []\nretries = 1\n",
                 },
                 "message": "engine and staging config",
@@ -199,3 +202,18 @@ def test_a_range_inside_the_block_its_quoted_opener_starts_holds_it(
         f"{FENCE}\n"
     )
     assert on_line(checked(repo, body), 6, "lines").status == status
+
+
+def test_an_absence_scoped_to_a_package_or_to_any_module_is_read_there(repo: GitRepo) -> None:
+    # "the breaker package" is the one package folder named so; "any breaker module" is
+    # every module whose name holds the words. A bullet saying "Not found in ..." restates
+    # the absence its lead-in line names.
+    body = (
+        "**WHY 1:** `BreakerOpen` class doesn't exist in the breaker package\n"
+        "- **Evidence:** Not found in any breaker module\n"
+    )
+    pairs = checked(repo, body)
+    package, anywhere = on_line(pairs, 5, "symbol"), on_line(pairs, 6, "symbol")
+    assert package.status == "verified" and "`app/breaker/`" in package.detail
+    assert anywhere.status == "contradicted"
+    assert "app/core/breaker_types.py:1" in anywhere.detail

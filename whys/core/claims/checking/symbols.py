@@ -158,6 +158,74 @@ def _shown(places: list[tuple[str, int]]) -> str:
     return ", ".join(listed)
 
 
+# "doesn't exist in the circuit breaker package", "not found in any circuit breaker module":
+# the words name a module of the tree, or every module holding them.
+_SCOPE = lazy_compile(
+    r"\b(?:in|from)\s+(?P<which>the|any)\s+(?P<words>(?:[A-Za-z][a-z0-9]*\s+){0,3}?"
+    r"[A-Za-z][a-z0-9]*)\s+(?P<kind>package|module)s?\b",
+)
+
+
+def _scoped_absence(context: CheckContext, claim: Claim, name: str) -> ClaimCheck | None:
+    """A name said absent from the package (or from any module) its words name: read
+    every such file of the tree for its definition. None when the words name no module."""
+    scope = _SCOPE.search(claim.text)
+    if scope is None:
+        return None
+    stem = "_".join(scope.group("words").lower().split())
+    every = scope.group("which").lower() == "any"
+    modules = _scope_modules(context, stem, every=every, packages=scope.group("kind") == "package")
+    if not modules:
+        return None
+    files = [p for p in sorted(context.tree_search.files(name)) if p.endswith(CODE_TYPES)]
+    inside = [p for p in files if any(p == m or p.startswith(m) for m in modules)]
+    pattern = _definition_pattern(name)
+    for path in inside:
+        lines = context.tree.lines_of(path) or []
+        hits = [n for n, text in enumerate(lines, start=1) if pattern.search(text)]
+        if hits:
+            return result(
+                claim,
+                "contradicted",
+                f"`{name}` is defined at `{path}:{hits[0]}`, in {_shown_modules(modules)}",
+                f"{path}:{hits[0]}",
+            )
+    unread = context.tree_search.unreadable_paths
+    if any(p == m or p.startswith(m) for p in unread for m in modules):
+        return None  # a file of the scope could not be read: its absence is not shown
+    return result(claim, "verified", f"{_shown_modules(modules)} define no `{name}`")
+
+
+def _scope_modules(context: CheckContext, stem: str, *, every: bool, packages: bool) -> list[str]:
+    """Package folders (`a/stem/`) and modules (`a/stem.py`) named by the words; with
+    `every`, those whose name holds them too (`core/circuit_breaker_types.py`). "The X
+    package" is one package folder of the code (tests and backup copies aside), or none."""
+    found: set[str] = set()
+    for path in context.tree.files:
+        parts = path.split("/")
+        for depth, part in enumerate(parts):
+            name = part.removesuffix(".py") if depth == len(parts) - 1 else part
+            if depth == len(parts) - 1 and not part.endswith(".py"):
+                continue
+            if name == stem or (every and stem in name):
+                found.add("/".join(parts[: depth + 1]) + ("" if depth == len(parts) - 1 else "/"))
+    code = [m for m in found if m.endswith(".py") or f"{m}__init__.py" in context.tree.file_set]
+    if every:
+        return sorted(code)
+    code = [m for m in code if not _ASIDE.search(m) and (m.endswith("/") or not packages)]
+    return code if len(code) == 1 else []
+
+
+# Paths a "the X package" does not mean: tests and backup copies of the code.
+_ASIDE = lazy_compile(r"(?:^|/)(?:tests?|backups?)(?:/|_)|backup", re.IGNORECASE)
+
+
+def _shown_modules(modules: list[str]) -> str:
+    shown = ", ".join(f"`{m}`" for m in modules[:MAX_LISTED])
+    more = len(modules) - MAX_LISTED
+    return shown + (f" (+{more} more)" if more > 0 else "")
+
+
 def _absence_tied_elsewhere(
     context: CheckContext, claim: Claim, name: str, defined: list[tuple[str, int]]
 ) -> tuple[tuple[str, int], Claim] | None:
@@ -401,6 +469,9 @@ def _check_absent(context: CheckContext, claim: Claim) -> ClaimCheck:
             "the sentence",
             f"{path}:{number}",
         )
+    scoped = _scoped_absence(context, claim, name)
+    if scoped is not None:
+        return scoped
     tied = _absence_tied_elsewhere(context, claim, name, defined)
     if tied:
         # "missing `EngineConfig` class" here; "cannot import name 'EngineConfig' from

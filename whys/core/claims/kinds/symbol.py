@@ -27,6 +27,7 @@ from whys.core.claims.mentions import (
     _QUOTED,
     LineMentions,
     _code_spans,
+    _last_symbol,
     _nearest_path,
     _symbols,
 )
@@ -137,6 +138,12 @@ def assemble(line: LineMentions, earlier: list[Draft]) -> list[Draft]:
         for draft in found:
             if (draft.symbol or is_value(draft.quoted_code or "")) and not draft.described:
                 draft.described = "changed"
+    if not found and line.lead_in and _NAMELESS_ABSENCE.match(line.raw):
+        # "**WHY 1:** `X` doesn't exist in the package" / "- Not found in any such module":
+        # the bullet restates the lead-in's absence, scoped its own way.
+        name = _last_symbol(line.lead_in)
+        if name and _said_absent(line.lead_in, line.lead_in.find(name), name):
+            found.append(Draft(0, "symbol", symbol=name, stance="negated"))
     members = _MISSING_MEMBERS.search(line.lead_in) if line.lead_in else None
     if members:
         # "#### Missing RealWebSocketTestConfig Attributes" over "- **Missing**: `x: int`":
@@ -165,6 +172,12 @@ _CHANGES_NAME = lazy_compile(
 
 # "`RealWebSocketTestConfig` lacks `required_agent_events` and `concurrent_connections`".
 _LACKS = lazy_compile(r"`(?P<owner>[A-Z]\w+)`\s+(?:lacks?|lacking|is\s+missing|has\s+no)\s+(?=`)")
+# "- **Evidence:** Not found in any circuit breaker module": an absence naming no name.
+_NAMELESS_ABSENCE = lazy_compile(
+    r"^\s*[-*+]\s+(?:\*\*[^*]{1,30}\*\*:?\s*)?(?:not\s+(?:found|defined|present)|absent|missing)"
+    r"\s+(?:in|from)\b",
+    re.IGNORECASE,
+)
 # "#### Missing RealWebSocketTestConfig Attributes" above "- **Missing**: `x: int`": the
 # bullets name members the class is said to lack.
 _MISSING_MEMBERS = lazy_compile(
