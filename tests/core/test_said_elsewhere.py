@@ -30,6 +30,11 @@ TIMEOUTS = (
     '        # raised for the VPC connector\n        "timeout": 75.0,\n        "pool": 45.0,\n'
     "    },\n}\n"
 )
+SERVICE = (
+    "async def execute(\n    agent: str,\n    user: str,\n) -> dict:\n"
+    '    """Run one agent."""\n    status = check()\n    if not status:\n'
+    "        return {}\n    return run(agent, user)\n"
+)
 STAGING_ENV = "".join(f"SETTING_{n}=x\n" for n in range(1, 25)) + "CLICKHOUSE_TIMEOUT=30\n"
 
 
@@ -49,6 +54,8 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> GitRepo:
                     "tests/socket_base.py": SOCKET_BASE,
                     "app/lifespan.py": LIFESPAN,
                     "app/timeouts.py": TIMEOUTS,
+                    "app/service.py": SERVICE,
+                    "app/orchestrator.py": "class Orchestrator:\n    pass\n",
                     "app/breaker/__init__.py": "",
                     "app/breaker/monitor.py": "def watch():\n    return BreakerOpen\n",
                     "app/core/breaker_types.py": "class BreakerOpen(Exception):\n    pass\n",
@@ -217,3 +224,18 @@ def test_an_absence_scoped_to_a_package_or_to_any_module_is_read_there(repo: Git
     assert package.status == "verified" and "`app/breaker/`" in package.detail
     assert anywhere.status == "contradicted"
     assert "app/core/breaker_types.py:1" in anywhere.detail
+
+
+def test_a_line_inside_a_function_whose_signature_spans_lines_is_in_it(repo: GitRepo) -> None:
+    body = "- Execution blocks at line 7 of `app/service.py` in `execute()` on the status\n"
+    check = on_line(checked(repo, body), 5, "lines")
+    assert check.status == "verified" and "lines 1-9" in check.detail
+
+
+def test_a_name_of_the_next_sentence_is_not_what_the_cited_line_holds(repo: GitRepo) -> None:
+    body = (
+        "- The pipeline fails at line 7 of `app/service.py` after a partial migration. "
+        "The `Orchestrator` was dropped from its dependencies.\n"
+    )
+    check = on_line(checked(repo, body), 5, "lines")
+    assert check.status == "unverifiable" and "Orchestrator" not in check.detail

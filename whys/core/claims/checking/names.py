@@ -49,6 +49,8 @@ def indented_block_end(lines: list[str], start: int) -> int:
         current = len(text) - len(text.lstrip())
         if current > indent:
             end = number
+        elif current == indent and text.lstrip().startswith(")") and text.rstrip().endswith(":"):
+            end = number  # `) -> Dict[str, Any]:` ends a signature spread over lines
         elif current == indent and text.strip() in {"}", "};", "},", "end", ")", "),", "]", "],"}:
             end = number
             break

@@ -87,6 +87,10 @@ def assemble(line: LineMentions, earlier: list[Draft]) -> list[Draft]:
         found.append(_lines_draft(match.start(), path, ref, symbol, quoted, uses_path=uses))
     defines = bool(_DEFINES.search(line.raw))
     for draft in found:
+        if draft.symbol and not _same_sentence(line.raw, draft.column, draft.symbol):
+            # "... fails at line 539 of `x.py` due to a migration. The orchestrator was
+            # removed from the `Bridge`": a name of the next sentence is not the line's.
+            draft.symbol = None
         if draft.symbol and not defines and _in_path(draft.symbol, draft.path):
             # "circuit_breaker package" above `circuit_breaker/__init__.py:12`: the file's
             # own folder is no name for its line to hold. ("`part0.py:1` defines `part0`"
@@ -660,6 +664,18 @@ def _analysis_texts(context: CheckContext) -> list[tuple[int | None, str]]:
     blocks = [why.text for why in analysis.whys]
     blocks += [s.text for s in (analysis.problem, analysis.root_cause, analysis.fix) if s]
     return texts + [(None, block) for block in blocks]
+
+
+_SENTENCE_END = lazy_compile(r"[.!?][*_`)\"']*\s+[*_`(\"']*[A-Z]")
+
+
+def _same_sentence(raw: str, column: int, symbol: str) -> bool:
+    """Whether the name is written in the sentence of the line reference at `column`."""
+    at = raw.find(symbol)
+    if at < 0:
+        return True  # taken from the lead-in: that line was about it
+    low, high = sorted((column, at))
+    return _SENTENCE_END.search(raw, low, high) is None
 
 
 def _bare(symbol: str) -> str:
