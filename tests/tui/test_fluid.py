@@ -5,6 +5,7 @@ caret and deployed marker where its time falls."""
 
 from __future__ import annotations
 
+import gc
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -76,6 +77,32 @@ async def test_the_why_text_follows_the_claims_of_one_why(review: Any) -> None:
         await settle(app, pilot)
         assert app.selection == NodeRef("why", 0, why.id)
         assert why_text.line_of_highlight() == first_line
+
+
+async def test_memory_is_collected_again_once_the_first_screen_is_up(review: Any) -> None:
+    # The collector rests while the first screen is built (it would only hold it up); a
+    # review that runs for hours must not keep its garbage: it runs again once the screen
+    # is up, and after the workbench closes (a quit before that included).
+    assert gc.isenabled()
+    app = WhysApp(review.store, review.repo, auditor=AUDITOR)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert app.selection == NodeRef("analysis", 0)
+        assert gc.isenabled()
+    assert gc.isenabled()
+    quitting = WhysApp(review.store, review.repo, auditor=AUDITOR)
+    async with quitting.run_test(size=(120, 40)):
+        quitting.exit()
+    assert gc.isenabled()
+    # Reopened on the timeline: its history loads (the collector rests for that too) while
+    # the first screen is built; both done, it runs again.
+    review.store.session.ui = {**review.store.session.ui, "panel": "timeline"}
+    reopened = WhysApp(review.store, review.repo, auditor=AUDITOR)
+    async with reopened.run_test(size=(120, 40)) as pilot:
+        await settle(reopened, pilot)
+        assert reopened.current_panel == "timeline"
+        assert gc.isenabled()
+    assert gc.isenabled()
 
 
 def test_the_picture_puts_each_commit_where_its_time_falls(tmp_path: Path) -> None:

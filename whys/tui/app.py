@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 import os
+import sys
 import threading
 import time
 from collections import Counter
@@ -20,7 +21,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import actions, on, work
@@ -53,19 +54,6 @@ from whys.tui import messages, view
 from whys.tui.commands import COMMANDS, PaletteEntry, WhysCommands, bindings, palette_entries
 from whys.tui.keymap import keymap_files, load_keymap
 from whys.tui.screens.blame import BlameRequest, BlameScreen
-from whys.tui.screens.commit_view import CommitScreen
-from whys.tui.screens.evidence import EvidenceScreen
-from whys.tui.screens.export import ExportDialog, ExportRequest
-from whys.tui.screens.file_view import FileScreen
-from whys.tui.screens.help import HelpScreen
-from whys.tui.screens.incident import IncidentAnswer, IncidentDialog
-from whys.tui.screens.verdict import (
-    AnalysisVerdictDialog,
-    CommentDialog,
-    NoteDialog,
-    OverrideDialog,
-    VerdictAnswer,
-)
 from whys.tui.widgets.claims_table import ClaimsTable
 from whys.tui.widgets.footer import WhysFooter
 from whys.tui.widgets.grep_panel import GrepPanel, hit_location
@@ -73,6 +61,16 @@ from whys.tui.widgets.outline import NodeRef, Outline, OutlineTree
 from whys.tui.widgets.pane import Pane
 from whys.tui.widgets.timeline import TimelinePanel
 from whys.tui.widgets.why_text import WhyText
+
+if TYPE_CHECKING:
+    # The dialogs and views (whys.tui.screens) load when first opened, not before the first
+    # screen: their modules pull in Textual's text area, buttons, syntax highlighting. (The
+    # blame view's request is asked for on every footer refresh: it loads with the app.)
+    from whys.tui.screens.commit_view import CommitScreen
+    from whys.tui.screens.evidence import EvidenceScreen
+    from whys.tui.screens.export import ExportRequest
+    from whys.tui.screens.incident import IncidentAnswer
+    from whys.tui.screens.verdict import VerdictAnswer
 
 PANELS = ("why", "grep", "timeline")
 HIT_BATCH_SECONDS = 0.05
@@ -91,6 +89,15 @@ MAIN_SCREEN_ACTIONS = {command.action.split("(")[0] for command in COMMANDS} - {
 MAIN_SCREEN_ACTIONS |= {"panel_action"}
 # The panels' own bindings, also offered in the palette and the help.
 PANEL_BINDINGS: tuple[Binding, ...] = (*ClaimsTable.BINDINGS, *TimelinePanel.BINDINGS)  # type: ignore[assignment]
+
+
+def screen_of(screen: object, module: str, name: str) -> Any:
+    """`screen` when it is a `name` of whys.tui.screens.`module`, else None. Asked on every
+    footer refresh, so it never loads that module: until something loads it, no such screen
+    can be open."""
+    loaded = sys.modules.get(f"whys.tui.screens.{module}")
+    kind = getattr(loaded, name, None)
+    return screen if kind is not None and isinstance(screen, kind) else None
 
 
 class WhysApp(App[int]):
@@ -132,6 +139,7 @@ class WhysApp(App[int]):
         self._outline_tree: OutlineTree | None = None
         self._checks_on_open: threading.Event | None = None
         self._frozen = False
+        self._collection_paused = False
         self._save_error: str | None = None
         self._quit_warned = False
         known = {command.binding_id for command in COMMANDS}
@@ -158,6 +166,14 @@ class WhysApp(App[int]):
             yield Static(view.legend(), id="legend")
         yield WhysFooter()
 
+    def on_load(self) -> None:
+        # Until the first screen is up (see _restored), collect nothing: starting allocates
+        # tens of thousands of objects (styles, widgets, rows) and no garbage worth a pause,
+        # and each full collection on the way would hold up the first screen.
+        gc.freeze()
+        COLLECTION.pause()
+        self._collection_paused = True
+
     def on_mount(self) -> None:
         if self._user_keymap:
             self.set_keymap(self._user_keymap)
@@ -180,8 +196,15 @@ class WhysApp(App[int]):
 
     def on_unmount(self) -> None:
         # Closing: what was kept out of the collector's sight (see _restored, and the
-        # history loads) may be collected again.
+        # history loads) may be collected again; the collector runs again even when the
+        # workbench closes before its first screen was up.
+        self._resume_collection()
         gc.unfreeze()
+
+    def _resume_collection(self) -> None:
+        if self._collection_paused:
+            self._collection_paused = False
+            COLLECTION.resume()
 
     def _restore_ui(self, state: dict[str, Any]) -> None:
         self._restoring = True
@@ -232,6 +255,7 @@ class WhysApp(App[int]):
             # whatever is garbage at that moment stays until the workbench closes.
             self._frozen = True
             gc.freeze()
+            self._resume_collection()
         cancel, self._checks_on_open = self._checks_on_open, None
         if cancel is not None and not cancel.is_set():
             self._run_checks(cancel)
@@ -745,6 +769,8 @@ class WhysApp(App[int]):
             )  # type: ignore[union-attr]
         files = " or ".join(str(path) for path in keymap_files())
         note = f'Remap any binding by id in {files}, e.g. "verdict.reject" = "R".'
+        from whys.tui.screens.help import HelpScreen
+
         self.push_screen(HelpScreen(rows, note))
 
     # -- availability -----------------------------------------------------------------
@@ -1097,6 +1123,8 @@ class WhysApp(App[int]):
 
     @on(messages.FileLoaded)
     def _file_loaded(self, message: messages.FileLoaded) -> None:
+        from whys.tui.screens.file_view import FileScreen
+
         self.push_screen(FileScreen(message.path, message.revision, message.line, message.text))
 
     # -- timeline ---------------------------------------------------------------------
@@ -1211,6 +1239,8 @@ class WhysApp(App[int]):
 
     @on(messages.CommitLoaded)
     def _commit_loaded(self, message: messages.CommitLoaded) -> None:
+        from whys.tui.screens.commit_view import CommitScreen
+
         self.push_screen(CommitScreen(message.detail, message.refs))
 
     @on(OptionList.OptionHighlighted, "#timeline-commits")
@@ -1231,8 +1261,9 @@ class WhysApp(App[int]):
         else:
             self._attach_commit(item)
 
-    @on(CommitScreen.AttachRequested)
-    def _attach_from_commit_view(self, message: CommitScreen.AttachRequested) -> None:
+    # The screens' own messages are handled by name (on_<screen>_<message>), so their
+    # modules need not load with the app.
+    def _on_commit_screen_attach_requested(self, message: CommitScreen.AttachRequested) -> None:
         self._attach_commit(message.sha)
 
     def _evidence_target(self) -> tuple[int, str | None, str | None] | None:
@@ -1316,6 +1347,8 @@ class WhysApp(App[int]):
         why = self._current_why()
         if ref is None or why is None:
             return
+        from whys.tui.screens.evidence import EvidenceScreen
+
         self.push_screen(
             EvidenceScreen(
                 ref.analysis,
@@ -1336,8 +1369,11 @@ class WhysApp(App[int]):
         comments = every.get(audit.analysis.path)
         return {str(k): str(v) for k, v in comments.items()} if isinstance(comments, dict) else {}
 
-    @on(EvidenceScreen.CommentRequested)
-    def _comment_requested(self, message: EvidenceScreen.CommentRequested) -> None:
+    def _on_evidence_screen_comment_requested(
+        self, message: EvidenceScreen.CommentRequested
+    ) -> None:
+        from whys.tui.screens.verdict import CommentDialog
+
         audit = self._audit(message.analysis_index)
         if audit is None:
             return
@@ -1357,11 +1393,11 @@ class WhysApp(App[int]):
             state["evidence_comments"] = every
             self.store.session.ui = state
             self._save_ui(now=True)
-            screen = self.screen
-            if isinstance(screen, EvidenceScreen):
-                screen.show(
-                    self._evidence_of(screen.analysis_index, screen.why),
-                    self._evidence_comments(screen.analysis_index),
+            evidence = screen_of(self.screen, "evidence", "EvidenceScreen")
+            if evidence is not None:
+                evidence.show(
+                    self._evidence_of(evidence.analysis_index, evidence.why),
+                    self._evidence_comments(evidence.analysis_index),
                 )
             self.notify("comment saved" if comment else "comment removed", timeout=3)
 
@@ -1384,9 +1420,10 @@ class WhysApp(App[int]):
         if isinstance(screen, BlameScreen):
             line = screen.highlighted_line
             return (screen.request.path, line.line) if line is not None else None
-        if isinstance(screen, FileScreen):
-            option = screen.query_one(OptionList).highlighted
-            return screen.path, (option + 1 if option is not None else screen.line)
+        file_view = screen_of(screen, "file_view", "FileScreen")
+        if file_view is not None:
+            option = file_view.query_one(OptionList).highlighted
+            return file_view.path, (option + 1 if option is not None else file_view.line)
         if self._dialog_open():
             return None
         if self.current_panel == "grep":
@@ -1405,8 +1442,9 @@ class WhysApp(App[int]):
         if isinstance(screen, BlameScreen):
             line = screen.highlighted_line
             return line.sha if line is not None else None
-        if isinstance(screen, CommitScreen):
-            return screen.sha
+        commit_view = screen_of(screen, "commit_view", "CommitScreen")
+        if commit_view is not None:
+            return commit_view.sha  # type: ignore[no-any-return]
         if not self._dialog_open() and self.current_panel == "timeline":
             option = self.query_one(TimelinePanel).commit_list.highlighted_option
             if option is not None and option.id:
@@ -1548,8 +1586,7 @@ class WhysApp(App[int]):
         self._begin("attach", f"pinning blame of {request.path}:{request.start}-{request.end}…")
         self._collect(query, request.revision, target, None)
 
-    @on(EvidenceScreen.DetachRequested)
-    def _detach_requested(self, message: EvidenceScreen.DetachRequested) -> None:
+    def _on_evidence_screen_detach_requested(self, message: EvidenceScreen.DetachRequested) -> None:
         audit = self._audit(message.analysis_index)
         item = (
             next((e for e in audit.evidence if e.id == message.evidence_id), None)
@@ -1568,9 +1605,9 @@ class WhysApp(App[int]):
                 title="evidence",
                 timeout=4,
             )
-        screen = self.screen
-        if isinstance(screen, EvidenceScreen):
-            screen.show(self._evidence_of(screen.analysis_index, screen.why))
+        evidence = screen_of(self.screen, "evidence", "EvidenceScreen")
+        if evidence is not None:
+            evidence.show(self._evidence_of(evidence.analysis_index, evidence.why))
         ref = self.selection
         if ref is not None and self._audit() is not None:
             self._show_detail(self._audit(), ref)  # type: ignore[arg-type]
@@ -1584,6 +1621,8 @@ class WhysApp(App[int]):
             self.notify("Select a why or a claim in the outline first.", severity="warning")
             return
         label = f"{'why' if ref.kind == 'why' else 'claim'} {ref.item}"
+        from whys.tui.screens.verdict import NoteDialog, VerdictAnswer
+
         if decision == "approved":
             self._record(ref, VerdictAnswer("approved", ""))
             return
@@ -1613,6 +1652,8 @@ class WhysApp(App[int]):
                     self._store_failed(error, "root cause not saved")
             self._record(target, answer)
 
+        from whys.tui.screens.verdict import AnalysisVerdictDialog
+
         self.push_screen(
             AnalysisVerdictDialog(
                 audit.analysis.title or audit.analysis.path,
@@ -1640,6 +1681,8 @@ class WhysApp(App[int]):
                 def retry(override: VerdictAnswer | None) -> None:
                     if override is not None:
                         self._record(ref, override)
+
+                from whys.tui.screens.verdict import OverrideDialog
 
                 self.push_screen(OverrideDialog(error.message, answer), retry)
             else:
@@ -1685,6 +1728,8 @@ class WhysApp(App[int]):
             self._begin("export", f"exporting to {request.path}…")
             # The worker writes a copy, so a verdict recorded meanwhile cannot tear it.
             self._export(self.store.session.model_copy(deep=True), request)
+
+        from whys.tui.screens.export import ExportDialog
 
         self.push_screen(ExportDialog(default_path, default_key), start)
 
@@ -1736,6 +1781,8 @@ class WhysApp(App[int]):
             self.notify("incident window saved; checking again", timeout=3)
             self._timeline_analysis = None
             self.action_recheck()
+
+        from whys.tui.screens.incident import IncidentDialog
 
         self.push_screen(IncidentDialog(audit.analysis.incident), save)
 
@@ -1885,20 +1932,45 @@ def lower_priority() -> None:
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WORKER_NICENESS)
 
 
+class CollectionPauses:
+    """The cyclic collector, paused for as long as anyone asks (the first screen being
+    built, each history load), from any thread: it runs again when the last one is done,
+    and each one done first moves what exists out of its sight (gc.freeze)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._held = 0
+        self._was_enabled = True
+
+    def pause(self) -> None:
+        with self._lock:
+            if self._held == 0:
+                self._was_enabled = gc.isenabled()
+                gc.disable()
+            self._held += 1
+
+    def resume(self) -> None:
+        with self._lock:
+            self._held -= 1
+            gc.freeze()
+            if self._held == 0 and self._was_enabled:
+                gc.enable()
+
+
+COLLECTION = CollectionPauses()
+
+
 @contextmanager
 def collection_paused() -> Iterator[None]:
     """Loading a history allocates many objects and no cycles. A full collection walking
     them (during the load, or at the first allocation after it) would pause every thread,
     the screen's too; so collect nothing meanwhile, then move what exists out of the
     collector's sight (gc.freeze) before turning it back on."""
-    was_enabled = gc.isenabled()
-    gc.disable()
+    COLLECTION.pause()
     try:
         yield
     finally:
-        gc.freeze()
-        if was_enabled:
-            gc.enable()
+        COLLECTION.resume()
 
 
 @dataclass
