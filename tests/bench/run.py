@@ -717,24 +717,27 @@ class Bench:
             Row(section, "workbench opens (first screen; checks follow)", **limit), launch
         )
 
-        def outline_drawn(row: Row) -> None:
-            if opened.status != "ok" or outcome.get("first_frame_s") is None:
-                row.status, row.note = "not available", "see the row above"
-                return
-            row.whys = float(outcome["first_frame_s"])  # type: ignore[arg-type]
-            row.note = "its first frame painted (the outline drawn, before the cursor is set)"
+        def from_launch(key: str, note: str) -> Callable[[Row], None]:
+            """A figure the launch above measured (`latency.py`'s output)."""
+
+            def measure(row: Row) -> None:
+                if opened.status != "ok" or outcome.get(key) is None:
+                    row.status, row.note = "not available", "see the row above"
+                    return
+                row.whys = float(outcome[key])  # type: ignore[arg-type]
+                row.note = note
+
+            return measure
 
         drawn = dict(target="<=0.50 s", target_value=0.5) if target else {}
-        self.add(Row(section, "workbench: outline drawn", **drawn), outline_drawn)
-
-        def checks_arrive(row: Row) -> None:
-            if opened.status != "ok" or outcome.get("checks_s") is None:
-                row.status, row.note = "not available", "see the row above"
-                return
-            row.whys = float(outcome["checks_s"])  # type: ignore[arg-type]
-            row.note = "from start until every status mark is on screen"
-
-        self.add(Row(section, "checks arrive in the workbench"), checks_arrive)
+        self.add(
+            Row(section, "workbench: outline drawn", **drawn),
+            from_launch("first_frame_s", "its first frame painted, before the cursor is set"),
+        )
+        self.add(
+            Row(section, "checks arrive in the workbench"),
+            from_launch("checks_s", "from start until every status mark is on screen"),
+        )
         if not presses:
             return
         scans = outcome.get("rows") or [{"name": "history scan"}, {"name": "pickaxe scan"}]

@@ -249,6 +249,33 @@ def _package_named(written: str, tree: Tree) -> str | None:
     return found[0].removesuffix("__init__.py") if len(found) == 1 else None
 
 
+def _not_in_tree_because(written: str, tree: Tree) -> str | None:
+    """Why a path no tree file matches says nothing of the tree, when it does not."""
+    entry = _entry_above(tree, written)
+    if entry:
+        return (
+            f"`{written}` lies under `{entry}`, a submodule or symlink the check does not "
+            "enter; not read"
+        )
+    if _foreign(written, tree):
+        return (
+            f"`{written}` is outside the repository (no part of it is a top-level folder of "
+            "the tree): never read"
+        )
+    library = _standard_library(written, tree)
+    if library:
+        # "`asyncio.tasks.py:520: wait_for timeout`": a frame of Python's own code.
+        return (
+            f"`{written}` is Python's own `{library}` module, not a file of the repository: "
+            "never read"
+        )
+    package = _package_named(written, tree)
+    if package:
+        # `race_condition_prevention.py` when the tree has `race_condition_prevention/`.
+        return f"no file `{written}`, but the module is a package here: `{package}`"
+    return None
+
+
 def paths_for(tree: Tree, claim: Claim) -> tuple[Resolved | None, ClaimCheck | None]:
     if not claim.path:
         return None, result(claim, "unverifiable", "names no file to look in")
@@ -256,39 +283,9 @@ def paths_for(tree: Tree, claim: Claim) -> tuple[Resolved | None, ClaimCheck | N
     if resolved.problem:
         return None, result(claim, "unverifiable", f"`{claim.path}`: {resolved.problem}")
     if not resolved.matches:
-        entry = _entry_above(tree, claim.path)
-        if entry:
-            return None, result(
-                claim,
-                "unverifiable",
-                f"`{claim.path}` lies under `{entry}`, a submodule or symlink the check does "
-                "not enter; not read",
-            )
-        if _foreign(claim.path, tree):
-            return None, result(
-                claim,
-                "unverifiable",
-                f"`{claim.path}` is outside the repository (no part of it is a top-level "
-                "folder of the tree): never read",
-            )
-        library = _standard_library(claim.path, tree)
-        if library:
-            # "`asyncio.tasks.py:520: wait_for timeout`": a frame of Python's own code.
-            return None, result(
-                claim,
-                "unverifiable",
-                f"`{claim.path}` is Python's own `{library}` module, not a file of the "
-                "repository: never read",
-            )
-        package = _package_named(claim.path, tree)
-        if package:
-            # `race_condition_prevention.py` when the tree has `race_condition_prevention/`:
-            # the module is there, as a package.
-            return None, result(
-                claim,
-                "unverifiable",
-                f"no file `{claim.path}`, but the module is a package here: `{package}`",
-            )
+        unread = _not_in_tree_because(claim.path, tree)
+        if unread:
+            return None, result(claim, "unverifiable", unread)
         close = _closest_paths(claim.path, tree)
         suggestion = ("did you mean " + ", ".join(f"`{p}`" for p in close)) if close else None
         return None, result(

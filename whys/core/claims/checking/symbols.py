@@ -179,16 +179,14 @@ def _scoped_absence(context: CheckContext, claim: Claim, name: str) -> ClaimChec
         return None
     files = [p for p in sorted(context.tree_search.files(name)) if p.endswith(CODE_TYPES)]
     inside = [p for p in files if any(p == m or p.startswith(m) for m in modules)]
-    pattern = _definition_pattern(name)
     for path in inside:
-        lines = context.tree.lines_of(path) or []
-        hits = [n for n, text in enumerate(lines, start=1) if pattern.search(text)]
-        if hits:
+        line = _first_definition(context, path, name)
+        if line:
             return result(
                 claim,
                 "contradicted",
-                f"`{name}` is defined at `{path}:{hits[0]}`, in {_shown_modules(modules)}",
-                f"{path}:{hits[0]}",
+                f"`{name}` is defined at `{path}:{line}`, in {_shown_modules(modules)}",
+                f"{path}:{line}",
             )
     unread = context.tree_search.unreadable_paths
     if any(p == m or p.startswith(m) for p in unread for m in modules):
@@ -244,6 +242,13 @@ def _absence_tied_elsewhere(
             if place[0] in files:
                 return place, other
     return None
+
+
+def _first_definition(context: CheckContext, path: str, name: str) -> int | None:
+    """The first line of `path` defining `name`."""
+    pattern = _definition_pattern(name)
+    lines = context.tree.lines_of(path) or []
+    return next((n for n, text in enumerate(lines, start=1) if pattern.search(text)), None)
 
 
 def _defined_at(context: CheckContext, name: str) -> list[tuple[str, int]]:
@@ -429,15 +434,13 @@ def _check_absent(context: CheckContext, claim: Claim) -> ClaimCheck:
         if resolved.problem or not resolved.matches:
             return result(claim, "unverifiable", f"`{claim.path}` is not in the tree; not read")
         for path in resolved.matches[:MAX_LISTED]:
-            lines = context.tree.lines_of(path) or []
-            pattern = _definition_pattern(name)
-            hits = [n for n, text in enumerate(lines, start=1) if pattern.search(text)]
-            if hits:
+            line = _first_definition(context, path, name)
+            if line:
                 return result(
                     claim,
                     "contradicted",
-                    f"`{name}` is defined in `{path}` at line {hits[0]}",
-                    f"{path}:{hits[0]}",
+                    f"`{name}` is defined in `{path}` at line {line}",
+                    f"{path}:{line}",
                 )
         return result(claim, "verified", f"`{claim.path}` defines no `{name}`")
     if (claim.described or "").startswith("member of "):
