@@ -184,6 +184,22 @@ def test_the_working_tree_search_sees_the_tracked_files_git_would(tmp_path: Path
     ]
 
 
+def test_the_working_tree_search_reads_no_binary_or_utf16_file(tmp_path: Path) -> None:
+    # git grep -I passes by binary files (a NUL near the start); UTF-16 text is full of
+    # NULs, so rg, which would transcode it from its byte-order mark, must not either.
+    utf16 = "\ufeffExecutionEngine = 1\n".encode("utf-16-le")
+    repo_dir = make_repo(
+        tmp_path, [{"files": {"app/engine.py": "ExecutionEngine = None\n"}, "message": "engine"}]
+    )
+    binary = {"docs/wide.txt": utf16, "app/blob.bin": b"\0\0ExecutionEngine\n"}
+    commit(repo_dir, binary, "binary files")  # type: ignore[arg-type]
+    repo = open_repo(repo_dir)
+    search = TreeSearch(repo, repo.resolve_revision("HEAD"), None)
+    search.want(["ExecutionEngine"])
+    search.run()
+    assert search.files("ExecutionEngine") == {"app/engine.py"}
+
+
 def test_regexes_are_counted_as_git_grep_o_counts_them(tmp_path: Path) -> None:
     repo = open_repo(_repo(tmp_path))
     search = TreeSearch(repo, repo.resolve_revision("HEAD"), None, regex=True)

@@ -507,7 +507,9 @@ def lines_holding(
     engine = ["--fixed-strings"] if fixed else ["--no-unicode"]
     argv = [rg_executable(), "--no-config", *engine, "--case-sensitive"]
     argv += ["--hidden", "--glob=!.git", "--no-ignore-dot", "--no-ignore-global"]
-    argv += ["--no-ignore-parent", "--binary", "--null", "--line-number", "--column"]
+    # No BOM sniffing: a UTF-16 file is binary to git, so it is to this search too.
+    argv += ["--no-ignore-parent", "--binary", "--encoding=none", "--null", "--line-number"]
+    argv += ["--column"]
     argv += ["--no-heading", "--with-filename", "--color=never"]
     for needle in wanted:
         argv += ["-e", needle]
