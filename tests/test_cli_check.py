@@ -115,3 +115,20 @@ def test_session_receives_the_results(
     # Checking again replaces the results instead of adding a second copy.
     main(["check", str(wrong), "--repo", str(repo), "--session", str(session_file)])
     assert len(load_session(session_file).analyses) == 1
+
+
+def test_the_quick_exit_waits_for_any_thread_still_working() -> None:
+    # `entry` skips the interpreter's teardown only when nothing else runs: a thread still
+    # writing (a session save) gets the normal exit, which waits for it.
+    import threading
+
+    from whys.cli import _nothing_left_running
+
+    release = threading.Event()
+    worker = threading.Thread(target=release.wait)
+    worker.start()
+    try:
+        assert not _nothing_left_running()
+    finally:
+        release.set()
+        worker.join()

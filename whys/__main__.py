@@ -1,5 +1,3 @@
-import sys
+from whys.cli import entry
 
-from whys.cli import main
-
-sys.exit(main())
+entry()

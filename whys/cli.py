@@ -89,5 +89,38 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _report_unexpected(error)
 
 
+# Commands that are done once main() returns: output written, no thread left working.
+QUICK_EXIT_COMMANDS = frozenset({"check", "grep", "timeline"})
+
+
+def entry() -> None:
+    """The `whys` program: main(), then, for a headless command that has finished, an exit
+    that skips the interpreter's teardown (freeing every object one by one: 10-30 ms of a
+    0.5 s check). Anything still running, or output that cannot be flushed, gets the normal
+    exit."""
+    code = main()
+    command = sys.argv[1] if len(sys.argv) > 1 else ""
+    if command in QUICK_EXIT_COMMANDS and _nothing_left_running():
+        import os
+
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except BrokenPipeError:
+            os._exit(code)  # the reader is gone (`| head`): nothing left to say to it
+        except (OSError, ValueError):
+            sys.exit(code)  # a full disk: the normal exit reports it
+        os._exit(code)
+    sys.exit(code)
+
+
+def _nothing_left_running() -> bool:
+    threading = sys.modules.get("threading")
+    if threading is None:
+        return True
+    main_thread = threading.main_thread()
+    return all(t is main_thread or t.daemon for t in threading.enumerate())
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()
