@@ -22,6 +22,7 @@ from gitbuild import commit, git, make_repo
 
 from whys.cli import main
 from whys.core.evidence import collect
+from whys.core.model_io import from_data
 from whys.core.repo import open_repo
 from whys.core.session import SessionStore, load_session
 from whys.core.signing import remove_signatures, sign_file
@@ -692,7 +693,7 @@ def _rewrite(out: Path, change: Callable[[dict], None], key: Path | None) -> Non
     """What an attacker does: edit the verdict file, keep it canonical, sign it again."""
     document = json.loads(out.read_bytes())
     change(document)
-    out.write_bytes(canonical_json(VerdictFile.model_validate(document)))
+    out.write_bytes(canonical_json(from_data(VerdictFile, document)))
     remove_signatures(out)
     if key is not None:
         sign_file(out, key)

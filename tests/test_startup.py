@@ -2,9 +2,10 @@
 interpreter running the real command on a real repository.
 
 Start-up time is the benchmark's to measure (tests/bench: "start-up" rows); this test holds
-the causes in place: the history and search commands never load pydantic (its models cost
-more than the 0.1 s start-up budget), a command imports its own module and no other
-command's, and nothing on a command-line path loads Textual or GitPython.
+the causes in place: the history, search and check commands never load pydantic (its import
+alone costs half the 0.1 s start-up budget; it is for reading and writing session and verdict
+files), a command imports its own module and no other command's, and nothing on a
+command-line path loads Textual or GitPython.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ import pytest
 from gitbuild import make_repo
 
 HEAVY_EVERYWHERE = ("textual", "git", "gitdb", "rich")
-PYDANTIC = ("pydantic", "pydantic_core", "whys.core.models", "annotated_types")
+PYDANTIC = ("pydantic", "pydantic_core", "annotated_types")
+# The domain models, which the history and search commands never need.
+MODELS = ("whys.core.models",)
 
 
 def _loaded(argv: list[str], cwd: Path) -> dict[str, str]:
@@ -92,7 +95,7 @@ COMMANDS = {
 @pytest.mark.parametrize("name", sorted(COMMANDS))
 def test_history_and_search_commands_start_without_pydantic(name: str, repo: Path) -> None:
     loaded = _loaded([*COMMANDS[name], "--repo", str(repo)], repo)
-    assert _offending(loaded, PYDANTIC) == []
+    assert _offending(loaded, PYDANTIC + MODELS) == []
     assert _offending(loaded, HEAVY_EVERYWHERE) == []
     own = COMMANDS[name][0]
     others = tuple(f"whys.commands.{c}" for c in ("check", "open", "verify", "verdict", "sign"))
@@ -140,6 +143,20 @@ def test_check_starts_without_textual_or_gitpython(repo: Path, tmp_path: Path) -
     # Without --session nothing is recorded: the session and verdict models stay unloaded.
     sessions = ("whys.core.session", "whys.core.verdict", "whys.core.verdict_file")
     assert _offending(loaded, sessions) == []
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "markdown", "sarif"])
+def test_check_starts_without_pydantic(fmt: str, repo: Path, tmp_path: Path) -> None:
+    # The models are plain dataclasses; pydantic is loaded only to read or write a file.
+    analysis = tmp_path / "analysis.md"
+    analysis.write_text(
+        "# Five Whys: ws\n\n## Why 1\n\n`svc/ws.py` defines `WebSocketManager` "
+        "(commit abc1234, 2024-01-02).\n",
+        encoding="utf-8",
+    )
+    loaded = _loaded(["check", str(analysis), "--format", fmt, "--repo", str(repo)], repo)
+    assert "whys.core.checks" in loaded  # the claims were checked: the report is the real one
+    assert _offending(loaded, PYDANTIC) == []
 
 
 # Run as `python -c`: the real command, with `re.compile` watched from the first import.

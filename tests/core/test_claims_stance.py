@@ -61,10 +61,11 @@ def test_a_time_claim_that_borrows_its_commit_says_so() -> None:
 
 
 def test_an_old_session_claim_without_the_new_fields_still_loads() -> None:
+    from whys.core.model_io import from_data
     from whys.core.models import Claim
 
     old = {"id": "c1", "line": 3, "kind": "commit", "text": "commit abc1234", "sha": "abc1234"}
-    claim = Claim.model_validate(old)
+    claim = from_data(Claim, old)
     assert (claim.stance, claim.origin, claim.names, claim.lent) == ("asserted", "prose", [], False)
 
 

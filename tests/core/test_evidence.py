@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from whys.core.evidence import (
     rerun,
     run_query,
 )
+from whys.core.model_io import from_data, to_json_text
 from whys.core.models import Evidence
 from whys.core.repo import GitRepo, open_repo
 from whys.errors import BadInputError, BadRevisionError
@@ -82,7 +84,7 @@ def test_make_evidence_refuses_an_unpinned_revision() -> None:
 def test_evidence_round_trips_through_json(project: tuple[GitRepo, dict[str, str]]) -> None:
     repo, _ = project
     evidence = collect(repo, {"op": "grep", "pattern": "retry", "fixed_strings": True})
-    assert Evidence.model_validate_json(evidence.model_dump_json()) == evidence
+    assert from_data(Evidence, json.loads(to_json_text(evidence))) == evidence
 
 
 def test_collect_grep_at_revision_and_rerun_detects_the_revert(

@@ -9,6 +9,7 @@ import pytest
 from session_samples import LEAKED_JWT_SECRET, SHA_B, make_evidence, make_session
 
 from whys.core.checks import CHECKS_VERSION
+from whys.core.model_io import json_schema
 from whys.core.session import SessionStore
 from whys.core.verdict import (
     VerdictFile,
@@ -212,7 +213,7 @@ def test_schema_describes_the_file() -> None:
     assert {"verifier", "resource", "analyses", "redactions", "time_verified"} <= set(
         schema["properties"]
     )
-    assert VerdictFile.model_json_schema() == schema
+    assert json_schema(VerdictFile) == schema
 
 
 def test_report_is_decision_first_with_evidence_in_an_appendix(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from whys.core.model_io import to_json_data
 from whys.core.textsafe import visible_line
 from whys.errors import BadInputError
 
@@ -129,7 +130,7 @@ def run(args: argparse.Namespace) -> int:
             args.auditor,
             override=args.override,
         )
-        recorded["verdict"] = verdict.model_dump(mode="json")
+        recorded["verdict"] = to_json_data(verdict)
     if args.corrected_root_cause is not None:
         store.set_corrected_root_cause(index, args.corrected_root_cause)
         recorded["corrected_root_cause"] = store.session.analyses[index].corrected_root_cause

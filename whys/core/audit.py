@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from whys.core.checks import CHECKS_VERSION, CheckRun, Drift, KnownSearches, check_analysis
 from whys.core.claims.checking.own import own_document
+from whys.core.model_io import to_json_text
 from whys.core.models import Analysis, AnalysisAudit
 from whys.core.reader import read_analysis
 from whys.core.repo import GitRepo, open_repo
@@ -130,7 +131,7 @@ def _checks_stamp(analysis: Analysis, revision_sha: str, checks_version: str) ->
         "checks_version": checks_version,
         "revision": revision_sha,
         "analysis_sha256": analysis.sha256,
-        "incident": analysis.incident.model_dump_json(),
+        "incident": to_json_text(analysis.incident),
     }
 
 

@@ -11,6 +11,7 @@ timeline rules.
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from whys.core.claims.checking.commits import resolve_commits
@@ -33,6 +34,7 @@ __all__ = [
 ]
 
 
+@dataclass(kw_only=True)
 class Drift(Model):
     """A claim whose status at HEAD differs from its status at the checked revision."""
 
@@ -42,19 +44,20 @@ class Drift(Model):
     detail_at_head: str
 
 
+@dataclass(kw_only=True)
 class CheckRun(Model):
     """The result of checking one analysis at one revision."""
 
     revision: str
     checks: list[ClaimCheck]
     findings: list[Finding]
-    warnings: list[str] = []
+    warnings: list[str] = field(default_factory=list)
     checks_version: str = CHECKS_VERSION
     # "analysis": no revision was given and the analysis is tracked, so the run checked it
     # at the last commit that changed it; "given" otherwise.
     revision_source: str = "given"
     head: str | None = None  # HEAD, when it differs from `revision` (the drift's reference)
-    drift: list[Drift] = []
+    drift: list[Drift] = field(default_factory=list)
 
 
 def check_analysis(
@@ -139,7 +142,7 @@ def _held_at_parent(context: CheckContext, checks: list[ClaimCheck]) -> None:
     ]
     if not claims:
         return
-    before = context.analysis.model_copy(update={"claims": claims})
+    before = replace(context.analysis, claims=claims)
     context.known.keep(context)
     at_parent = check_analysis(
         before, context.repo, parent, cancel=context.cancel, parent_rule=False, known=context.known
@@ -149,12 +152,11 @@ def _held_at_parent(context: CheckContext, checks: list[ClaimCheck]) -> None:
         then = held.get(check.claim_id)
         if then is None:
             continue
-        checks[index] = then.model_copy(
-            update={
-                "detail": f"holds at the parent {parent[:7]}; this commit ({own.last.sha[:7]}) "
-                f"changed it. Here: {check.detail}. At the parent: {then.detail}",
-                "suggestion": None,
-            }
+        checks[index] = replace(
+            then,
+            detail=f"holds at the parent {parent[:7]}; this commit ({own.last.sha[:7]}) "
+            f"changed it. Here: {check.detail}. At the parent: {then.detail}",
+            suggestion=None,
         )
 
 
@@ -193,11 +195,10 @@ def _changed_just_before(context: CheckContext, checks: list[ClaimCheck]) -> Non
         if changed is None or changed.sha == own.last.sha:
             continue
         minutes = int((own.last.committer_date - changed.committer_date).total_seconds() // 60)
-        checks[index] = checks[index].model_copy(
-            update={
-                "detail": f"{checks[index].detail}; {matches[0]} was changed by {changed.sha[:7]} "
-                f'("{changed.subject[:60]}") {minutes} min before the analysis\'s commit'
-            }
+        checks[index] = replace(
+            checks[index],
+            detail=f"{checks[index].detail}; {matches[0]} was changed by {changed.sha[:7]} "
+            f'("{changed.subject[:60]}") {minutes} min before the analysis\'s commit',
         )
 
 

@@ -30,6 +30,7 @@ import hashlib
 import json
 import unicodedata
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, Literal, cast
 
@@ -412,7 +413,7 @@ def rerun(evidence: Evidence, repo: GitRepo, revision: str | None = None) -> Evi
         claim=evidence.claim,
         created_by=evidence.created_by,
     )
-    return fresh.model_copy(update={"id": evidence.id})
+    return replace(fresh, id=evidence.id)
 
 
 def drifted(original: Evidence, again: Evidence) -> bool:

@@ -1,18 +1,21 @@
-"""The domain of an audit, as pydantic models.
+"""The domain of an audit, as standard-library dataclasses.
 
-Everything whys knows about an audit lives in these models: what the analysis says
+Everything whys knows about an audit lives in these classes: what the analysis says
 (Analysis, Why, Claim), what the repository says about it (ClaimCheck, Finding, CommitInfo,
 Evidence) and what the auditor decided (Verdict). A Session holds them all and is what
-gets autosaved; the verdict file is derived from it. JSON schemas come from
-`model_json_schema()` on these classes.
+gets autosaved; the verdict file is derived from it.
+
+They are plain dataclasses, not pydantic models, so that importing them costs next to
+nothing (`whys check` starts without pydantic). pydantic still guards the files: it reads
+the classes, their `__pydantic_config__` and the `about(...)` metadata of their fields when
+whys.core.model_io validates a session or verdict file, writes one, or builds a JSON schema.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Any, ClassVar, Literal
 
 SCHEMA_VERSION = 1
 
@@ -73,21 +76,37 @@ ClaimOrigin = Literal[
 ]  # fmt: skip
 
 
-class Model(BaseModel):
-    """Base for all whys models: unknown keys are errors, so a typo in a session shows."""
+def about(description: str | None = None, *, ge: int | None = None) -> dict[str, Any]:
+    """A field's metadata as pydantic reads it from a dataclass field: the description its
+    JSON schema shows and the lower bound a file is validated against."""
+    metadata: dict[str, Any] = {}
+    if description is not None:
+        metadata["description"] = description
+    if ge is not None:
+        metadata["ge"] = ge
+    return metadata
 
-    model_config = ConfigDict(extra="forbid", defer_build=True)
+
+class Model:
+    """Base for all whys models: unknown keys are errors, so a typo in a session shows.
+
+    Subclasses are `@dataclass(kw_only=True)`; the config is what pydantic applies when it
+    validates one (a plain dict: pydantic's ConfigDict would import pydantic)."""
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = {"extra": "forbid"}
 
 
+@dataclass(kw_only=True)
 class Section(Model):
     """A block of the analysis (root cause, fix, problem) with its place in the file."""
 
     heading: str = ""
     text: str = ""
-    line: int = Field(ge=1, description="1-based line of the heading or label")
-    end_line: int = Field(ge=1)
+    line: int = field(metadata=about("1-based line of the heading or label", ge=1))
+    end_line: int = field(metadata=about(ge=1))
 
 
+@dataclass(kw_only=True)
 class IncidentWindow(Model):
     """When the failure happened and what was running, as read from the analysis or set."""
 
@@ -97,69 +116,76 @@ class IncidentWindow(Model):
     deployed_revision: str | None = None
     title_date: datetime | None = None
     # Where each value came from: "analysis:LINE" or "auditor".
-    sources: dict[str, str] = Field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass(kw_only=True)
 class Why(Model):
     """One level of the chain. `causes` lets a why branch into several deeper whys."""
 
-    id: str = Field(description='stable within the analysis: "1", "2", "3b"')
-    number: int = Field(ge=0, description="the number the author gave it (0 when unnumbered)")
+    id: str = field(metadata=about('stable within the analysis: "1", "2", "3b"'))
+    number: int = field(metadata=about("the number the author gave it (0 when unnumbered)", ge=0))
     question: str = ""
     answer: str = ""
-    text: str = Field(default="", description="the full text of the why's block")
-    line: int = Field(ge=1)
-    end_line: int = Field(ge=1)
-    parent: str | None = Field(default=None, description="id of the why this one explains")
-    causes: list[str] = Field(default_factory=list, description="ids of the whys below this one")
+    text: str = field(default="", metadata=about("the full text of the why's block"))
+    line: int = field(metadata=about(ge=1))
+    end_line: int = field(metadata=about(ge=1))
+    parent: str | None = field(default=None, metadata=about("id of the why this one explains"))
+    causes: list[str] = field(
+        default_factory=list, metadata=about("ids of the whys below this one")
+    )
 
 
+@dataclass(kw_only=True)
 class Claim(Model):
     """One checkable statement in the analysis. Fields beyond `text` are what was parsed."""
 
-    id: str = Field(description='stable within the analysis, in document order: "c1", "c2"')
-    line: int = Field(ge=1, description="1-based line in the analysis file")
-    why: str | None = Field(default=None, description="id of the why it belongs to")
+    id: str = field(metadata=about('stable within the analysis, in document order: "c1", "c2"'))
+    line: int = field(metadata=about("1-based line in the analysis file", ge=1))
+    why: str | None = field(default=None, metadata=about("id of the why it belongs to"))
     kind: ClaimKind
-    text: str = Field(description="the claim as written (the sentence or bullet)")
+    text: str = field(metadata=about("the claim as written (the sentence or bullet)"))
     in_code_fence: bool = False
     path: str | None = None
     line_start: int | None = None
     line_end: int | None = None
-    line_numbers: list[int] = Field(default_factory=list, description="for 'lines 74, 77, 88'")
+    line_numbers: list[int] = field(default_factory=list, metadata=about("for 'lines 74, 77, 88'"))
     symbol: str | None = None
     quoted_code: str | None = None
     sha: str | None = None
     message: str | None = None
     count: int | None = None
-    at_least: bool = Field(default=False, description='"15+" means at least 15')
+    at_least: bool = field(default=False, metadata=about('"15+" means at least 15'))
     count_unit: CountUnit | None = None
-    pattern: str | None = Field(default=None, description="what was counted, as written")
+    pattern: str | None = field(default=None, metadata=about("what was counted, as written"))
     relation: TimeRelation | None = None
     when: datetime | None = None
-    other_sha: str | None = Field(default=None, description="the second commit of a relation")
-    revision: str | None = Field(default=None, description="the revision named by the claim")
+    other_sha: str | None = field(default=None, metadata=about("the second commit of a relation"))
+    revision: str | None = field(default=None, metadata=about("the revision named by the claim"))
     role: CommitRole | None = None
     stance: ClaimStance = "asserted"
     origin: ClaimOrigin = "prose"
-    names: list[str] = Field(default_factory=list, description="code names the text gives")
-    clock: str | None = Field(default=None, description='"by 03:44": a time claim\'s clock time')
-    approximate: bool = Field(default=False, description='"~03:44", "around": slack allowed')
-    lent: bool = Field(default=False, description="its commit was taken from a line near it")
-    context_names: list[str] = Field(
-        default_factory=list, description="code names the bullets next to it give"
+    names: list[str] = field(default_factory=list, metadata=about("code names the text gives"))
+    clock: str | None = field(
+        default=None, metadata=about('"by 03:44": a time claim\'s clock time')
     )
-    described: str | None = Field(
-        default=None, description="what a line range is said to hold, in words"
+    approximate: bool = field(default=False, metadata=about('"~03:44", "around": slack allowed'))
+    lent: bool = field(default=False, metadata=about("its commit was taken from a line near it"))
+    context_names: list[str] = field(
+        default_factory=list, metadata=about("code names the bullets next to it give")
     )
-    said_defined: bool = Field(
-        default=False, description='"line 9 defines `f`": the definition is on that line'
+    described: str | None = field(
+        default=None, metadata=about("what a line range is said to hold, in words")
     )
-    said_used: bool = Field(
-        default=False, description='"`X` is used in `f.py`": the name\'s text is in the file'
+    said_defined: bool = field(
+        default=False, metadata=about('"line 9 defines `f`": the definition is on that line')
+    )
+    said_used: bool = field(
+        default=False, metadata=about('"`X` is used in `f.py`": the name\'s text is in the file')
     )
 
 
+@dataclass(kw_only=True)
 class CommitInfo(Model):
     sha: str
     subject: str
@@ -170,21 +196,22 @@ class CommitInfo(Model):
     committer_name: str = ""
     committer_email: str = ""
     committer_date: datetime
-    parents: list[str] = Field(default_factory=list)
+    parents: list[str] = field(default_factory=list)
 
 
+@dataclass(kw_only=True)
 class Evidence(Model):
     """Something pinned to a why or claim. Re-runnable: `query` says how it was obtained."""
 
     id: str
     kind: Literal["grep", "count", "commit", "file", "blame", "log", "pickaxe", "check"]
-    summary: str = Field(description="one line a person reads")
-    query: dict[str, Any] = Field(
-        description='how it was obtained, e.g. {"op": "grep", "pattern": ..., "options": ...}'
+    summary: str = field(metadata=about("one line a person reads"))
+    query: dict[str, Any] = field(
+        metadata=about('how it was obtained, e.g. {"op": "grep", "pattern": ..., "options": ...}')
     )
-    revision: str = Field(description="full SHA the evidence was taken at")
-    content: str = Field(default="", description="the result as text (may be truncated)")
-    content_sha256: str = Field(description="sha256 of the full normalised result")
+    revision: str = field(metadata=about("full SHA the evidence was taken at"))
+    content: str = field(default="", metadata=about("the result as text (may be truncated)"))
+    content_sha256: str = field(metadata=about("sha256 of the full normalised result"))
     truncated: bool = False
     why: str | None = None
     claim: str | None = None
@@ -192,12 +219,13 @@ class Evidence(Model):
     created_by: str = ""
 
 
+@dataclass(kw_only=True)
 class ClaimCheck(Model):
     claim_id: str
     status: CheckStatus
     detail: str
     suggestion: str | None = None
-    evidence: list[Evidence] = Field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
 
 
 # Every rule a timeline finding can come from, in the order reports list them.
@@ -211,31 +239,36 @@ TIMELINE_RULES: tuple[str, ...] = (
 )
 
 
+@dataclass(kw_only=True)
 class Finding(Model):
     """A timeline inconsistency: what cannot be true, and which claims say it."""
 
-    rule: str = Field(description='e.g. "cause-after-incident", "fix-not-in-revision"')
+    rule: str = field(metadata=about('e.g. "cause-after-incident", "fix-not-in-revision"'))
     severity: Literal["error", "warning"]
     message: str
-    claim_ids: list[str] = Field(default_factory=list)
-    commits: list[str] = Field(default_factory=list)
+    claim_ids: list[str] = field(default_factory=list)
+    commits: list[str] = field(default_factory=list)
 
 
+@dataclass(kw_only=True)
 class Verdict(Model):
     target: VerdictTarget
-    target_id: str | None = Field(default=None, description="why or claim id; None for analysis")
+    target_id: str | None = field(
+        default=None, metadata=about("why or claim id; None for analysis")
+    )
     decision: Decision
     note: str = ""
     auditor: str
     at: datetime
-    override: bool = Field(
-        default=False, description="approved despite a rejected why or contradicted claim"
+    override: bool = field(
+        default=False, metadata=about("approved despite a rejected why or contradicted claim")
     )
-    overrode: list[str] = Field(
-        default_factory=list, description="what the override approved over, one phrase each"
+    overrode: list[str] = field(
+        default_factory=list, metadata=about("what the override approved over, one phrase each")
     )
 
 
+@dataclass(kw_only=True)
 class Analysis(Model):
     """One Five Whys document as read, with every element keeping its line number."""
 
@@ -244,13 +277,13 @@ class Analysis(Model):
     sha256: str
     line_count: int = 0
     problem: Section | None = None
-    incident: IncidentWindow = Field(default_factory=IncidentWindow)
-    whys: list[Why] = Field(default_factory=list)
+    incident: IncidentWindow = field(default_factory=IncidentWindow)
+    whys: list[Why] = field(default_factory=list)
     root_cause: Section | None = None
     fix: Section | None = None
-    claims: list[Claim] = Field(default_factory=list)
-    warnings: list[str] = Field(
-        default_factory=list, description="what the reader could not take as written"
+    claims: list[Claim] = field(default_factory=list)
+    warnings: list[str] = field(
+        default_factory=list, metadata=about("what the reader could not take as written")
     )
 
     @property
@@ -258,28 +291,30 @@ class Analysis(Model):
         return bool(self.whys)
 
 
+@dataclass(kw_only=True)
 class AnalysisAudit(Model):
     """An analysis in a session: its checks, findings, evidence and verdicts."""
 
     analysis: Analysis
-    checked_revision: str | None = Field(default=None, description="full SHA of the checks")
-    checks: list[ClaimCheck] = Field(default_factory=list)
-    findings: list[Finding] = Field(default_factory=list)
-    evidence: list[Evidence] = Field(default_factory=list)
-    verdicts: list[Verdict] = Field(
-        default_factory=list, description="every verdict recorded, oldest first; latest wins"
+    checked_revision: str | None = field(default=None, metadata=about("full SHA of the checks"))
+    checks: list[ClaimCheck] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+    verdicts: list[Verdict] = field(
+        default_factory=list, metadata=about("every verdict recorded, oldest first; latest wins")
     )
     corrected_root_cause: str | None = None
 
 
+@dataclass(kw_only=True)
 class Session(Model):
     schema_version: int = SCHEMA_VERSION
-    repo: str = Field(description="absolute path of the repository audited")
-    revision: str = Field(default="HEAD", description="the revision as the auditor gave it")
+    repo: str = field(metadata=about("absolute path of the repository audited"))
+    revision: str = field(default="HEAD", metadata=about("the revision as the auditor gave it"))
     revision_sha: str | None = None
     created_at: datetime
     updated_at: datetime
-    analyses: list[AnalysisAudit] = Field(default_factory=list)
-    ui: dict[str, Any] = Field(
-        default_factory=dict, description="where the auditor was (selection, panel)"
+    analyses: list[AnalysisAudit] = field(default_factory=list)
+    ui: dict[str, Any] = field(
+        default_factory=dict, metadata=about("where the auditor was (selection, panel)")
     )

@@ -158,8 +158,8 @@ __all__ = [
     "symlink_paths",
 ]
 
-# pydantic models, imported on first use so that listing history and searching start
-# without pydantic (whys/core/repo_models.py; CommitInfo from whys/core/models.py).
+# The result dataclasses, imported on first use so that listing history and searching load
+# only what they use (whys/core/repo_models.py; CommitInfo from whys/core/models.py).
 _LAZY_MODELS = {
     "BlameLine": "whys.core.repo_models",
     "FileStat": "whys.core.repo_models",

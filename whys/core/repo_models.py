@@ -1,20 +1,20 @@
-"""The pydantic models `whys.core.repo` returns for blame, commit stats and commit detail.
+"""The dataclasses `whys.core.repo` returns for blame, commit stats and commit detail.
 
 Kept apart from repo.py so that the commands that only list history or search (`whys
-timeline`, `whys grep`) start without pydantic: repo.py imports these on first use.
+timeline`, `whys grep`) load only what they use: repo.py imports these on first use.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from pydantic import Field
-
-from whys.core.models import CommitInfo, Model
+from whys.core.models import CommitInfo, Model, about
 
 
+@dataclass(kw_only=True)
 class BlameLine(Model):
-    line: int = Field(ge=1, description="line number in the blamed file at the revision")
+    line: int = field(metadata=about("line number in the blamed file at the revision", ge=1))
     sha: str
     orig_path: str
     orig_line: int
@@ -22,19 +22,21 @@ class BlameLine(Model):
     author_email: str = ""
     author_date: datetime
     summary: str = ""
-    boundary: bool = Field(default=False, description="history ends here (root or shallow)")
+    boundary: bool = field(default=False, metadata=about("history ends here (root or shallow)"))
     content: str = ""
 
 
+@dataclass(kw_only=True)
 class FileStat(Model):
     path: str
-    old_path: str | None = Field(default=None, description="set when the file was renamed")
-    added: int | None = Field(default=None, description="None for binary files")
+    old_path: str | None = field(default=None, metadata=about("set when the file was renamed"))
+    added: int | None = field(default=None, metadata=about("None for binary files"))
     deleted: int | None = None
 
 
+@dataclass(kw_only=True)
 class CommitDetail(Model):
     info: CommitInfo
-    stats: list[FileStat] = Field(default_factory=list)
+    stats: list[FileStat] = field(default_factory=list)
     diff: str = ""
-    truncated: bool = Field(default=False, description="the diff was cut at the size limit")
+    truncated: bool = field(default=False, metadata=about("the diff was cut at the size limit"))

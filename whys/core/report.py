@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path, PurePath
 from typing import Any, Literal
 from urllib.parse import quote
@@ -108,7 +109,7 @@ def _own_commit_object(run: CheckRun) -> dict[str, Any]:
     return {
         "revision_source": "analysis commit",
         "head": run.head or run.revision,
-        "drift": [drift.model_dump() for drift in run.drift],
+        "drift": [asdict(drift) for drift in run.drift],
     }
 
 

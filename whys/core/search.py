@@ -16,7 +16,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from whys.core.lazyre import lazy_compile
@@ -140,15 +140,6 @@ class SearchCount(_Record):
         self.matches = matches
         self.cancelled = cancelled
         self.revision = revision
-
-    def model_copy(self, *, update: Mapping[str, object] | None = None) -> SearchCount:
-        """A copy with some fields replaced (the name pydantic models use for the same)."""
-        fields: dict[str, Any] = {name: getattr(self, name) for name in self.__slots__}
-        for name, value in dict(update or {}).items():
-            if name not in fields:
-                raise TypeError(f"SearchCount has no field {name!r}")
-            fields[name] = value
-        return SearchCount(**fields)
 
 
 class SearchStats(_Record):

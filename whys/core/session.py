@@ -19,6 +19,7 @@ File writing itself lives in whys.core.atomic, shared with every other writer.
 
 from __future__ import annotations
 
+import copy
 import getpass
 import hashlib
 import json
@@ -28,14 +29,14 @@ import stat
 import threading
 import time
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from whys import paths
 from whys.core.atomic import atomic_write_bytes, describe_os_error, exclusive_lock, write_target
+from whys.core.model_io import InvalidDataError, from_data, to_json_text
 from whys.core.models import (
     SCHEMA_VERSION,
     Analysis,
@@ -158,17 +159,13 @@ def load_session(path: Path) -> Session:
             f"this one reads {SCHEMA_VERSION})"
         )
     try:
-        return Session.model_validate(document)
-    except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first.get("loc", ())) or "top level"
-        raise SessionError(
-            f"{path} is a damaged session ({where}: {first.get('msg', 'invalid')})"
-        ) from error
+        return from_data(Session, document)
+    except InvalidDataError as error:
+        raise SessionError(f"{path} is a damaged session ({error})") from error
 
 
 def session_bytes(session: Session) -> bytes:
-    return (session.model_dump_json(indent=2) + "\n").encode("utf-8")
+    return (to_json_text(session, indent=2) + "\n").encode("utf-8")
 
 
 def save_session(session: Session, path: Path) -> None:
@@ -440,13 +437,12 @@ class SessionStore:
             else:
                 previous = self.session.analyses[index]
                 analysis = _keep_auditor_incident(previous.analysis, analysis)
-                self.session.analyses[index] = previous.model_copy(
-                    update={
-                        "analysis": analysis,
-                        "checked_revision": revision_sha,
-                        "checks": list(checks),
-                        "findings": list(findings),
-                    }
+                self.session.analyses[index] = replace(
+                    previous,
+                    analysis=analysis,
+                    checked_revision=revision_sha,
+                    checks=list(checks),
+                    findings=list(findings),
                 )
             self.session.revision_sha = revision_sha
             self.save()
@@ -563,8 +559,8 @@ def _keep_auditor_incident(previous: Analysis, fresh: Analysis) -> Analysis:
     ]
     if not corrected:
         return fresh
-    incident = fresh.incident.model_copy(deep=True)
+    incident = copy.deepcopy(fresh.incident)
     for field in corrected:
         setattr(incident, field, getattr(previous.incident, field))
         incident.sources[field] = "auditor"
-    return fresh.model_copy(update={"incident": incident})
+    return replace(fresh, incident=incident)

@@ -21,6 +21,7 @@ from typing import Literal
 from whys import __version__
 from whys.core.atomic import atomic_write_bytes
 from whys.core.checks import CHECKS_VERSION
+from whys.core.model_io import from_data, to_json_data
 from whys.core.models import (
     AnalysisAudit,
     CheckStatus,
@@ -426,11 +427,11 @@ def build_verdict_file(session: Session, checks_version: str) -> VerdictFile:
         analyses=analyses,
         redactions=[],
     )
-    document, redactions = redact_tree(unredacted.model_dump(mode="json"))
+    document, redactions = redact_tree(to_json_data(unredacted))
     document["redactions"] = [
         {"where": item.where, "kind": item.kind, "count": item.count} for item in redactions
     ]
-    return VerdictFile.model_validate(document)
+    return from_data(VerdictFile, document)
 
 
 def rederive_problems(verdict_file: VerdictFile) -> list[str]:

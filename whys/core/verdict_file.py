@@ -8,11 +8,11 @@ Building one from a session is whys.core.verdict; this module knows no session.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError
-
+from whys.core.model_io import InvalidDataError, from_data, json_schema, to_json_data
 from whys.core.models import (
     CheckStatus,
     Decision,
@@ -21,6 +21,7 @@ from whys.core.models import (
     Model,
     Verdict,
     VerdictTarget,
+    about,
 )
 from whys.errors import BadInputError
 
@@ -31,6 +32,7 @@ Result = Literal["approved", "rejected", "needs-evidence", "undecided"]
 RESULTS: tuple[Result, ...] = ("approved", "rejected", "needs-evidence", "undecided")
 
 
+@dataclass(kw_only=True)
 class Verifier(Model):
     """Who produced the verdict: the tool, its version and the version of its claim checks."""
 
@@ -39,14 +41,16 @@ class Verifier(Model):
     checks_version: str
 
 
+@dataclass(kw_only=True)
 class Resource(Model):
     """What was audited: the repository and the revision the checks ran at."""
 
-    repo: str = Field(description="the repository folder the session audited")
-    revision: str = Field(description="the revision as the auditor gave it")
-    revision_sha: str | None = Field(description="the full SHA it resolved to")
+    repo: str = field(metadata=about("the repository folder the session audited"))
+    revision: str = field(metadata=about("the revision as the auditor gave it"))
+    revision_sha: str | None = field(metadata=about("the full SHA it resolved to"))
 
 
+@dataclass(kw_only=True)
 class VerdictRecord(Model):
     """The verdict in force on one target (the latest recorded)."""
 
@@ -55,15 +59,17 @@ class VerdictRecord(Model):
     auditor: str
     at: datetime
     override: bool = False
-    overrode: list[str] = Field(default_factory=list)
+    overrode: list[str] = field(default_factory=list)
 
 
+@dataclass(kw_only=True)
 class CheckRecord(Model):
     status: CheckStatus
     detail: str
     suggestion: str | None = None
 
 
+@dataclass(kw_only=True)
 class WhyResult(Model):
     id: str
     number: int
@@ -75,6 +81,7 @@ class WhyResult(Model):
     evidence_ids: list[str]
 
 
+@dataclass(kw_only=True)
 class ClaimResult(Model):
     id: str
     line: int
@@ -86,10 +93,12 @@ class ClaimResult(Model):
     evidence_ids: list[str]
 
 
+@dataclass(kw_only=True)
 class Digest(Model):
     sha256: str
 
 
+@dataclass(kw_only=True)
 class EvidenceRecord(Model):
     """One evidence item, with everything `whys verify` needs to re-run it and compare."""
 
@@ -100,7 +109,7 @@ class EvidenceRecord(Model):
     query: dict[str, Any]
     revision: str
     digest: Digest
-    content: str = Field(description="the result as text, credentials redacted")
+    content: str = field(metadata=about("the result as text, credentials redacted"))
     truncated: bool
     why: str | None
     claim: str | None
@@ -108,6 +117,7 @@ class EvidenceRecord(Model):
     created_by: str
 
 
+@dataclass(kw_only=True)
 class OverrideRecord(Model):
     target: VerdictTarget
     target_id: str | None
@@ -115,16 +125,17 @@ class OverrideRecord(Model):
     auditor: str
     at: datetime
     overrode: list[str]
-    in_force: bool = Field(description="false when a later verdict on the target replaced it")
+    in_force: bool = field(metadata=about("false when a later verdict on the target replaced it"))
 
 
+@dataclass(kw_only=True)
 class AnalysisResult(Model):
     path: str
     title: str
-    sha256: str = Field(description="sha256 of the analysis file as audited")
+    sha256: str = field(metadata=about("sha256 of the analysis file as audited"))
     checked_revision: str | None
     result: Result
-    reason: str = Field(description="one line: why the analysis got its result")
+    reason: str = field(metadata=about("one line: why the analysis got its result"))
     corrected_root_cause: str | None
     incident: IncidentWindow
     check_summary: dict[str, int]
@@ -133,15 +144,17 @@ class AnalysisResult(Model):
     findings: list[Finding]
     overrides: list[OverrideRecord]
     evidence: list[EvidenceRecord]
-    history: list[Verdict] = Field(description="every verdict recorded, oldest first")
+    history: list[Verdict] = field(metadata=about("every verdict recorded, oldest first"))
 
 
+@dataclass(kw_only=True)
 class RedactionRecord(Model):
-    where: str = Field(description="JSON path in this file")
+    where: str = field(metadata=about("JSON path in this file"))
     kind: str
     count: int
 
 
+@dataclass(kw_only=True)
 class VerdictFile(Model):
     """A signed-off audit, shaped like a verification summary (who verified what, when, with
     which result), from one session."""
@@ -150,16 +163,16 @@ class VerdictFile(Model):
     format_version: int = VERDICT_FILE_FORMAT
     verifier: Verifier
     auditors: list[str]
-    time_verified: datetime = Field(description="when the latest verdict was recorded")
+    time_verified: datetime = field(metadata=about("when the latest verdict was recorded"))
     resource: Resource
     result: Result
-    summary: dict[str, int] = Field(description="analyses per result")
+    summary: dict[str, int] = field(metadata=about("analyses per result"))
     analyses: list[AnalysisResult]
     redactions: list[RedactionRecord]
 
 
 def verdict_file_schema() -> dict[str, Any]:
-    return VerdictFile.model_json_schema()
+    return json_schema(VerdictFile)
 
 
 # The summary's count of approvals given by override (only present when there is one).
@@ -175,7 +188,7 @@ def approved_by_override(analysis: AnalysisResult) -> bool:
 
 def canonical_json(verdict_file: VerdictFile) -> bytes:
     """Sorted keys, two-space indent, UTF-8, one trailing newline: stable bytes to sign."""
-    document = verdict_file.model_dump(mode="json")
+    document = to_json_data(verdict_file)
     text = json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False)
     return (text + "\n").encode("utf-8")
 
@@ -214,13 +227,9 @@ def parse_verdict_file(
     if not isinstance(document, dict) or document.get("type") != VERDICT_FILE_TYPE:
         raise BadInputError(f"{source} is not a whys verdict file")
     try:
-        verdict_file = VerdictFile.model_validate(document)
-    except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first.get("loc", ())) or "top level"
-        raise BadInputError(
-            f"{source} is a damaged verdict file ({where}: {first.get('msg', 'invalid')})"
-        ) from error
+        verdict_file = from_data(VerdictFile, document)
+    except InvalidDataError as error:
+        raise BadInputError(f"{source} is a damaged verdict file ({error})") from error
     if canonical and canonical_json(verdict_file) != data:
         raise NotCanonicalError(
             f"{source} is not canonical JSON (its bytes differ from what whys writes for the "

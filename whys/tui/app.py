@@ -10,6 +10,7 @@ Entry point for the CLI: `run_workbench(store, repo) -> int`.
 
 from __future__ import annotations
 
+import copy
 import gc
 import os
 import sys
@@ -1315,7 +1316,7 @@ class WhysApp(App[int]):
         if outcome.failed:
             return
         if label:
-            evidence = evidence.model_copy(update={"summary": f"{label} ({evidence.summary})"})
+            evidence = replace(evidence, summary=f"{label} ({evidence.summary})")
         self.post_message(messages.EvidenceCollected(index, evidence))
 
     @on(messages.EvidenceCollected)
@@ -1727,7 +1728,7 @@ class WhysApp(App[int]):
             self._write_ui()
             self._begin("export", f"exporting to {request.path}…")
             # The worker writes a copy, so a verdict recorded meanwhile cannot tear it.
-            self._export(self.store.session.model_copy(deep=True), request)
+            self._export(copy.deepcopy(self.store.session), request)
 
         from whys.tui.screens.export import ExportDialog
 
@@ -1801,7 +1802,7 @@ class WhysApp(App[int]):
 
     def _run_checks(self, cancel: threading.Event) -> None:
         session = self.store.session
-        analyses = [audit.analysis.model_copy(deep=True) for audit in session.analyses]
+        analyses = [copy.deepcopy(audit.analysis) for audit in session.analyses]
         self._check(analyses, session.revision_sha or session.revision, cancel)
 
     @work(thread=True, exclusive=True, group="checks", exit_on_error=False)

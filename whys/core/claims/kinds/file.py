@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from whys.core.claims.checking.common import (
@@ -283,7 +284,7 @@ def _session_runs_real_files(context: CheckContext, claim: Claim) -> bool:
     """Whether the same session's other commands run files the tree has: then a file it
     lacks is a wrong path, not a plan's script still to be written (those come alone)."""
     for other in claim.context_names:
-        written = claim.model_copy(update={"path": other})
+        written = replace(claim, path=other)
         resolved, failed = paths_for(context.tree, written)
         if resolved is not None and failed is None and not other.endswith("/"):
             return True

@@ -8,6 +8,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from whys.core.claims.checking.common import MAX_LISTED
@@ -391,7 +392,7 @@ def _without_additions(claim: Claim, lines: list[str]) -> Claim:
     code = claim.quoted_code
     if not code or trimmed(code) == code or hits_of(lines, claim):
         return claim
-    return claim.model_copy(update={"quoted_code": trimmed(code)})
+    return replace(claim, quoted_code=trimmed(code))
 
 
 def _unplaced(context: CheckContext, claim: Claim) -> ClaimCheck:
@@ -401,7 +402,7 @@ def _unplaced(context: CheckContext, claim: Claim) -> ClaimCheck:
         lines = context.tree.lines_of(path)
         if lines is None:
             return None
-        placed = _without_additions(claim.model_copy(update={"path": path}), lines)
+        placed = _without_additions(replace(claim, path=path), lines)
         if not hits_of(lines, placed):
             return None
         return _lines_in(context, placed, path, other_names=False)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Hashable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING
@@ -426,7 +427,7 @@ def _by_given_subject(context: CheckContext, claim: Claim) -> ClaimCheck | None:
     info = message_commit(context, claim)
     if info is None:
         return None
-    check = _check_time(context, claim.model_copy(update={"sha": None, "lent": False}))
+    check = _check_time(context, replace(claim, sha=None, lent=False))
     check.detail = (
         f"commit {claim.sha} does not resolve; the commit with the subject the analysis gives "
         f'it ("{claim.message}") is {info.sha[:10]}: {check.detail}'
