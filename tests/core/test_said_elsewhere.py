@@ -239,3 +239,20 @@ def test_a_name_of_the_next_sentence_is_not_what_the_cited_line_holds(repo: GitR
     )
     check = on_line(checked(repo, body), 5, "lines")
     assert check.status == "unverifiable" and "Orchestrator" not in check.detail
+
+
+@pytest.mark.parametrize(
+    ("quote", "status"),
+    [
+        ('"test": {\n    "timeout": 75.0,\n    "pool": 45.0,\n', "verified"),
+        ('"test": {\n    "pool": 99.0,\n', "contradicted"),
+    ],
+    ids=["later-lines-in-range", "no-line-in-range"],
+)
+def test_a_range_holding_the_quotes_later_lines_holds_the_quote(
+    repo: GitRepo, quote: str, status: str
+) -> None:
+    # "# Lines 7-8" over a fence whose first line (`"test": {`) is elsewhere in the file:
+    # the range holds the quote when it holds the quote's later lines.
+    body = f"{FENCE}python\n# app/timeouts.py lines 7-8 - Staging values\n{quote}{FENCE}\n"
+    assert on_line(checked(repo, body), 6, "lines").status == status

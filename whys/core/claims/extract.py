@@ -193,11 +193,32 @@ def _quote_code_below(
             # "Evidence: retry_limit=3": the label is the author's, the code follows it.
             text = _LABEL_PREFIX.sub("", text, count=1)
             if len(text) >= 8:
+                more = _more_quoted_lines(lines, fenced, at + 1) if inside else []
                 for item in bare:
                     item.quoted_code = text[:MAX_TEXT]
+                    if more and not item.context_names:
+                        # The fence's next code lines: the cited range may hold those
+                        # rather than the first (`"dependencies": {` is elsewhere).
+                        item.context_names = more
                 return True
             return False
     return False
+
+
+# Lines of a quoted fence read past its first, for a range that holds its middle.
+MORE_QUOTED_LINES = 8
+
+
+def _more_quoted_lines(lines: list[str], fenced: list[bool], start: int) -> list[str]:
+    """The fence's code lines after its first (comments and short lines aside)."""
+    found: list[str] = []
+    for at in range(start, min(len(lines), start + MORE_QUOTED_LINES)):
+        text = lines[at][: mentions.MAX_SCAN].strip()
+        if not fenced[at] or _FENCE_MARK.match(text):
+            break
+        if len(text) >= 12 and not _CODE_COMMENT.match(text):
+            found.append(text[:MAX_TEXT])
+    return found
 
 
 # A label line that announces code below it: "- **Code**:", "**Current implementation:**".

@@ -16,6 +16,7 @@ from whys.core.claims.checking.described import LOG_SITE, described_lines, named
 from whys.core.claims.checking.files import MAX_CANDIDATES, FileVerdict, as_proposal, combine
 from whys.core.claims.checking.names import (
     _definition_line,
+    code_pattern,
     hits_of,
     indented_block_end,
     name_pattern,
@@ -562,6 +563,17 @@ def _lines_in(
             f"{span_of(claim)} of `{path}` lies inside {shown_target} "
             f"(lines {block[0]}-{block[1]})",
         )
+    middle = _quoted_line_within(claim, lines, start, end)
+    if middle:
+        # "# Lines 900-901" over a fence opening with `"dependencies": {`: the range holds
+        # the quote's later lines, its opener being elsewhere (or gone).
+        number, code = middle
+        return FileVerdict(
+            path,
+            "verified",
+            f"line {number} of `{path}` holds `{code}`, a line of the quoted code "
+            f"({shown_target} itself is at {where_in(lines, target, hits)})",
+        )
     remark = _remark_beside(lines, hits, start, end)
     if remark:
         # "lifespan_manager.py:14-16 - uses deterministic startup to prevent agent_service
@@ -579,6 +591,20 @@ def _lines_in(
         f"{shown_target} is not in {span_of(claim)} of `{path}`; found at {where}",
         f"{path}: {where}",
     )
+
+
+def _quoted_line_within(
+    claim: Claim, lines: list[str], start: int, end: int
+) -> tuple[int, str] | None:
+    """A later line of the quoted fence (kept in `context_names`) on the cited lines."""
+    if not (claim.in_code_fence and claim.quoted_code):
+        return None
+    for code in claim.context_names:
+        pattern = code_pattern(code)
+        for number in range(max(start, 1), min(end, len(lines)) + 1):
+            if pattern.search(lines[number - 1]):
+                return number, code
+    return None
 
 
 # How far outside a cited range a comment still speaks of the lines in it.
