@@ -9,6 +9,7 @@ which of the tree's places are only copies of the analysis itself.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from whys.core.claims.checking.common import result
@@ -96,6 +97,23 @@ def nearby_files(context: CheckContext, claim: Claim) -> list[str]:
             continue
         files += [m for m in resolved.matches if m not in files and is_code_file(m)]
     return files[:MAX_NEARBY]
+
+
+def _read_loosely(
+    context: CheckContext,
+    claim: Claim,
+    place: tuple[str, int],
+    said: Callable[[int, str], str],
+) -> ClaimCheck:
+    """A code line found condensed, or as the message of a call: verified (a proposal that
+    already holds stays unverifiable), quoting the line the tree has."""
+    path, number = place
+    text = (context.tree.lines_of(path) or [""])[number - 1].strip()
+    return result(
+        claim,
+        "verified" if claim.stance != "proposed" else "unverifiable",
+        f"{said(number, path)}: {text[:100]!r}",
+    )
 
 
 def _holds(pattern: re.Pattern[str], code: str, text: str) -> bool:
@@ -191,21 +209,13 @@ def check_code_line(context: CheckContext, claim: Claim) -> ClaimCheck | None:
         return result(claim, "verified", f"`{code}` is at line {number} of `{path}`")
     condensed = _condensed(context, code, nearby + holding)
     if condensed is not None:
-        path, number = condensed
-        text = (context.tree.lines_of(path) or [""])[number - 1].strip()
-        return result(
-            claim,
-            "verified" if claim.stance != "proposed" else "unverifiable",
-            f"`{code}` is line {number} of `{path}` condensed: {text[:100]!r}",
+        return _read_loosely(
+            context, claim, condensed, lambda n, p: f"`{code}` is line {n} of `{p}` condensed"
         )
     logged = _call_holding(context, written)
     if logged is not None:
-        path, number = logged
-        text = (context.tree.lines_of(path) or [""])[number - 1].strip()
-        return result(
-            claim,
-            "verified" if claim.stance != "proposed" else "unverifiable",
-            f"the call's message is at line {number} of `{path}`: {text[:100]!r}",
+        return _read_loosely(
+            context, claim, logged, lambda n, p: f"the call's message is at line {n} of `{p}`"
         )
     if claim.stance != "asserted":
         return None

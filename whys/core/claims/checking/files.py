@@ -4,10 +4,14 @@ verdicts combine into the claim's one result."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from whys.core.claims.checking.common import MAX_LISTED, result
 from whys.core.claims.checking.paths import Resolved
 from whys.core.models import Claim, ClaimCheck
+
+if TYPE_CHECKING:
+    from whys.core.claims.checking.tree import Tree
 
 # How many files of an ambiguous name are read: `base.py` may name a dozen.
 MAX_CANDIDATES = 40
@@ -19,6 +23,24 @@ class FileVerdict:
     status: str
     detail: str
     suggestion: str | None = None
+
+
+def lines_or_verdict(tree: Tree, path: str) -> list[str] | FileVerdict:
+    """The file's lines at the revision, or the unverifiable verdict saying why they cannot
+    be read (a symlink leaving the tree, a binary file, a blob the clone lacks)."""
+    readable, problem = tree.readable(path)
+    if problem or readable is None:
+        return FileVerdict(path, "unverifiable", problem or "not readable")
+    lines = tree.lines_of(readable)
+    if lines is None:
+        return FileVerdict(path, "unverifiable", f"`{path}` is binary or unreadable")
+    return lines
+
+
+def found_in(places: list[tuple[str, int]]) -> str:
+    """The suggestion of a ✗ whose subject is elsewhere: the first few files holding it."""
+    files = list(dict.fromkeys(path for path, _ in places))
+    return "found in " + ", ".join(f"`{f}`" for f in files[:3])
 
 
 def combine(claim: Claim, resolved: Resolved, verdicts: list[FileVerdict]) -> ClaimCheck:

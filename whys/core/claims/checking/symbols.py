@@ -25,7 +25,7 @@ from whys.core.claims.checking.code_lines import (
     value_needles,
 )
 from whys.core.claims.checking.common import MAX_LISTED, result
-from whys.core.claims.checking.files import FileVerdict, combine
+from whys.core.claims.checking.files import FileVerdict, combine, found_in, lines_or_verdict
 from whys.core.claims.checking.names import (
     code_pattern,
     indented_block_end,
@@ -556,12 +556,11 @@ def _check_in_document(context: CheckContext, claim: Claim, documents: list[str]
     elsewhere = [p for p in places if p[0] not in documents]
     named = ", ".join(f"`{d}`" for d in documents)
     if elsewhere and claim.stance == "asserted":
-        files = list(dict.fromkeys(p for p, _ in elsewhere))
         return result(
             claim,
             "contradicted",
             f'"{quote}" is not in {named} at {context.revision[:12]}; it is at {_shown(elsewhere)}',
-            "found in " + ", ".join(f"`{f}`" for f in files[:3]),
+            found_in(elsewhere),
         )
     return result(claim, "unverifiable", f'"{quote}" is not in {named}, nor elsewhere')
 
@@ -653,12 +652,9 @@ def _module_files(context: CheckContext, name: str) -> list[str]:
 
 
 def _symbol_in(context: CheckContext, claim: Claim, path: str) -> FileVerdict:
-    readable, problem = context.tree.readable(path)
-    if problem or readable is None:
-        return FileVerdict(path, "unverifiable", problem or "not readable")
-    lines = context.tree.lines_of(readable)
-    if lines is None:
-        return FileVerdict(path, "unverifiable", f"`{path}` is binary or unreadable")
+    lines = lines_or_verdict(context.tree, path)
+    if isinstance(lines, FileVerdict):
+        return lines
     symbol = claim.symbol or ""
     name = _last_name(symbol)
     code = claim.quoted_code
@@ -755,12 +751,11 @@ def _check_in_file(context: CheckContext, claim: Claim) -> ClaimCheck:
     if claim.stance == "quoted":
         return result(claim, "unverifiable", f"quoted, not asserted: {absent}")
     if elsewhere and not (claim.quoted_code or "").startswith("from "):
-        files = list(dict.fromkeys(p for p, _ in elsewhere))
         return result(
             claim,
             "contradicted",
             f"{absent}; {what} is elsewhere: {_shown(elsewhere)}",
-            "found in " + ", ".join(f"`{f}`" for f in files[:3]),
+            found_in(elsewhere),
         )
     return result(
         claim,

@@ -13,7 +13,13 @@ from typing import TYPE_CHECKING
 
 from whys.core.claims.checking.common import MAX_LISTED
 from whys.core.claims.checking.described import LOG_SITE, described_lines, named_beside
-from whys.core.claims.checking.files import MAX_CANDIDATES, FileVerdict, as_proposal, combine
+from whys.core.claims.checking.files import (
+    MAX_CANDIDATES,
+    FileVerdict,
+    as_proposal,
+    combine,
+    lines_or_verdict,
+)
 from whys.core.claims.checking.names import (
     _definition_line,
     code_pattern,
@@ -414,12 +420,9 @@ def _unplaced(context: CheckContext, claim: Claim) -> ClaimCheck:
 def _lines_in(
     context: CheckContext, claim: Claim, path: str, *, other_names: bool = True
 ) -> FileVerdict:
-    readable, problem = context.tree.readable(path)
-    if problem or readable is None:
-        return FileVerdict(path, "unverifiable", problem or "not readable")
-    lines = context.tree.lines_of(readable)
-    if lines is None:
-        return FileVerdict(path, "unverifiable", f"`{path}` is binary or unreadable")
+    lines = lines_or_verdict(context.tree, path)
+    if isinstance(lines, FileVerdict):
+        return lines
     claim = _without_additions(claim, lines)
     start = claim.line_start or 1
     end = claim.line_end or start
