@@ -235,6 +235,18 @@ def test_help_documents_output_and_exit_codes(capsys) -> None:
         assert "JSON Lines" in out and "exit status" in out
 
 
+@pytest.mark.parametrize("columns", [44, 120])
+def test_help_is_wrapped_to_the_terminal_width(
+    columns: int, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    monkeypatch.setenv("COLUMNS", str(columns))
+    assert main(["grep", "--help"]) == 0
+    usage = capsys.readouterr().out.split("\n\n")[0].splitlines()
+    assert max(len(line) for line in usage) <= columns - 2
+    # Wide enough, the options sit on fewer lines than in a narrow terminal.
+    assert (len(usage) <= 3) == (columns == 120)
+
+
 def test_grep_in_a_bare_repo_searches_head_and_a_plain_folder_with_rg(
     project: dict[str, str], tmp_path: Path, capsys
 ) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -28,16 +29,54 @@ COMMANDS: tuple[str, ...] = (
 )
 
 
+def _terminal_columns() -> int:
+    """What shutil.get_terminal_size() gives: $COLUMNS, else the terminal's, else 80."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
+_FORMATTERS: dict[type, type] = {}
+
+
+def _sized(formatter: type[argparse.HelpFormatter]) -> type[argparse.HelpFormatter]:
+    """`formatter` given the terminal's width up front. argparse's own asks shutil, whose
+    import (bz2, lzma and more) is 2 ms of every command's start-up, and argparse builds a
+    formatter for every option it adds, not only for --help."""
+    if formatter not in _FORMATTERS:
+
+        def __init__(self, prog: str, indent_increment=2, max_help_position=24, width=None):
+            width = _terminal_columns() - 2 if width is None else width
+            formatter.__init__(self, prog, indent_increment, max_help_position, width)
+
+        _FORMATTERS[formatter] = type(formatter.__name__, (formatter,), {"__init__": __init__})
+    return _FORMATTERS[formatter]
+
+
+class _Parser(argparse.ArgumentParser):
+    """ArgumentParser whose help formatter (its own, or the one a command names) is sized."""
+
+    def __init__(self, *args, formatter_class=argparse.HelpFormatter, **kwargs) -> None:
+        super().__init__(*args, formatter_class=_sized(formatter_class), **kwargs)
+
+
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The whole parser; with `command` (one of COMMANDS) only that subcommand is
     registered, so a run imports its own command module and no other (start-up time)."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="whys",
         description="Audit Five Whys root-cause analyses against the code and git history "
         "they cite.",
     )
     parser.add_argument("--version", action="version", version=f"whys {__version__}")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in (command,) if command in COMMANDS else COMMANDS:
         module = importlib.import_module(f"whys.commands.{name}")
         module.register(subparsers)

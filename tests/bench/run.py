@@ -77,8 +77,7 @@ STARTUP_PATHS: tuple[tuple[str, str], ...] = (
     ),
     (
         "`whys grep`",
-        "import whys.cli; whys.cli.build_parser('grep'); import whys.core.repo, "
-        "whys.core.search, ripgrepy",
+        "import whys.cli; whys.cli.build_parser('grep'); import whys.core.repo, whys.core.search",
     ),
     (
         "`whys check`",

@@ -189,7 +189,7 @@ def _write_rows(batches: Iterable[list[HitRow]], *, as_json: bool, color: bool) 
     write = sys.stdout.write
     seen: set[str] = set()
     last_path: str | None = None
-    path_text = ""
+    path_text = match_head = context_head = ""
     for batch in batches:
         out = []
         if as_json:
@@ -198,10 +198,11 @@ def _write_rows(batches: Iterable[list[HitRow]], *, as_json: bool, color: bool) 
                     last_path = path
                     seen.add(path)
                     path_text = encode(path)
+                    match_head = f'{{"type": "match", "path": {path_text}, "line": '
+                    context_head = f'{{"type": "context", "path": {path_text}, "line": '
                 out.append(
-                    f'{{"type": "{"match" if is_match else "context"}", "path": {path_text}, '
-                    f'"line": {line}, "column": {column}, "text": {encode(text)}, '
-                    f'"truncated": {"true" if cut else "false"}}}\n'
+                    f'{match_head if is_match else context_head}{line}, "column": {column}, '
+                    f'"text": {encode(text)}, "truncated": {"true" if cut else "false"}}}\n'
                 )
         else:
             for is_match, path, line, _column, text, cut in batch:

@@ -20,7 +20,6 @@ patterns go after `-e` or in stuck form (`-S<text>`), paths after `--`.
 from __future__ import annotations
 
 import subprocess
-import tempfile
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -84,6 +83,7 @@ from whys.core.repo_process import (
     _safe_env,
     _Stream,
     git_executable,
+    stderr_file,
 )
 from whys.errors import BadInputError, BadRepoError, BadRevisionError
 
@@ -309,6 +309,8 @@ def git_config_value(key: str) -> str | None:
     unset. For the auditor's identity and SSH signing key (user.email, user.signingkey)."""
     if not isinstance(key, str) or not _CONFIG_KEY_RE.match(key):
         raise BadInputError(f"{key!r} is not a git config key")
+    import tempfile  # here only: see stderr_file
+
     completed = subprocess.run(
         [git_executable(), "--no-pager", "config", "--global", "--includes", "--get", key],
         cwd=tempfile.gettempdir(),
@@ -331,6 +333,8 @@ def open_repo(path: Path | str) -> GitRepo:
     if not location.is_dir():
         raise BadRepoError(f"{location}: not a directory")
     location = location.resolve()
+    # One git for all four: outside a working tree (a bare repository, a .git folder) the
+    # last fails, after printing the first three.
     completed = subprocess.run(
         _git_argv(
             [
@@ -338,6 +342,7 @@ def open_repo(path: Path | str) -> GitRepo:
                 "--absolute-git-dir",
                 "--is-bare-repository",
                 "--is-shallow-repository",
+                "--show-toplevel",
             ]
         ),
         cwd=location,
@@ -347,14 +352,15 @@ def open_repo(path: Path | str) -> GitRepo:
         check=False,
     )
     stderr = completed.stderr.decode("utf-8", "replace")
-    if completed.returncode != 0:
+    values = completed.stdout.decode("utf-8", "surrogateescape").splitlines()
+    outside_work_tree = "must be run in a work tree" in stderr and len(values) == 3
+    if completed.returncode != 0 and not outside_work_tree:
         if "dubious ownership" in stderr:
             raise BadRepoError(f"{location}: git refuses a repository owned by another user")
         if "not a git repository" in stderr.lower():
             raise NotARepositoryError(f"{location} is not a git repository")
         reason = _first_line(stderr).removeprefix("fatal: ") or "git failed"
         raise BadRepoError(f"{location}: not a usable git repository ({reason})")
-    values = completed.stdout.decode("utf-8", "surrogateescape").splitlines()
     if len(values) < 3:
         raise BadRepoError(f"{location}: not a usable git repository")
     git_dir = Path(values[0])
@@ -363,16 +369,8 @@ def open_repo(path: Path | str) -> GitRepo:
     if is_bare:
         root = git_dir
     else:
-        top = subprocess.run(
-            _git_argv(["rev-parse", "--show-toplevel"]),
-            cwd=location,
-            env=_safe_env(),
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            check=False,
-        )
-        toplevel = top.stdout.decode("utf-8", "surrogateescape").strip()
-        root = Path(toplevel).resolve() if top.returncode == 0 and toplevel else location
+        toplevel = values[3].strip() if len(values) > 3 else ""
+        root = Path(toplevel).resolve() if toplevel else location
         if root != location and root not in location.parents:
             # core.worktree in the repository's own config can aim git (and the working-tree
             # search) at any folder on the machine: refuse rather than read outside.
@@ -603,8 +601,7 @@ class BlobReader:
     def _start(self) -> subprocess.Popen[bytes]:
         if self._process is None or self._process.poll() is not None:
             self.close()
-            # A file, not a pipe, so git never blocks on a warning nobody reads.
-            self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - closed in close()
+            self._stderr = stderr_file()  # closed in close()
             self._process = subprocess.Popen(
                 _git_argv(["cat-file", "--batch"]),
                 cwd=self.repo.root,

@@ -6,7 +6,6 @@ repo_history.py and repo_grep.py; `whys.core.repo.GitRepo` joins them.
 from __future__ import annotations
 
 import subprocess
-import tempfile
 from collections.abc import Iterable, Sequence
 from functools import cached_property
 from pathlib import Path
@@ -69,6 +68,8 @@ class GitRepoBase:
     def _run_spooled(self, args: Sequence[str]) -> bytes:
         """`_run` for a large output: git writes it to a temporary file, read back at once,
         which costs a fraction of the CPU of draining a pipe 64 KiB at a time."""
+        import tempfile  # here only: see stderr_file
+
         with tempfile.TemporaryFile() as spool:
             completed = subprocess.run(
                 _git_argv(args),

@@ -4,16 +4,20 @@ environment, the argv every git process starts with, and streamed output split i
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import subprocess
-import tempfile
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from whys.core.lazyre import lazy_compile
 from whys.errors import BadRepoError
+
+TYPE_CHECKING = False  # as typing's, without importing typing (start-up)
+if TYPE_CHECKING:
+    from typing import BinaryIO
 
 # Config that could make git run a program, talk to the network, or change the shape of its
 # output. Command-line `-c` wins over every config file, including ones pulled by includeIf.
@@ -66,7 +70,8 @@ _BAD_REVISION_RE = lazy_compile(
     r"unknown revision|bad revision|ambiguous argument|invalid object name", re.I
 )
 _HUNK_RE = lazy_compile(rb"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
-_READ_CHUNK = 1 << 16
+_READ_CHUNK = 1 << 18
+_PIPE_BYTES = 1 << 20
 
 
 class MissingObjectError(BadRepoError):
@@ -122,6 +127,35 @@ def _git_argv(args: Sequence[str]) -> list[str]:
     return argv
 
 
+def stderr_file() -> BinaryIO:
+    """An unnamed file for a child's stderr (a file, not a pipe, so a chatty child never
+    blocks on a warning nobody reads yet): in memory where the system offers it (Linux),
+    else a temporary file. `tempfile` alone would load shutil, random, bz2 and lzma: 3 ms
+    of every command's start-up."""
+    if hasattr(os, "memfd_create"):
+        try:
+            return open(os.memfd_create("whys-stderr", os.MFD_CLOEXEC), "w+b")  # noqa: SIM115
+        except OSError:
+            pass  # a kernel without memfd: the file on disk below
+    import tempfile
+
+    return tempfile.TemporaryFile()  # noqa: SIM115 - the caller closes it
+
+
+def widen_pipe(stream: BinaryIO | None) -> None:
+    """Let the child write up to 1 MiB ahead of its reader (Linux; the default is 64 KiB):
+    on a large output both stall and wake far less often (a 76,000-hit search, 12% less
+    time). Where the system will not, the default pipe serves."""
+    import fcntl
+
+    set_size = getattr(fcntl, "F_SETPIPE_SZ", None)
+    if stream is None or set_size is None:
+        return
+    # Over the user's pipe allowance (pipe-user-pages-soft) the call fails: 64 KiB it is.
+    with contextlib.suppress(OSError):
+        fcntl.fcntl(stream.fileno(), set_size, _PIPE_BYTES)
+
+
 def _first_line(text: str) -> str:
     for line in text.splitlines():
         if line.strip():
@@ -134,8 +168,7 @@ class _Stream:
     git never blocks. Closing (or cancelling) kills the process."""
 
     def __init__(self, argv: list[str], cwd: Path, stdin: bytes | None = None) -> None:
-        # Closed in finish(); a file (not a pipe) so a chatty git never blocks on stderr.
-        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115
+        self._stderr = stderr_file()  # closed in finish()
         self.process = subprocess.Popen(
             argv,
             cwd=cwd,
@@ -144,6 +177,7 @@ class _Stream:
             stdout=subprocess.PIPE,
             stderr=self._stderr,
         )
+        widen_pipe(self.process.stdout)
         self._feeder: threading.Thread | None = None
         if stdin is not None:
             self._feeder = threading.Thread(target=self._feed, args=(stdin,), daemon=True)

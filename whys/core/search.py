@@ -1,11 +1,12 @@
 """The only module that runs rg. Working-tree search, streamed, capped and cancellable.
 
-The argv is built with ripgrepy's builder, but never with its `run()`: that appends the
-pattern as a bare argument (a pattern `--pre=sh` would become an rg option and run a
-program) and holds the whole output in memory. Here the pattern goes after `-e`, options
-end with `--`, rg's own config file is ignored, and the output (NUL after each path) is
-read line by line from one process. At a past revision the same calls delegate to
-`GitRepo.grep` / `GitRepo.grep_count` (git grep), so callers need not care which ran.
+The argv is written here, flag by flag (rg's long names, stable across releases): the
+pattern goes after `-e`, options end with `--`, rg's own config file is ignored, and the
+output (NUL after each path) is read as it comes from one process. (ripgrepy, the builder
+this once used, cost 10 ms of each grep's start-up, and its `run()` appends the pattern
+bare, where `--pre=sh` would become an option that runs a program.) At a past revision
+the same calls delegate to `GitRepo.grep` / `GitRepo.grep_count` (git grep), so callers
+need not care which ran.
 """
 
 from __future__ import annotations
@@ -13,13 +14,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from whys.core.lazyre import lazy_compile
+from whys.core.repo_process import _READ_CHUNK, stderr_file, widen_pipe
 from whys.errors import BadInputError, BadPatternError, BadRepoError
 
 TYPE_CHECKING = False  # as typing's, without importing typing (start-up)
@@ -34,7 +35,6 @@ DISPLAY_LIMIT = 400
 _HOLD_LIMIT = 2000
 _BINARY_NOTICE = lazy_compile(rb': binary file matches \(found "\\0" byte around offset \d+\)$')
 _PER_FILE_ERROR = lazy_compile(r"\(os error \d+\)\s*$")
-_READ_CHUNK = 1 << 16
 _STREAM_SECONDS = 0.1  # longest a hit waits in a list before it is handed on
 
 
@@ -197,41 +197,31 @@ def _rg_env() -> dict[str, str]:
 
 
 def _rg_argv(
-    root: Path,
     pattern: str,
     *,
     fixed_strings: bool,
     ignore_case: bool,
     word: bool,
     globs: Sequence[str],
-    configure: Sequence[str],
+    flags: Sequence[str],
     context: int = 0,
-    extra: Sequence[str] = (),
 ) -> list[str]:
     if not pattern:
         raise BadInputError("empty search pattern")
     if "\0" in pattern:
         raise BadPatternError("a search pattern cannot contain a NUL byte")
-    from ripgrepy import Ripgrepy  # on first use: it loads logging and json
-
-    builder = Ripgrepy(pattern, str(root), rg_path=rg_executable())
-    builder.no_config()
+    argv = [rg_executable(), "--no-config"]
     if fixed_strings:
-        builder.fixed_strings()
-    if ignore_case:
-        builder.ignore_case()
-    else:
-        builder.case_sensitive()
+        argv.append("--fixed-strings")
+    argv.append("--ignore-case" if ignore_case else "--case-sensitive")
     if word:
-        builder.word_regexp()
+        argv.append("--word-regexp")
     if context:
-        builder.context(int(context))
+        argv += ["--context", str(int(context))]
     for glob in globs:
-        builder.glob(glob)
-    for name in configure:
-        getattr(builder, name)()
-    # ripgrepy's run() would append the pattern bare; pass it as data instead.
-    return [*builder.command, *extra, "-e", pattern, "--", "."]
+        argv.append(f"--glob={glob}")  # one argument: a glob that starts with '-' stays a glob
+    argv += flags
+    return [*argv, "-e", pattern, "--", "."]
 
 
 def _rg_error(stderr: str) -> BadInputError:
@@ -251,8 +241,7 @@ class _RgProcess:
     def __init__(self, argv: list[str], root: Path) -> None:
         if not root.is_dir():
             raise BadInputError(f"{root}: no such directory to search")
-        # Closed in finish(); a file (not a pipe) so rg never blocks on its warnings.
-        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115
+        self._stderr = stderr_file()  # closed in finish()
         self.process = subprocess.Popen(
             argv,
             cwd=root,
@@ -262,6 +251,7 @@ class _RgProcess:
             stderr=self._stderr,
             bufsize=1 << 16,
         )
+        widen_pipe(self.process.stdout)
         self.stopped = False
         self.eof = False
 
@@ -296,7 +286,7 @@ class _RgProcess:
             if cancel is not None and cancel.is_set():
                 self.stop()
                 return total
-            chunk = self.process.stdout.read1(1 << 16)
+            chunk = self.process.stdout.read1(_READ_CHUNK)
             if not chunk:
                 self.eof = True
                 return total
@@ -453,7 +443,6 @@ def search_rows(
             yield rows
         return
     argv = _rg_argv(
-        Path(root),
         pattern,
         fixed_strings=fixed_strings,
         ignore_case=ignore_case,
@@ -463,8 +452,8 @@ def search_rows(
         # Plain output, "<path>\0<line>:<column>:<text>" ("<line>-<text>" for context):
         # parsing it costs a fraction of --json. --binary makes rg name the binary files it
         # meets ("<path>: binary file matches ...") so they can be counted and dropped.
-        configure=("binary", "null", "line_number", "no_heading", "with_filename"),
-        extra=("--column", "--color=never"),
+        flags=("--binary", "--null", "--line-number", "--column", "--no-heading")
+        + ("--with-filename", "--color=never"),
     )
     rg = _RgProcess(argv, Path(root))
     try:
@@ -568,9 +557,9 @@ def _parse_rg(
                 current, current_counted = path, False
                 current_name = _relative(path.decode("utf-8", "surrogateescape"))
             # "<line>:<column>:<text>" for a match, "<line>-<text>" for a context line.
-            head, separator, body = rest.partition(b":")
-            if separator and head.isdigit():
-                column_text, _, body = body.partition(b":")
+            fields = rest.split(b":", 2)
+            if len(fields) == 3 and fields[0].isdigit():
+                head, column_text, body = fields
                 column = int(column_text) if column_text.isdigit() else 1
                 is_match = True
             else:
@@ -640,14 +629,13 @@ def count(
             cancel=cancel,
         )
     argv = _rg_argv(
-        Path(root),
         pattern,
         fixed_strings=fixed_strings,
         ignore_case=ignore_case,
         word=word,
         globs=globs,
         # Files: -l stops reading a file at its first match; matches: every occurrence.
-        configure=("files_with_matches" if unit == "files" else "count_matches", "null"),
+        flags=("--files-with-matches" if unit == "files" else "--count-matches", "--null"),
     )
     rg = _RgProcess(argv, Path(root))
     files = 0
