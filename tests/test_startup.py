@@ -150,6 +150,9 @@ def test_check_starts_without_textual_or_gitpython(repo: Path, tmp_path: Path) -
     # Without --session nothing is recorded: the session and verdict models stay unloaded.
     sessions = ("whys.core.session", "whys.core.verdict", "whys.core.verdict_file")
     assert _offending(loaded, sessions) == []
+    # The prefetch runs on plain threads (concurrent.futures loads logging and traceback),
+    # and only a file write loads tempfile.
+    assert _offending(loaded, ("concurrent", "logging", "tempfile", "shutil")) == []
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "markdown", "sarif"])

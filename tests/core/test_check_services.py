@@ -123,3 +123,42 @@ def test_pins_give_evidence_that_rerun_reproduces(
     assert pinned.summary.startswith("app/queue.py:1-2 at ")
     assert rerun(pinned, git_repo, head).content_sha256 == pinned.content_sha256
     assert context.window_start(datetime.now(UTC) - datetime(2026, 1, 1, tzinfo=UTC)) is None
+
+
+def test_prefetch_jobs_run_side_by_side_and_each_failure_is_kept_apart() -> None:
+    import threading
+    import time
+
+    from whys.core.claims.checking.common import run_together
+
+    running = 0
+    most = 0
+    lock = threading.Lock()
+    done: list[int] = []
+
+    def job(number: int) -> None:
+        nonlocal running, most
+        with lock:
+            running += 1
+            most = max(most, running)
+        time.sleep(0.02)
+        with lock:
+            running -= 1
+            done.append(number)
+        if number == 3:
+            raise ValueError("job 3 failed")
+
+    raised = run_together([lambda n=n: job(n) for n in range(8)], 4)
+    assert sorted(done) == list(range(8))  # one failure stops no other job
+    assert [type(error).__name__ if error else None for error in raised] == [
+        None,
+        None,
+        None,
+        "ValueError",
+        None,
+        None,
+        None,
+        None,
+    ]
+    assert 1 < most <= 4  # side by side, never more than asked
+    assert run_together([], 4) == []

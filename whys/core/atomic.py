@@ -19,7 +19,6 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -93,6 +92,8 @@ def atomic_write_bytes(
     folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        import tempfile  # here: its import (shutil, random) is start-up time for every reader
+
         # The writer's pid in the name lets a later open tell a killed save's leftover
         # from one in flight (see session.remove_stale_temp_files).
         descriptor, temp_name = tempfile.mkstemp(

@@ -12,12 +12,11 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable, Hashable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from functools import partial
 
 from whys.core.claims.checking.commits import CitedCommit
-from whys.core.claims.checking.common import MESSAGE_WINDOW, PARALLEL_QUERIES
+from whys.core.claims.checking.common import MESSAGE_WINDOW, PARALLEL_QUERIES, run_together
 from whys.core.claims.checking.counts import Counts
 from whys.core.claims.checking.own import OwnCommits
 from whys.core.claims.checking.paths import resolve_path
@@ -127,13 +126,10 @@ class CheckContext:
             jobs["tree search"] = self.tree_search.run
         if self.counts.definitions.pending:  # counts of definitions: one pass for all
             jobs["definitions"] = self.counts.definitions.run
-        if jobs:
-            with ThreadPoolExecutor(max_workers=PARALLEL_QUERIES) as pool:
-                futures = [pool.submit(job) for job in jobs.values()]
-            for future in futures:
-                # A failure resurfaces in the claim that meets it, as unverifiable.
-                with contextlib.suppress(BadInputError):
-                    future.result()
+        for error in run_together(jobs.values(), PARALLEL_QUERIES):
+            # A failure resurfaces in the claim that meets it, as unverifiable.
+            if error is not None and not isinstance(error, BadInputError):
+                raise error
         if read_claims:
             with contextlib.suppress(BadInputError):
                 self.tree.learn_links(
