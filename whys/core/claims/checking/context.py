@@ -118,14 +118,17 @@ class CheckContext:
             read_claims += plan.read_claims
         order = {id(claim): index for index, claim in enumerate(claims)}
         read_claims.sort(key=lambda claim: order.get(id(claim), 0))
-        if messages or self.infos:
-            jobs["history"] = partial(self._prefetch_history, messages)
-        if path_claims:
-            jobs["files"] = lambda: self.tree.files
+        # The longest first (the tree searches read every file), so none waits for a turn.
+        first: dict[Hashable, Callable[[], object]] = {}
         if self.tree_search.pending:
-            jobs["tree search"] = self.tree_search.run
+            first["tree search"] = self.tree_search.run
         if self.counts.definitions.pending:  # counts of definitions: one pass for all
-            jobs["definitions"] = self.counts.definitions.run
+            first["definitions"] = self.counts.definitions.run
+        if messages or self.infos:
+            first["history"] = partial(self._prefetch_history, messages)
+        if path_claims:
+            first["files"] = lambda: self.tree.files
+        jobs = first | {key: job for key, job in jobs.items() if key not in first}
         for error in run_together(jobs.values(), PARALLEL_QUERIES):
             # A failure resurfaces in the claim that meets it, as unverifiable.
             if error is not None and not isinstance(error, BadInputError):

@@ -102,10 +102,11 @@ def _tree_order(path: str) -> bytes:
 
 
 def _finder(needles: list[str]) -> re.Pattern[str]:
-    """Every position where a needle starts, overlapping ones included (a lookahead),
-    naming the longest needle that starts there. The needles are laid out as a trie
-    (`handle_(?:2499|x)`), so each position costs one branch per character, not one try
-    per needle: a run may ask about a hundred strings over 300,000 lines."""
+    """The longest needle that starts at a position (searched from there on). The needles
+    are laid out as a trie (`handle_(?:2499|x)`), so each position costs one branch per
+    character, not one try per needle: a run may ask about a hundred strings over 300,000
+    lines. (Not a lookahead, which would find every start in one finditer: the regex
+    engine then tries each position of the line in full, four times slower.)"""
     trie: dict[str, dict] = {}
     for needle in needles:
         node = trie
@@ -123,7 +124,7 @@ def _finder(needles: list[str]) -> re.Pattern[str]:
         # Greedy: where a needle ends and a longer one goes on, the longer one is taken.
         return f"(?:{body})?" if "" in node else body
 
-    return re.compile("(?=(" + pattern(trie) + "))")
+    return re.compile(pattern(trie))
 
 
 def _fixed_attribution(needles: list[str]) -> Callable[[str], Iterator[str]]:
@@ -133,13 +134,17 @@ def _fixed_attribution(needles: list[str]) -> Callable[[str], Iterator[str]]:
     shortest = min(len(needle) for needle in needles)
 
     def occurrences(text: str) -> Iterator[str]:
-        for match in finder.finditer(text):
+        search = finder.search
+        match = search(text)
+        while match is not None:
             # The longest needle starting here; shorter needles starting here are its
-            # prefixes. Needles starting elsewhere have their own positions.
-            longest = match.group(1)
+            # prefixes. Needles starting elsewhere (overlapping ones too) are found by
+            # searching again from the next position.
+            longest = match.group()
             for end in range(shortest, len(longest) + 1):
                 if longest[:end] in wanted:
                     yield longest[:end]
+            match = search(text, match.start() + 1)
 
     return occurrences
 
@@ -159,34 +164,69 @@ def _regex_attribution(patterns: list[str]) -> Callable[[str], Iterator[str]]:
 
 class WorkingTree:
     """What the checked-out working tree holds differently from the checked revision, asked
-    of git once for every search of a run (they start together, so the answers are locked)."""
+    of git once for every search of a run. Both questions (`git status`, the tracked files
+    `.gitignore` hides) start together in the background as soon as a search learns the
+    working tree is the revision's, and rg reads the tree meanwhile: the answers only sort
+    its hits afterwards."""
 
     def __init__(self, repo: GitRepo, revision: str) -> None:
         self.repo = repo
         self.revision = revision
         self._lock = threading.Lock()
-        self._changes: set[str] | None | bool = False  # False: not asked yet
-        self._hidden: set[str] | None = None
+        self._checked_out: bool | None = None
+        self._asked: dict[str, threading.Thread] = {}
+        self._answers: dict[str, tuple[object, BaseException | None]] = {}
+
+    def checked_out(self) -> bool:
+        """Whether the working tree is a checkout of the revision (HEAD is it), so that it
+        can be searched instead of the revision's blobs."""
+        with self._lock:
+            if self._checked_out is None:
+                self._checked_out = (
+                    not self.repo.is_bare and self.repo.resolve_revision("HEAD") == self.revision
+                )
+                if self._checked_out:
+                    questions = {
+                        "changes": self.repo.worktree_changes,
+                        "hidden": self.repo.tracked_ignored,
+                    }
+                    for name, question in questions.items():
+                        asking = threading.Thread(
+                            target=self._ask, args=(name, question), daemon=True
+                        )
+                        self._asked[name] = asking
+                        asking.start()
+            return self._checked_out
+
+    def _ask(self, name: str, question: Callable[[], object]) -> None:
+        try:
+            self._answers[name] = (question(), None)
+        except BaseException as error:  # noqa: BLE001 - raised again to whoever asks
+            self._answers[name] = (None, error)
+
+    def _answer(self, name: str) -> object:
+        self._asked[name].join()
+        answer, error = self._answers[name]
+        if error is not None:
+            raise error
+        return answer
 
     def changes(self) -> set[str] | None:
         """The paths the working tree holds differently, when it is the checked-out HEAD
         and not too different; None: search the revision's blobs."""
-        with self._lock:
-            if self._changes is False:
-                changes: set[str] | None = None
-                if not self.repo.is_bare and self.repo.resolve_revision("HEAD") == self.revision:
-                    changes = self.repo.worktree_changes()
-                    if changes is not None and len(changes) > MAX_DERIVED_FILES:
-                        changes = None
-                self._changes = changes
-            return self._changes  # type: ignore[return-value]
+        if not self.checked_out():
+            return None
+        changes = self._answer("changes")
+        if not isinstance(changes, set) or len(changes) > MAX_DERIVED_FILES:
+            return None
+        return changes
 
     def hidden(self) -> set[str]:
         """Tracked files `.gitignore` matches (a search going by it, as rg does, skips them)."""
-        with self._lock:
-            if self._hidden is None:
-                self._hidden = self.repo.tracked_ignored()
-            return self._hidden
+        if not self.checked_out():
+            return self.repo.tracked_ignored()
+        hidden = self._answer("hidden")
+        return hidden if isinstance(hidden, set) else set()
 
 
 class TreeSearch:
@@ -266,14 +306,18 @@ class TreeSearch:
         batches = [[n for n in needles if len(n) >= MIN_LENGTH]]
         batches += [[n] for n in needles if len(n) < MIN_LENGTH]
         for batch in filter(None, batches):
-            changes = self._working_tree_changes()
-            if changes is None:
-                found = self._search(batch)
-            else:
-                # The working tree, then the files it holds differently, at the revision.
+            found: dict[str, Occurrences] | None = None
+            if self._worktree_changes is not None and self.working_tree.checked_out():
+                # The working tree (while git says what it holds differently), then the
+                # files it holds differently, at the revision.
                 found = self._search(batch, worktree=True)
-                if changes:
+                changes = self._working_tree_changes()
+                if changes is None:
+                    found = None  # too different after all: the revision's blobs
+                elif changes:
                     found = self._replaced(found, batch, changes)
+            if found is None:
+                found = self._search(batch)
             self._found.update(found)
 
     def derive(self, revision: str, changed: Collection[str]) -> TreeSearch | None:
@@ -356,23 +400,16 @@ class TreeSearch:
 
         try:
             rg_executable()
-            hidden = self.working_tree.hidden()
-            tracked = self.repo.list_files(self.revision)
         except BadRepoError:
             return None
-        if len(hidden) > MAX_DERIVED_FILES:
-            return None
-        wanted = set(tracked).difference(hidden)
-        found = {needle: Occurrences() for needle in needles}
         attribute = _regex_attribution(needles) if self.regex else _fixed_attribution(needles)
         stats = SearchStats()
+        held: list[tuple[str, str, int]] = []  # (needle, path, line), kept once rg is done
         try:
             for path, line, text in lines_holding(
                 self.repo.root, needles, fixed=not self.regex, cancel=self.cancel, stats=stats
             ):
-                if path in wanted:
-                    for needle in attribute(text):
-                        found[needle].add(path, line)
+                held += ((needle, path, line) for needle in attribute(text))
         except BadPatternError:
             if not self.regex:
                 raise
@@ -380,6 +417,19 @@ class TreeSearch:
         except BadInputError as error:
             self.failed = error.message
         self.cancelled = self.cancelled or stats.cancelled
+        try:
+            hidden = self.working_tree.hidden()
+            tracked = self.repo.list_files(self.revision)
+        except BadRepoError:
+            return None
+        if len(hidden) > MAX_DERIVED_FILES:
+            return None
+        # rg also read untracked files, and not the tracked ones `.gitignore` hides.
+        wanted = set(tracked).difference(hidden)
+        found = {needle: Occurrences() for needle in needles}
+        for needle, path, line in held:
+            if path in wanted:
+                found[needle].add(path, line)
         found = {needle: occurrences.in_tree_order() for needle, occurrences in found.items()}
         if hidden and not self.cancelled:
             ordered = sorted(hidden)

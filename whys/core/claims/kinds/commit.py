@@ -49,8 +49,17 @@ def settle(claims: list[Claim], paragraphs: dict[str, int]) -> None:
 
 
 def prefetch(context: CheckContext, claims: list[Claim]) -> Prefetch:
-    """Quoted subjects to look up in the history walk."""
-    return Prefetch(messages=[c.message for c in claims if c.message and context.needs_subjects(c)])
+    """Quoted subjects to look up in the history walk; and when a cited SHA names no
+    commit, whether the history is whole (a walk of every ref: asked beside the rest)."""
+    plan = Prefetch(messages=[c.message for c in claims if c.message and context.needs_subjects(c)])
+    absent = any(
+        not cited.shas
+        for claim in claims
+        if claim.sha and (cited := context.commits.get(claim.sha.lower()))
+    )
+    if absent and not context.repo.is_shallow:
+        plan.jobs["history damage"] = context.history_damage
+    return plan
 
 
 def check(context: CheckContext, claim: Claim) -> ClaimCheck:
