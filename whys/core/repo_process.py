@@ -70,7 +70,7 @@ _BAD_REVISION_RE = lazy_compile(
     r"unknown revision|bad revision|ambiguous argument|invalid object name", re.I
 )
 _HUNK_RE = lazy_compile(rb"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
-_READ_CHUNK = 1 << 18
+_READ_CHUNK = 1 << 16
 _PIPE_BYTES = 1 << 20
 
 
