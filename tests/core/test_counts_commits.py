@@ -159,7 +159,9 @@ def test_a_partial_count_says_what_it_skipped(tmp_path: Path) -> None:
     repo = init_repo(tmp_path / "repo")
     files = {f"users/u{n}.py": f"from ws import LockState  # {n}\n" for n in range(6)}
     first = commit(repo, files, "users", "2025-01-02T09:00:00Z")
-    commit(repo, {"later.py": "LATER = 1\n"}, "later", "2025-01-03T09:00:00Z")
+    # The later commit removes u5.py: checked at the analysis's commit, that file is read
+    # from the revision's blobs (the rest from the working tree, which stands for them).
+    commit(repo, {"later.py": "LATER = 1\n", "users/u5.py": None}, "later", "2025-01-03T09:00:00Z")
     blob = subprocess.run(
         ["git", "-C", str(repo), "rev-parse", f"{first}:users/u5.py"],
         capture_output=True,
@@ -170,7 +172,6 @@ def test_a_partial_count_says_what_it_skipped(tmp_path: Path) -> None:
     opened = open_repo(repo)
     lower = read_analysis_text(WHY + "- Found 4+ files using `LockState`\n", "rca.md")
     exact = read_analysis_text(WHY + "- Found 6 files using `LockState`\n", "rca.md")
-    # Checked at the analysis's commit, not the checked-out tree: git reads the blobs.
     partial = check_analysis(lower, opened, first).checks
     bounded = check_analysis(exact, opened, first).checks
     assert partial[-1].status == "verified" and "1 unreadable" in partial[-1].detail

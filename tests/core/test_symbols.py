@@ -183,9 +183,10 @@ def test_unreadable_code_files_keep_absence_from_being_evidence(tmp_path: Path) 
     path = init_repo(tmp_path / "partial")
     files = {f"pkg/mod_{n}.py": f"VALUE_{n} = {n}\n" for n in range(3)}
     commit(path, files, "three modules")
-    # Checked at a past revision (the working tree would hold the file otherwise).
-    commit(path, {"later.txt": "later\n"}, "later")
     blob = git(path, "rev-parse", "HEAD:pkg/mod_1.py").strip()
+    # Checked at a past revision, and the later commit removes mod_1.py: it is read from
+    # the revision's blobs (the working tree, which stands for the rest, lacks it).
+    commit(path, {"later.txt": "later\n", "pkg/mod_1.py": None}, "later")
     (path / ".git" / "objects" / blob[:2] / blob[2:]).unlink()
     text = WHY + "- `apply_surcharge()` rounds half-up\n"
     analysis = read_analysis_text(text, "docs/rca/partial.md")

@@ -51,8 +51,10 @@ def test_a_later_question_runs_its_own_search(tmp_path: Path) -> None:
 
 def test_unreadable_blobs_are_counted_not_fatal(tmp_path: Path) -> None:
     repo_dir = _repo(tmp_path)
-    commit(repo_dir, {"later.txt": "later\n"}, "later")  # the checked revision is not HEAD
     blob = git(repo_dir, "rev-parse", "HEAD:app/lost.py").strip()
+    # The checked revision is not HEAD, and lost.py is one of the files between them (so
+    # it is read from the revision's blobs, not from the working tree).
+    commit(repo_dir, {"later.txt": "later\n", "app/lost.py": None}, "later")
     (repo_dir / ".git" / "objects" / blob[:2] / blob[2:]).unlink()
     repo = open_repo(repo_dir)
     search = TreeSearch(repo, repo.resolve_revision("HEAD~1"), None)
@@ -138,6 +140,36 @@ def test_the_checked_out_head_is_searched_in_the_working_tree_as_head_holds_it(
     assert search.files("ExecutionEngine") == {"app/engine.py", "app/use.py", "app/lost.py"}
     assert search.match_count("ExecutionEngineFactory") == 4
     assert ("app/use.py", 2) in search.places("ExecutionEngineFactory")
+
+
+def test_a_revision_near_head_is_searched_in_the_working_tree_and_its_changes_at_it(
+    tmp_path: Path, monkeypatch
+) -> None:
+    # An analysis committed before the checkout: the working tree stands for its revision,
+    # the files the commits between changed (and the uncommitted edits) are read from the
+    # revision; with the commits too far apart the blobs alone answer, the same way.
+    from whys.core.claims.checking import tree_search
+
+    repo_dir = _repo(tmp_path)
+    commit(
+        repo_dir,
+        {"app/use.py": "ExecutionEngineFactory.renamed()\n", "app/new.py": "ExecutionEngine\n"},
+        "later",
+    )
+    (repo_dir / "docs" / "notes.md").write_text("ExecutionEngine, uncommitted\n")
+    repo = open_repo(repo_dir)
+    revision = repo.resolve_revision("HEAD~1")
+    answers = []
+    for limit in (tree_search.MAX_DERIVED_FILES, 1):
+        monkeypatch.setattr(tree_search, "MAX_DERIVED_FILES", limit)
+        search = TreeSearch(repo, revision, None)
+        search.want(NEEDLES)
+        search.run()
+        answers.append(_answers(search, NEEDLES))
+        assert search.files("ExecutionEngine") == {"app/engine.py", "app/use.py", "app/lost.py"}
+        assert search.match_count("ExecutionEngineFactory") == 4  # use.py as the revision has it
+        assert search.places("engine is fine") == [("docs/notes.md", 1)]
+    assert answers[0] == answers[1]
 
 
 def test_the_working_tree_search_sees_the_tracked_files_git_would(tmp_path: Path) -> None:

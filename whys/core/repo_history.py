@@ -13,7 +13,7 @@ from whys.core.repo_parse import (
     _parse_line_porcelain,
     _parse_numstat,
 )
-from whys.core.repo_process import _FULL_SHA_RE, _HUNK_RE, NO_DRIVERS
+from whys.core.repo_process import _FULL_SHA_RE, _HUNK_RE, NO_DRIVERS, _records
 from whys.errors import BadInputError, BadRevisionError
 
 TYPE_CHECKING = False  # as typing's, without importing typing
@@ -75,15 +75,31 @@ class HistoryMixin(LogMixin):
         args += [f"-L{start},{end}:{normal}", "--end-of-options", sha]
         return list(self._log_stream(args, cancel))
 
-    def changed_paths(self, parent: str, sha: str) -> list[str]:
+    def changed_paths(self, parent: str, sha: str, *, limit: int | None = None) -> list[str]:
         """Paths that differ between two commits' trees (no rename detection, so no blob
-        is read: it works where blobs are missing)."""
+        is read: it works where blobs are missing). With `limit`, git stops once more than
+        `limit` paths are found (those are returned: enough to tell the difference is
+        larger), so two distant commits cost no full listing."""
         for name in (parent, sha):
             if not _FULL_SHA_RE.match(name):
                 raise BadRevisionError(f"not a full commit id: {name!r}")
         args = ["diff-tree", "-r", "-z", "--name-only", "--no-renames", parent, sha]
-        _, out, _ = self._run(args)
-        return [p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p]
+        if limit is None:
+            _, out, _ = self._run(args)
+            return [p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p]
+        paths: list[str] = []
+        stream = self._stream(args)
+        try:
+            for record in _records(stream.chunks()):
+                paths.append(record.decode("utf-8", "surrogateescape"))
+                if len(paths) > limit:
+                    break
+        finally:
+            stream.kill_if_output_pending()
+            code, stderr = stream.finish()
+        if not stream.killed and code != 0:
+            raise self._error(args, stderr)
+        return paths
 
     def show_commit(self, sha: str, *, diff_limit: int = DIFF_LIMIT_BYTES) -> CommitDetail:
         """Message, dates, per-file stats and the diff against the first parent (cut at

@@ -171,29 +171,30 @@ def _regex_attribution(patterns: list[str]) -> Callable[[str], Iterator[str]]:
 
 
 class WorkingTree:
-    """What the checked-out working tree holds differently from the checked revision, asked
-    of git once for every search of a run. Both questions (`git status`, the tracked files
-    `.gitignore` hides) start together in the background as soon as a search learns the
-    working tree is the revision's, and rg reads the tree meanwhile: the answers only sort
-    its hits afterwards."""
+    """The working tree, searched in place of the checked revision's blobs when it can
+    stand for them: HEAD is the revision, or a commit whose tree differs from the
+    revision's in at most MAX_DERIVED_FILES paths (an analysis committed a few days before
+    the checkout). The paths it holds differently (`git status`, and the paths between the
+    two commits) are then searched at the revision. Asked of git once for every search of
+    a run: both questions (`git status`, the tracked files `.gitignore` hides) start
+    together in the background, and rg reads the tree meanwhile: the answers only sort its
+    hits afterwards."""
 
     def __init__(self, repo: GitRepo, revision: str) -> None:
         self.repo = repo
         self.revision = revision
         self._lock = threading.Lock()
-        self._checked_out: bool | None = None
+        self._stands_in: bool | None = None
+        self._between: set[str] = set()  # paths whose blobs differ from HEAD's
         self._asked: dict[str, threading.Thread] = {}
         self._answers: dict[str, tuple[object, BaseException | None]] = {}
 
-    def checked_out(self) -> bool:
-        """Whether the working tree is a checkout of the revision (HEAD is it), so that it
-        can be searched instead of the revision's blobs."""
+    def stands_in(self) -> bool:
+        """Whether the working tree can be searched for the revision (see the class)."""
         with self._lock:
-            if self._checked_out is None:
-                self._checked_out = (
-                    not self.repo.is_bare and self.repo.resolve_revision("HEAD") == self.revision
-                )
-                if self._checked_out:
+            if self._stands_in is None:
+                self._stands_in = self._near_head()
+                if self._stands_in:
                     questions = {
                         "changes": self.repo.worktree_changes,
                         "hidden": self.repo.tracked_ignored,
@@ -204,7 +205,24 @@ class WorkingTree:
                         )
                         self._asked[name] = asking
                         asking.start()
-            return self._checked_out
+            return self._stands_in
+
+    def _near_head(self) -> bool:
+        from whys.errors import BadInputError
+
+        if self.repo.is_bare:
+            return False
+        try:
+            head = self.repo.resolve_revision("HEAD")
+            if head == self.revision:
+                return True
+            between = self.repo.changed_paths(self.revision, head, limit=MAX_DERIVED_FILES)
+        except BadInputError:
+            return False  # an unborn HEAD, a commit git cannot compare: the blobs it is
+        if len(between) > MAX_DERIVED_FILES:
+            return False
+        self._between = set(between)
+        return True
 
     def _ask(self, name: str, question: Callable[[], object]) -> None:
         try:
@@ -220,18 +238,19 @@ class WorkingTree:
         return answer
 
     def changes(self) -> set[str] | None:
-        """The paths the working tree holds differently, when it is the checked-out HEAD
-        and not too different; None: search the revision's blobs."""
-        if not self.checked_out():
+        """The paths the working tree holds differently from the revision, when it can
+        stand for it and they are not too many; None: search the revision's blobs."""
+        if not self.stands_in():
             return None
         changes = self._answer("changes")
-        if not isinstance(changes, set) or len(changes) > MAX_DERIVED_FILES:
+        if not isinstance(changes, set):
             return None
-        return changes
+        changes = changes | self._between
+        return changes if len(changes) <= MAX_DERIVED_FILES else None
 
     def hidden(self) -> set[str]:
         """Tracked files `.gitignore` matches (a search going by it, as rg does, skips them)."""
-        if not self.checked_out():
+        if not self.stands_in():
             return self.repo.tracked_ignored()
         hidden = self._answer("hidden")
         return hidden if isinstance(hidden, set) else set()
@@ -315,7 +334,7 @@ class TreeSearch:
         batches += [[n] for n in needles if len(n) < MIN_LENGTH]
         for batch in filter(None, batches):
             found: dict[str, Occurrences] | None = None
-            if self._worktree_changes is not None and self.working_tree.checked_out():
+            if self._worktree_changes is not None and self.working_tree.stands_in():
                 # The working tree (while git says what it holds differently), then the
                 # files it holds differently, at the revision.
                 found = self._search(batch, worktree=True)
