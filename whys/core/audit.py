@@ -21,7 +21,12 @@ from whys.core.checks import CHECKS_VERSION, CheckRun, Drift, KnownSearches, che
 from whys.core.claims.checking.own import own_document
 from whys.core.model_io import to_json_text
 from whys.core.models import Analysis, AnalysisAudit
-from whys.core.reader import read_analysis
+from whys.core.reader import (
+    analysis_from_bytes,
+    analysis_sha256,
+    read_analysis,
+    read_analysis_bytes,
+)
 from whys.core.repo import GitRepo, open_repo
 
 if TYPE_CHECKING:  # a check without a session never loads sessions, verdicts, signing
@@ -183,14 +188,16 @@ def open_session(
 
     repo = open_repo(Path(repo_path))
     revision_sha = repo.resolve_revision(rev)
-    analyses = read_files(analysis_paths)
+    paths = [str(Path(path).resolve()) for path in analysis_paths]
+    contents = [read_analysis_bytes(Path(path)) for path in paths]
     target = session_path or default_session_path(repo.root, [Path(p) for p in analysis_paths])
     store = SessionStore.open(target, repo=str(repo.root), revision=rev, revision_sha=revision_sha)
     changed = False
-    for analysis in analyses:
-        index = store.index_of(analysis.path)
-        if index is not None and store.audit(index).analysis.sha256 == analysis.sha256:
-            continue
+    for path, raw in zip(paths, contents, strict=True):
+        index = store.index_of(path)
+        if index is not None and store.audit(index).analysis.sha256 == analysis_sha256(raw):
+            continue  # unchanged: the analysis on record stands (no need to read it again)
+        analysis = analysis_from_bytes(raw, path)
         index = store.upsert_analysis(analysis, revision_sha, [], [])
         store.audit(index).checked_revision = None  # read, not checked yet
         changed = True

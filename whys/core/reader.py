@@ -59,9 +59,12 @@ __all__ = [
     "MAX_WHYS",
     "NO_WHY_CHAIN",
     "NOT_UTF8",
+    "analysis_from_bytes",
+    "analysis_sha256",
     "decode_analysis",
     "parse_when",
     "read_analysis",
+    "read_analysis_bytes",
     "read_analysis_text",
 ]
 
@@ -73,6 +76,12 @@ __all__ = [
 def read_analysis(path: Path) -> Analysis:
     """Read an analysis file. Raises BadAnalysisError when it cannot be opened, or is not
     an analysis at all: a binary file, or one beyond the size or claim limits."""
+    return analysis_from_bytes(read_analysis_bytes(path), str(path))
+
+
+def read_analysis_bytes(path: Path) -> bytes:
+    """The bytes of an analysis file (what `Analysis.sha256` is the digest of), read as
+    `read_analysis` reads them; the same BadAnalysisError for a file that is not one."""
     path = Path(path)
     try:
         status = path.stat()
@@ -101,8 +110,18 @@ def read_analysis(path: Path) -> Analysis:
         # git's rule: a NUL in the first 8,000 bytes makes a file binary. UTF-16 and UTF-32
         # text, which is full of NULs, announces itself with a byte-order mark first.
         raise BadAnalysisError(f"analysis is a binary file, not text: {path}")
+    return raw
+
+
+def analysis_from_bytes(raw: bytes, path: str) -> Analysis:
+    """The analysis those bytes of a file at `path` hold (see `read_analysis_bytes`)."""
     text, warnings = decode_analysis(raw)
-    return _read(text, str(path), hashlib.sha256(raw).hexdigest(), warnings)
+    return _read(text, path, analysis_sha256(raw), warnings)
+
+
+def analysis_sha256(raw: bytes) -> str:
+    """`Analysis.sha256` of a file of these bytes."""
+    return hashlib.sha256(raw).hexdigest()
 
 
 def _looks_binary(raw: bytes) -> bool:
