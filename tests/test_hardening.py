@@ -382,7 +382,9 @@ def test_missing_blob_makes_reads_and_counts_unverifiable(
         "- Found 1 files containing `PaymentClient`\n"
         "- `app/café.py` line 1 defines `CAFE_LIMIT`\n",
     )
-    # At the commit before HEAD (same client.py blob), so the count runs git grep, not rg.
+    # At the commit before HEAD (same client.py blob), with the file gone from the working
+    # tree as well: the count reads the revision's blob (git grep), not the working tree.
+    (damaged / "app" / "client.py").unlink()
     code, out, _err = run(
         ["check", analysis, "--repo", str(damaged), "--rev", repo["fix"], "--format", "json"],
         capsys,
