@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from claim_checks import MAIL_WHY, claims_checked
 from gitbuild import make_repo
 
 from whys.core.checks import check_analysis
@@ -65,11 +66,7 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> GitRepo:
 
 
 def checked(repo: GitRepo, body: str) -> list[tuple[Claim, ClaimCheck]]:
-    text = "# RCA: mail stalled\n\n## Why 1: Why did mail stall?\n\n" + body
-    analysis = read_analysis_text(text, "rca.md")
-    run = check_analysis(analysis, repo, "HEAD")
-    checks = {check.claim_id: check for check in run.checks}
-    return [(claim, checks[claim.id]) for claim in analysis.claims]
+    return claims_checked(repo, MAIL_WHY + body)
 
 
 def one(repo: GitRepo, body: str, kind: str, needle: str) -> ClaimCheck:

@@ -8,11 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from claim_checks import claims_checked
 from gitbuild import make_repo
 
-from whys.core.checks import check_analysis
 from whys.core.models import Claim, ClaimCheck
-from whys.core.reader import read_analysis_text
 from whys.core.repo import GitRepo, open_repo
 
 FENCE = "```"
@@ -69,11 +68,9 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> GitRepo:
 
 
 def checked(repo: GitRepo, body: str) -> list[tuple[Claim, ClaimCheck]]:
-    text = "# RCA: unit tests fail\n\n## Why 1: Why do unit tests fail?\n\n" + body
-    analysis = read_analysis_text(text, "rca.md")
-    run = check_analysis(analysis, repo, "HEAD")
-    checks = {check.claim_id: check for check in run.checks}
-    return [(claim, checks[claim.id]) for claim in analysis.claims]
+    return claims_checked(
+        repo, "# RCA: unit tests fail\n\n## Why 1: Why do unit tests fail?\n\n" + body
+    )
 
 
 def on_line(pairs: list[tuple[Claim, ClaimCheck]], line: int, kind: str) -> ClaimCheck:
