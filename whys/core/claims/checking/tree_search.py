@@ -19,6 +19,7 @@ import re
 import threading
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from whys.core.repo import GitRepo, GrepOutcome
 
@@ -101,7 +102,10 @@ def _tree_order(path: str) -> bytes:
     return path.encode("utf-8", "surrogateescape")
 
 
-def _finder(needles: list[str]) -> re.Pattern[str]:
+# One run searches the same strings several times (the working tree, then the files that
+# differ in batches, the hidden files): their trie is built and compiled once.
+@lru_cache(maxsize=16)
+def _finder(needles: tuple[str, ...]) -> re.Pattern[str]:
     """The longest needle that starts at a position (searched from there on). The needles
     are laid out as a trie (`handle_(?:2499|x)`), so each position costs one branch per
     character, not one try per needle: a run may ask about a hundred strings over 300,000
@@ -129,7 +133,7 @@ def _finder(needles: list[str]) -> re.Pattern[str]:
 
 def _fixed_attribution(needles: list[str]) -> Callable[[str], Iterator[str]]:
     """For a matching line, each needle once per occurrence."""
-    finder = _finder(needles)
+    finder = _finder(tuple(needles))
     wanted = set(needles)
     shortest = min(len(needle) for needle in needles)
 
@@ -149,12 +153,13 @@ def _fixed_attribution(needles: list[str]) -> Callable[[str], Iterator[str]]:
     return occurrences
 
 
-def _innermost(needles: list[str]) -> list[str]:
+@lru_cache(maxsize=16)
+def _innermost(needles: tuple[str, ...]) -> tuple[str, ...]:
     """The needles that hold no other needle. A line holding any needle holds one of these,
     so a search for these alone finds the same lines (with fewer patterns rg is faster:
     a real analysis's 33 strings come down to 20, and its search takes 15% less time)."""
-    inside = _fixed_attribution(needles)
-    return [needle for needle in needles if all(held == needle for held in inside(needle))]
+    inside = _fixed_attribution(list(needles))
+    return tuple(needle for needle in needles if all(held == needle for held in inside(needle)))
 
 
 def _regex_attribution(patterns: list[str]) -> Callable[[str], Iterator[str]]:
@@ -401,7 +406,7 @@ class TreeSearch:
             attribute = _regex_attribution(needles) if self.regex else _fixed_attribution(needles)
             for path, line, text in self.repo.grep_occurrences(
                 self.revision,
-                needles if self.regex else _innermost(needles),
+                needles if self.regex else _innermost(tuple(needles)),
                 outcome,
                 cancel=self.cancel,
                 fixed=not self.regex,
@@ -433,7 +438,7 @@ class TreeSearch:
         stats = SearchStats()
         held: list[tuple[str, str, int]] = []  # (needle, path, line), kept once rg is done
         try:
-            searched = needles if self.regex else _innermost(needles)
+            searched = needles if self.regex else _innermost(tuple(needles))
             for path, line, text in lines_holding(
                 self.repo.root, searched, fixed=not self.regex, cancel=self.cancel, stats=stats
             ):
