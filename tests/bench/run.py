@@ -690,9 +690,17 @@ class Bench:
     # --- TUI --------------------------------------------------------------------------
 
     def latency_rows(self, meta: RepoMeta, *, presses: int, target: bool) -> None:
-        """The workbench's opening time on this history and, when `presses`, its key
-        latency while scans run (tests/bench/latency.py, in its own process)."""
         section = f"tui ({meta.commits:,} commits)"
+        self.workbench_rows(
+            section, meta.repo, meta.analysis, meta.pickaxe, presses=presses, target=target
+        )
+
+    def workbench_rows(
+        self, section: str, repo: str, analysis: str, pickaxe: str, *, presses: int, target: bool
+    ) -> None:
+        """The workbench's opening time on this repository and, when `presses`, its key
+        latency while scans run; without, its reopening on the session it saved
+        (tests/bench/latency.py, in its own process)."""
         outcome: dict[str, object] = {}
 
         def launch(row: Row) -> None:
@@ -701,9 +709,9 @@ class Bench:
                     sys.executable,
                     "-m",
                     "tests.bench.latency",
-                    meta.repo,
-                    meta.analysis,
-                    meta.pickaxe,
+                    repo,
+                    analysis,
+                    pickaxe,
                     str(presses),
                 ],
                 env={**self.env, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
@@ -745,6 +753,13 @@ class Bench:
             from_launch("checks_s", "from start until every status mark is on screen"),
         )
         if not presses:
+
+            def reopened(row: Row) -> None:
+                from_launch("reopen_s", "until every mark is on screen, nothing changed")(row)
+                if row.whys is not None and not outcome.get("reopen_kept"):
+                    row.note += "; the checks ran again (not kept from the record)"
+
+            self.add(Row(section, "workbench reopened: checks on record kept"), reopened)
             return
         scans = outcome.get("rows") or [{"name": "history scan"}, {"name": "pickaxe scan"}]
         for scan in scans:  # type: ignore[union-attr]
@@ -767,7 +782,7 @@ class Bench:
                     row.whys = scan[figure]
                     idle = outcome.get("idle")
                     row.reference = idle.get(figure) if isinstance(idle, dict) else None
-                    what = f"-S {meta.pickaxe}, " if "pickaxe" in scan["name"] else ""
+                    what = f"-S {pickaxe}, " if "pickaxe" in scan["name"] else ""
                     row.note = (
                         f"{what}{scan['presses']} up/down presses in the outline; "
                         "ref: the same keys with no scan"
@@ -874,6 +889,7 @@ class Bench:
                 ["grep", pattern, "--repo", str(root), "--json", "--max", "10000000"],
             )
         self.check_command(section, root, analysis, "real analysis", target=True)
+        self.workbench_rows(section, str(root), str(analysis), "", presses=0, target=False)
 
     def _missing_zen(self, row: Row) -> None:
         raise NotAvailable(f"no zen mirror at {self.zen_mirror} (--zen PATH)")
@@ -1188,6 +1204,9 @@ ISSUE_TABLE: tuple[tuple[str, str, str, str], ...] = (
     ("`whys check`, 10,000 bullets (10k commits)", "", "growth in claims", "10,000-bullet"),
     ("`whys check`, 100,000 bullets (10k commits)", "", "growth in claims", "100,000-bullet"),
     ("workbench: opens / checks arrive (10k commits)", "", "tui (10,000", "workbench opens"),
+    ("workbench on zen's analysis: outline drawn", "", "zen", "outline drawn"),
+    ("workbench on zen's analysis: checks arrive", "", "zen", "checks arrive"),
+    ("workbench on zen's analysis: reopened unchanged", "", "zen", "reopened"),
     (
         "`whys verify` of a signed verdict file (10k commits)",
         "its git and ssh-keygen calls, replayed",

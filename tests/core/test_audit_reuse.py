@@ -8,6 +8,7 @@ the session file between the two opens: a reuse keeps the marker, a fresh check 
 from __future__ import annotations
 
 import json
+import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -90,3 +91,34 @@ def test_an_incident_corrected_by_the_auditor_is_checked_again(audit_files) -> N
 
     reopened, _ = open_audit([analysis], repo_dir, session_path=session_path)
     assert _first_detail(reopened) != MARKER
+
+
+def test_a_tag_moved_since_is_checked_again(audit_files) -> None:
+    # The revision is the same, but a claim can name a tag or a branch ("the fix is in
+    # v1.5"): a ref made, moved or deleted since the checks can change their outcome.
+    repo_dir, analysis, session_path = audit_files
+    open_audit([analysis], repo_dir, session_path=session_path)
+    _mark_first_check(session_path)
+    subprocess.run(["git", "-C", str(repo_dir), "tag", "v9.9"], check=True)
+
+    reopened, _ = open_audit([analysis], repo_dir, session_path=session_path)
+    assert _first_detail(reopened) != MARKER
+
+
+def test_a_deepened_shallow_clone_is_checked_again(audit_files, tmp_path: Path) -> None:
+    # The revision is the same, but the history behind it grew: commits the analysis cites
+    # were beyond the shallow clone's history, and now are in it.
+    repo_dir, analysis, _ = audit_files
+    shallow = tmp_path / "shallow"
+    clone = ["git", "clone", "-q", "--depth", "1", f"file://{repo_dir}", str(shallow)]
+    subprocess.run(clone, check=True)
+    session_path = tmp_path / "shallow-review.json"
+    cut, _ = open_audit([analysis], shallow, session_path=session_path)
+    cut_statuses = [check.status for check in cut.audit(0).checks]
+    assert "unverifiable" in cut_statuses
+
+    subprocess.run(["git", "-C", str(shallow), "fetch", "-q", "--unshallow"], check=True)
+    deepened, _ = open_audit([analysis], shallow, session_path=session_path)
+    statuses = [check.status for check in deepened.audit(0).checks]
+    whole, _ = open_audit([analysis], repo_dir, session_path=tmp_path / "whole.json")
+    assert statuses == [check.status for check in whole.audit(0).checks] != cut_statuses

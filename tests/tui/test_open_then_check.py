@@ -4,6 +4,7 @@ and the marks fill in when they arrive."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -109,8 +110,34 @@ async def test_reopening_keeps_verdicts_and_shows_the_marks_on_record(
     again = WhysApp(store, repo, auditor=AUDITOR, check_on_open=True)
     async with again.run_test(size=(120, 40)) as pilot:
         assert "checks" in again._busy
-        # Unchanged analyses at the same revision keep their marks while the checks re-run.
+        # Unchanged analyses at the same revision show their marks on record at once.
         assert "✗" in claim_marks(again)
         await settle(again, pilot)
         assert str(again.query_one(Outline).tree.cursor_node.label).startswith("N ")
         assert [v.note for v in store.session.analyses[0].verdicts] == ["show it"]
+
+
+async def test_reopening_an_unchanged_review_keeps_its_checks_until_asked(
+    review: Any, tmp_path: Path
+) -> None:
+    store, repo = opened(review, tmp_path)
+    app = WhysApp(store, repo, auditor=AUDITOR, check_on_open=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("q")
+    # A check run again would replace this detail; one kept from the record shows it.
+    document = json.loads(store.path.read_text(encoding="utf-8"))
+    document["analyses"][0]["checks"][0]["detail"] = "as the session file says"
+    store.path.write_text(json.dumps(document), encoding="utf-8")
+
+    store, repo = opened(review, tmp_path)
+    again = WhysApp(store, repo, auditor=AUDITOR, check_on_open=True)
+    async with again.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(again, pilot)
+        assert store.session.analyses[0].checks[0].detail == "as the session file says"
+        kept = [n.message for n in again._notifications if "checks on record kept" in n.message]
+        assert kept and "R checks again" in kept[0]
+        await pilot.press("R")  # asked for: every check runs again
+        await settle(again, pilot)
+        assert store.session.analyses[0].checks[0].detail != "as the session file says"
+        assert any("checks done" in n.message for n in again._notifications)

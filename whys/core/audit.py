@@ -27,7 +27,7 @@ from whys.core.reader import (
     read_analysis,
     read_analysis_bytes,
 )
-from whys.core.repo import GitRepo, open_repo
+from whys.core.repo import GitRepo, open_repo, repository_state
 
 if TYPE_CHECKING:  # a check without a session never loads sessions, verdicts, signing
     from whys.core.session import SessionStore
@@ -39,6 +39,8 @@ Progress = Callable[[str], None]
 class CheckedAnalysis:
     analysis: Analysis
     run: CheckRun
+    # `repository_state` as the check began (None: checked without a session, not kept).
+    repository: str | None = None
 
 
 def read_files(analysis_paths: Sequence[Path]) -> list[Analysis]:
@@ -86,12 +88,16 @@ def check_analyses(
     store: SessionStore | None = None,
     cancel: threading.Event | None = None,
     progress: Progress | None = None,
+    repository: str | None = None,
 ) -> list[CheckedAnalysis]:
     """Check every analysis at `rev` (None: each at its own commit, `check_at_own_commit`).
 
     With a session, an analysis it already holds keeps the auditor's corrections to its
     incident window: checking the file's own window again would bring back findings the
-    auditor has already set right."""
+    auditor has already set right. The results then carry the repository's state (given as
+    `repository`, or read before the first check) for `record_in_session` to stamp."""
+    if store is not None and repository is None and analyses:
+        repository = repository_state(repo)
     checked: list[CheckedAnalysis] = []
     for number, analysis in enumerate(analyses, start=1):
         if cancel is not None and cancel.is_set():
@@ -105,7 +111,7 @@ def check_analyses(
             run = check_at_own_commit(analysis, repo, cancel=cancel)
         else:
             run = check_analysis(analysis, repo, rev, cancel=cancel)
-        checked.append(CheckedAnalysis(analysis, run))
+        checked.append(CheckedAnalysis(analysis, run, repository))
     return checked
 
 
@@ -125,18 +131,22 @@ def check_files(
 
 
 # Where the session keeps, per analysis path, what its stored checks were made from
-# (checks version, revision, analysis digest, incident window): `open_audit` reuses them
+# (checks version, revision, analysis digest, incident window, repository state):
+# `open_audit` and the workbench reuse them
 # only when all four still hold. In `Session.ui`, the session's free-form part, because the
 # session model has no field for it; the workbench merges into `ui`, keeping this key.
 CHECKS_STAMP_KEY = "checks_made_from"
 
 
-def _checks_stamp(analysis: Analysis, revision_sha: str, checks_version: str) -> dict[str, str]:
+def _checks_stamp(
+    analysis: Analysis, revision_sha: str, checks_version: str, repository: str
+) -> dict[str, str]:
     return {
         "checks_version": checks_version,
         "revision": revision_sha,
         "analysis_sha256": analysis.sha256,
         "incident": to_json_text(analysis.incident),
+        "repository": repository,
     }
 
 
@@ -148,23 +158,27 @@ def record_in_session(store: SessionStore, checked: Sequence[CheckedAnalysis]) -
     if checked:
         stamps = dict(store.session.ui.get(CHECKS_STAMP_KEY) or {})
         for item in checked:
+            if item.repository is None:
+                stamps.pop(item.analysis.path, None)  # a state not known cannot be matched
+                continue
             stamps[item.analysis.path] = _checks_stamp(
-                item.analysis, item.run.revision, item.run.checks_version
+                item.analysis, item.run.revision, item.run.checks_version, item.repository
             )
         store.set_ui_state({**store.session.ui, CHECKS_STAMP_KEY: stamps})
     return indexes
 
 
-def checks_reusable(store: SessionStore, analysis: Analysis) -> bool:
+def checks_reusable(store: SessionStore, analysis: Analysis, repository: str) -> bool:
     """True when the session holds checks of this analysis made at the session's revision,
-    on this same text, with this incident window and by this version of the checks."""
+    on this same text, with this incident window, by this version of the checks and with
+    the repository in this state (`repository_state`: its refs and objects)."""
     index = store.index_of(analysis.path)
     revision_sha = store.session.revision_sha
     if index is None or revision_sha is None or needs_checks(store.audit(index), revision_sha):
         return False
     stamp = (store.session.ui.get(CHECKS_STAMP_KEY) or {}).get(analysis.path)
     corrected = store.with_auditor_corrections(analysis)
-    return stamp == _checks_stamp(corrected, revision_sha, CHECKS_VERSION)
+    return stamp == _checks_stamp(corrected, revision_sha, CHECKS_VERSION, repository)
 
 
 def needs_checks(audit: AnalysisAudit, revision_sha: str | None) -> bool:
@@ -217,6 +231,8 @@ def open_audit(
     """The session for these analyses, resumed from its file if it exists, and checked: an
     analysis whose checks on record still hold (`checks_reusable`) keeps them unchecked."""
     store, repo = open_session(analysis_paths, repo_path, rev, session_path)
-    stale = [a for a in read_files(analysis_paths) if not checks_reusable(store, a)]
-    record_in_session(store, check_analyses(stale, repo, rev, store=store, progress=progress))
+    state = repository_state(repo)
+    stale = [a for a in read_files(analysis_paths) if not checks_reusable(store, a, state)]
+    checked = check_analyses(stale, repo, rev, store=store, progress=progress, repository=state)
+    record_in_session(store, checked)
     return store, repo

@@ -259,7 +259,7 @@ class WhysApp(App[int]):
             self._resume_collection()
         cancel, self._checks_on_open = self._checks_on_open, None
         if cancel is not None and not cancel.is_set():
-            self._run_checks(cancel)
+            self._run_checks(cancel, reuse=True)
 
     def notify(
         self,
@@ -1800,15 +1800,20 @@ class WhysApp(App[int]):
         self._checks_on_open = None
         self._run_checks(self._begin("checks", text))
 
-    def _run_checks(self, cancel: threading.Event) -> None:
+    def _run_checks(self, cancel: threading.Event, *, reuse: bool = False) -> None:
+        """`reuse`: an analysis whose checks on record still hold (the same revision, text,
+        incident window, checks version and repository state) is not checked again."""
         session = self.store.session
         analyses = [copy.deepcopy(audit.analysis) for audit in session.analyses]
-        self._check(analyses, session.revision_sha or session.revision, cancel)
+        self._check(analyses, session.revision_sha or session.revision, cancel, reuse)
 
     @work(thread=True, exclusive=True, group="checks", exit_on_error=False)
-    def _check(self, analyses: list[Analysis], revision: str, cancel: threading.Event) -> None:
-        from whys.core.audit import check_analyses
+    def _check(
+        self, analyses: list[Analysis], revision: str, cancel: threading.Event, reuse: bool
+    ) -> None:
+        from whys.core.audit import check_analyses, checks_reusable
         from whys.core.reader import read_analysis
+        from whys.core.repo import repository_state
 
         def progress(text: str) -> None:
             if not cancel.is_set():
@@ -1824,14 +1829,25 @@ class WhysApp(App[int]):
             # An unchanged file keeps the auditor's corrections (incident window); the
             # checks must see them, or the timeline findings would use the old window.
             current.append(stored if fresh.sha256 == stored.sha256 else fresh)
+        kept = 0
         with self._failure_reported("checks", "checks failed") as outcome:
+            state = repository_state(self.repo)
+            if reuse:
+                stale = [a for a in current if not checks_reusable(self.store, a, state)]
+                kept, current = len(current) - len(stale), stale
             checked = check_analyses(
-                current, self.repo, revision, store=self.store, cancel=cancel, progress=progress
+                current,
+                self.repo,
+                revision,
+                store=self.store,
+                cancel=cancel,
+                progress=progress,
+                repository=state,
             )
         if outcome.failed:
             return
         if not cancel.is_set():
-            self.post_message(messages.ChecksFinished(checked))
+            self.post_message(messages.ChecksFinished(checked, kept))
 
     @on(messages.ChecksFinished)
     def _checks_finished(self, message: messages.ChecksFinished) -> None:
@@ -1877,9 +1893,18 @@ class WhysApp(App[int]):
         totals = Counter(check.status for audit in session.analyses for check in audit.checks)
         counts = "  ".join(f"{mark}{totals[status]}" for status, mark in view.STATUS_MARK.items())
         many = len(session.analyses)
-        self.notify(
-            f"checks done: {counts} over {many} analys{'es' if many != 1 else 'is'}", timeout=3
-        )
+        analyses = f"{many} analys{'es' if many != 1 else 'is'}"
+        if message.kept and not message.checked:
+            # Said, so a reviewer knows the marks are the recorded ones and how to redo them.
+            key = self._user_keymap.get("checks.rerun", "R")
+            self.notify(
+                f"checks on record kept: {counts} over {analyses} (same revision, text and "
+                f"repository); {key} checks again",
+                timeout=4,
+            )
+        else:
+            kept = f", {message.kept} kept from the record" if message.kept else ""
+            self.notify(f"checks done: {counts} over {analyses}{kept}", timeout=3)
 
     @staticmethod
     def _outline_shape(audit: AnalysisAudit) -> tuple[object, ...]:

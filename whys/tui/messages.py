@@ -85,9 +85,11 @@ class FileLoaded(Message):
 
 @dataclass
 class ChecksFinished(Message):
-    """Checks ran to the end; `checked` is what `whys.core.audit.check_analyses` returned."""
+    """Checks ran to the end; `checked` is what `whys.core.audit.check_analyses` returned,
+    `kept` how many analyses kept their checks on record instead (still valid)."""
 
     checked: list[Any]
+    kept: int = 0
 
 
 @dataclass
