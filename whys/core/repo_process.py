@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -72,6 +73,9 @@ _BAD_REVISION_RE = lazy_compile(
 _HUNK_RE = lazy_compile(rb"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 _READ_CHUNK = 1 << 16
 _PIPE_BYTES = 1 << 20
+# A read that returns less than this finds the child slower than its reader; see read_paced.
+_SMALL_READ = 1 << 14
+_READ_PAUSE = 0.003
 
 
 class MissingObjectError(BadRepoError):
@@ -156,6 +160,22 @@ def widen_pipe(stream: BinaryIO | None) -> None:
         fcntl.fcntl(stream.fileno(), set_size, _PIPE_BYTES)
 
 
+def read_paced(stream: BinaryIO, cancel: threading.Event | None = None) -> Iterator[bytes]:
+    """A child's output as it comes, up to 64 KiB a read, until its end or until `cancel`
+    is set (checked before each read). After a read that found little the reader waits
+    3 ms: woken for every few kilobytes, the reader and the child (rg's threads, on two
+    cores) take turns, and on zen's greps that cost 5-6% of the whole command. A child
+    writing fast is read at full speed; a pause lets at most ~1 MiB (the pipe) build up."""
+    read = stream.read1
+    while cancel is None or not cancel.is_set():
+        chunk = read(_READ_CHUNK)
+        if not chunk:
+            return
+        yield chunk
+        if len(chunk) < _SMALL_READ:
+            time.sleep(_READ_PAUSE)
+
+
 def _first_line(text: str) -> str:
     for line in text.splitlines():
         if line.strip():
@@ -199,15 +219,11 @@ class _Stream:
             # A quiet git (a pickaxe with no hit yet) blocks the read below for as long as it
             # runs; the watcher kills it on cancel so the read returns at once.
             threading.Thread(target=self._kill_on, args=(cancel,), daemon=True).start()
-        while True:
-            if cancel is not None and cancel.is_set():
-                self.kill()
-                return
-            chunk = self.process.stdout.read1(_READ_CHUNK)
-            if not chunk:
-                self.eof = True
-                return
-            yield chunk
+        yield from read_paced(self.process.stdout, cancel)
+        if cancel is not None and cancel.is_set():
+            self.kill()
+        else:
+            self.eof = True
 
     def _kill_on(self, cancel: threading.Event) -> None:
         while self.process.poll() is None:

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from whys.core.lazyre import lazy_compile
-from whys.core.repo_process import _READ_CHUNK, stderr_file, widen_pipe
+from whys.core.repo_process import read_paced, stderr_file, widen_pipe
 from whys.errors import BadInputError, BadPatternError, BadRepoError
 
 TYPE_CHECKING = False  # as typing's, without importing typing (start-up)
@@ -258,16 +258,14 @@ class _RgProcess:
     def chunks(self, cancel: threading.Event | None) -> Iterator[bytes]:
         """stdout as rg wrote it, whatever is there at each read (whole lines or not)."""
         assert self.process.stdout is not None
-        read = self.process.stdout.read1
-        while True:
-            if cancel is not None and cancel.is_set():
-                self.stop()
-                return
-            chunk = read(_READ_CHUNK)
-            if not chunk:
-                self.eof = True
-                return
-            yield chunk
+        yield from read_paced(self.process.stdout, cancel)
+        self._ended(cancel)
+
+    def _ended(self, cancel: threading.Event | None) -> None:
+        if cancel is not None and cancel.is_set():
+            self.stop()
+        else:
+            self.eof = True
 
     def lines(self, cancel: threading.Event | None) -> Iterator[bytes]:
         assert self.process.stdout is not None
@@ -281,16 +279,9 @@ class _RgProcess:
     def nul_count(self, cancel: threading.Event | None) -> int:
         """How many NUL-terminated records rg printed (for -l --null), read in chunks."""
         assert self.process.stdout is not None
-        total = 0
-        while True:
-            if cancel is not None and cancel.is_set():
-                self.stop()
-                return total
-            chunk = self.process.stdout.read1(_READ_CHUNK)
-            if not chunk:
-                self.eof = True
-                return total
-            total += chunk.count(b"\0")
+        total = sum(chunk.count(b"\0") for chunk in read_paced(self.process.stdout, cancel))
+        self._ended(cancel)
+        return total
 
     def stop(self) -> None:
         if self.process.poll() is None:
