@@ -9,7 +9,6 @@ import os
 import re
 import subprocess
 import threading
-import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -75,7 +74,7 @@ _READ_CHUNK = 1 << 16
 _PIPE_BYTES = 1 << 20
 # A read that returns less than this finds the child slower than its reader; see read_paced.
 _SMALL_READ = 1 << 14
-_READ_PAUSE = 0.003
+_READ_PAUSE_MS = 3
 
 
 class MissingObjectError(BadRepoError):
@@ -162,18 +161,23 @@ def widen_pipe(stream: BinaryIO | None) -> None:
 
 def read_paced(stream: BinaryIO, cancel: threading.Event | None = None) -> Iterator[bytes]:
     """A child's output as it comes, up to 64 KiB a read, until its end or until `cancel`
-    is set (checked before each read). After a read that found little the reader waits
-    3 ms: woken for every few kilobytes, the reader and the child (rg's threads, on two
-    cores) take turns, and on zen's greps that cost 5-6% of the whole command. A child
-    writing fast is read at full speed; a pause lets at most ~1 MiB (the pipe) build up."""
+    is set (checked before each read). After a read that found little, the reader waits up
+    to 3 ms for more to build up: woken for every few kilobytes, the reader and the child
+    (rg's threads, on two cores) take turns, and on zen's greps that cost 5-6% of the whole
+    command. The wait ends at once when the child closes its output (a quick git call
+    pays nothing); a child writing fast is read at full speed."""
+    import select
+
     read = stream.read1
+    closed = select.poll()
+    closed.register(stream.fileno(), 0)  # no events asked: poll wakes on a hang-up only
     while cancel is None or not cancel.is_set():
         chunk = read(_READ_CHUNK)
         if not chunk:
             return
         yield chunk
         if len(chunk) < _SMALL_READ:
-            time.sleep(_READ_PAUSE)
+            closed.poll(_READ_PAUSE_MS)
 
 
 def _first_line(text: str) -> str:
