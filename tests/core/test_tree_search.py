@@ -241,3 +241,36 @@ def test_regexes_are_counted_as_git_grep_o_counts_them(tmp_path: Path) -> None:
     assert search.match_count(defined) == 2
     assert search.matches_by_file("Factory\\(") == {"app/use.py": 2}
     assert search.failure("(unclosed") is not None and search.failure(defined) is None
+
+
+def test_working_tree_answers_asked_early_serve_one_search_only(tmp_path: Path) -> None:
+    # `whys check` asks git about the working tree while it reads the analyses; the search
+    # that comes next takes those answers, and a later one asks again: a file edited
+    # between the two is still answered as HEAD holds it.
+    repo_dir = _repo(tmp_path)
+    repo = open_repo(repo_dir)
+    head = repo.resolve_revision("HEAD")
+    repo.ask_working_tree_early()
+    first = TreeSearch(repo, head, None)
+    first.want(NEEDLES)
+    first.run()
+    (repo_dir / "app" / "use.py").write_text("nothing here\n")
+    second = TreeSearch(repo, head, None)
+    second.want(NEEDLES)
+    second.run()
+    assert _answers(first, NEEDLES) == _answers(second, NEEDLES)
+    assert second.match_count("ExecutionEngineFactory") == 4
+
+
+def test_a_line_of_megabytes_is_read_whole(tmp_path: Path) -> None:
+    # A minified file: one line of 3 MB comes from rg in dozens of reads.
+    filler = "x = 1; " * 150_000
+    line = f"ExecutionEngine {filler} ExecutionEngine {filler} ExecutionEngineFactory\n"
+    repo_dir = make_repo(tmp_path, [{"files": {"dist/app.min.js": line}, "message": "min"}])
+    repo = open_repo(repo_dir)
+    search = TreeSearch(repo, repo.resolve_revision("HEAD"), None)
+    search.want(["ExecutionEngine", "ExecutionEngineFactory"])
+    search.run()
+    assert search.match_count("ExecutionEngine") == 3  # the Factory's prefix counts too
+    assert search.match_count("ExecutionEngineFactory") == 1
+    assert search.places("ExecutionEngineFactory") == [("dist/app.min.js", 1)]

@@ -17,8 +17,11 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from whys.errors import WhysError
+
 if TYPE_CHECKING:
     from whys.core.baseline import BaselineEntry
+    from whys.core.repo import GitRepo
     from whys.core.session import SessionStore
 
 FORMATS = ("text", "json", "markdown", "sarif")
@@ -68,15 +71,31 @@ def _progress(message: str) -> None:
         print(f"whys: {message}", file=sys.stderr, flush=True)
 
 
+def _checks_the_working_tree(repo: GitRepo, rev: str | None) -> bool:
+    """Whether the check's searches will read the working tree: at HEAD, or with no
+    revision given (an analysis is then checked at its own commit and again at HEAD)."""
+    if rev is None:
+        return True
+    try:
+        return repo.resolve_revision(rev) == repo.resolve_revision("HEAD")
+    except WhysError:
+        return False  # said in its turn, after the analyses are read
+
+
 def run(args: argparse.Namespace) -> int:
     # Imported here so that `whys --help` and the other commands start without the core.
+    from whys.core.repo import open_repo
+
+    repo = open_repo(args.repo)
+    if _checks_the_working_tree(repo, args.rev):
+        # git reads the working tree's state while Python reads the analyses.
+        repo.ask_working_tree_early()
+
     from whys.core.audit import check_files, record_in_session
     from whys.core.baseline import contradictions, read_baseline, write_baseline
-    from whys.core.repo import open_repo
     from whys.core.report import render_many
     from whys.core.textsafe import visible_line
 
-    repo = open_repo(args.repo)
     store = None
     if args.session is not None:
         from whys.core.session import SessionStore  # only with a session: its models load

@@ -99,19 +99,23 @@ def check_analyses(
     if store is not None and repository is None and analyses:
         repository = repository_state(repo)
     checked: list[CheckedAnalysis] = []
-    for number, analysis in enumerate(analyses, start=1):
-        if cancel is not None and cancel.is_set():
-            break
-        if store is not None:
-            analysis = store.with_auditor_corrections(analysis)
-        if progress:
-            place = f" [{number}/{len(analyses)}]" if len(analyses) > 1 else ""
-            progress(f"checking {Path(analysis.path).name}{place} ({len(analysis.claims)} claims)")
-        if rev is None:
-            run = check_at_own_commit(analysis, repo, cancel=cancel)
-        else:
-            run = check_analysis(analysis, repo, rev, cancel=cancel)
-        checked.append(CheckedAnalysis(analysis, run, repository))
+    try:
+        for number, analysis in enumerate(analyses, start=1):
+            if cancel is not None and cancel.is_set():
+                break
+            if store is not None:
+                analysis = store.with_auditor_corrections(analysis)
+            if progress:
+                place = f" [{number}/{len(analyses)}]" if len(analyses) > 1 else ""
+                claims = len(analysis.claims)
+                progress(f"checking {Path(analysis.path).name}{place} ({claims} claims)")
+            if rev is None:
+                run = check_at_own_commit(analysis, repo, cancel=cancel)
+            else:
+                run = check_analysis(analysis, repo, rev, cancel=cancel)
+            checked.append(CheckedAnalysis(analysis, run, repository))
+    finally:
+        repo.drop_early_answers()  # answers of this moment: a later check asks again
     return checked
 
 

@@ -75,6 +75,7 @@ from whys.core.repo_process import (
     _READ_CHUNK,
     NO_DRIVERS,
     SAFE_CONFIG,
+    Background,
     MissingObjectError,
     NotARepositoryError,
     _first_line,
@@ -90,6 +91,7 @@ from whys.errors import BadInputError, BadRepoError, BadRevisionError
 # Every name this module offered before it was split into its repo_*.py parts: callers still
 # import them from here.
 __all__ = [
+    "Background",
     "BlobReader",
     "DIFF_LIMIT_BYTES",
     "GREP_TIMEOUT_SECONDS",
@@ -263,6 +265,28 @@ class GitRepo(HistoryMixin, GrepMixin):
             for entry in out.split(b"\0")
             if len(entry) > 3
         }
+
+    def ask_working_tree_early(self) -> None:
+        """Start `worktree_changes` and `tracked_ignored` in the background now: a check
+        whose search can read the working tree asks both first thing, and asked while the
+        analysis is still being read they are answered by then (on zen, 0.2 s each). The
+        next search to need them takes the answers (`early_working_tree_answer`); a later
+        one asks again, since the tree may have changed. `drop_early_answers` forgets
+        answers nobody took."""
+        if self.is_bare or self._early_answers:
+            return
+        self._early_answers = {
+            "changes": Background(self.worktree_changes),
+            "hidden": Background(self.tracked_ignored),
+        }
+
+    def early_working_tree_answer(self, question: str) -> Background | None:
+        """The answer asked by `ask_working_tree_early` to "changes" or "hidden", taken
+        (None: not asked, or taken already)."""
+        return self._early_answers.pop(question, None)
+
+    def drop_early_answers(self) -> None:
+        self._early_answers = {}
 
     # -- ancestry ----------------------------------------------------------------------
 

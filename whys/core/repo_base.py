@@ -16,6 +16,7 @@ from whys.core.repo_process import (
     _HEX_RE,
     _MISSING_OBJECT_RE,
     _OBJECT_IN_MESSAGE_RE,
+    Background,
     MissingObjectError,
     _first_line,
     _git_argv,
@@ -42,6 +43,8 @@ class GitRepoBase:
         # Full object ids already resolved: what one names never changes.
         self._resolved_ids: dict[str, str] = {}
         self._missing_history: list[str] | None | bool = False  # False: not asked yet
+        # Working-tree questions asked ahead of a check (GitRepo.ask_working_tree_early).
+        self._early_answers: dict[str, Background] = {}
 
     def __repr__(self) -> str:
         return f"GitRepo({str(self.root)!r})"

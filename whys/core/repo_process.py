@@ -9,7 +9,7 @@ import os
 import re
 import subprocess
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from whys.core.lazyre import lazy_compile
@@ -178,6 +178,30 @@ def read_paced(stream: BinaryIO, cancel: threading.Event | None = None) -> Itera
         yield chunk
         if len(chunk) < _SMALL_READ:
             closed.poll(_READ_PAUSE_MS)
+
+
+class Background:
+    """A call running on its own thread from now on; `result()` waits for it, then returns
+    what it returned or raises what it raised."""
+
+    def __init__(self, call: Callable[[], object]) -> None:
+        self._call = call
+        self._value: object = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._value = self._call()
+        except BaseException as error:  # noqa: BLE001 - raised again to whoever asks
+            self._error = error
+
+    def result(self) -> object:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value
 
 
 def _first_line(text: str) -> str:

@@ -512,7 +512,9 @@ def _parse_rg(
     pending: list[HitRow] = []  # rows of the current file: held until it proves text
     pending_matches = 0
     released: list[HitRow] = []  # rows ready to hand out at the end of this chunk
-    partial = b""  # the line rg is still writing when a chunk ends
+    # The line rg is still writing when a chunk ends, in pieces: a line of megabytes (a
+    # minified file) comes in dozens of chunks, and joining them once keeps it linear.
+    partial: list[bytes] = []
     carry = b""  # the first part of a record whose path holds a newline
     hits = stats.hits
     limit = sys.maxsize if whole else DISPLAY_LIMIT
@@ -528,8 +530,14 @@ def _parse_rg(
         pending, pending_matches = [], 0
 
     for chunk in _ending_in_newline(chunks):
-        lines = (partial + chunk).split(b"\n") if partial else chunk.split(b"\n")
-        partial = lines.pop()  # b"" when the chunk ends a line
+        if partial:
+            partial.append(chunk)
+            if b"\n" not in chunk:
+                continue
+            chunk = b"".join(partial)
+        lines = chunk.split(b"\n")
+        tail = lines.pop()  # b"" when the chunk ends a line
+        partial = [tail] if tail else []
         for line in lines:
             if carry:
                 line, carry = carry + line, b""

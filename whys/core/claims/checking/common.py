@@ -30,6 +30,8 @@ MESSAGE_WINDOW = timedelta(days=180)
 CLOSE_CANDIDATES = 5000
 # Independent git/rg processes run at once during the prefetch.
 PARALLEL_QUERIES = 4
+# A prefetch job keyed (ANSWERED_BY_DEFINITIONS, regex) only reads the definitions pass.
+ANSWERED_BY_DEFINITIONS = "defined"
 # Quoted messages compare with at most this many subjects in full (after a word filter).
 SUBJECT_CANDIDATES = 3
 # Beyond this many quoted messages git searches the window's subjects in one pass.

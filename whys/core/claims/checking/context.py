@@ -16,7 +16,12 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 
 from whys.core.claims.checking.commits import CitedCommit
-from whys.core.claims.checking.common import MESSAGE_WINDOW, PARALLEL_QUERIES, run_together
+from whys.core.claims.checking.common import (
+    ANSWERED_BY_DEFINITIONS,
+    MESSAGE_WINDOW,
+    PARALLEL_QUERIES,
+    run_together,
+)
 from whys.core.claims.checking.counts import Counts
 from whys.core.claims.checking.own import OwnCommits
 from whys.core.claims.checking.paths import resolve_path
@@ -128,7 +133,16 @@ class CheckContext:
             first["history"] = partial(self._prefetch_history, messages)
         if path_claims:
             first["files"] = lambda: self.tree.files
-        jobs = first | {key: job for key, job in jobs.items() if key not in first}
+        # Counts of definitions are answered by the definitions pass: until it ends they
+        # only wait, so they go last rather than hold a turn an independent query could use
+        # (on zen one waited 0.44 s while the history damage walk queued behind it).
+        waiting = {
+            key: job
+            for key, job in jobs.items()
+            if isinstance(key, tuple) and key[0] == ANSWERED_BY_DEFINITIONS
+        }
+        rest = {key: job for key, job in jobs.items() if key not in first and key not in waiting}
+        jobs = first | rest | waiting
         for error in run_together(jobs.values(), PARALLEL_QUERIES):
             # A failure resurfaces in the claim that meets it, as unverifiable.
             if error is not None and not isinstance(error, BadInputError):

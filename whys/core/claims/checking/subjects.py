@@ -52,7 +52,12 @@ class SubjectIndex:
             if stem:
                 ranked += [sha for sha, s in self.pairs if s.casefold().startswith(stem)][:limit]
         if len(dict.fromkeys(ranked)) < limit and len(wanted.split()) >= MIN_QUOTED_WORDS:
-            ranked += [sha for sha, s in self.pairs if holds_quote(wanted, s)][:limit]
+            # A subject without the quote's first word cannot hold the quote: that test
+            # spares the word split of most of a long history's subjects.
+            first = next(iter(_WORD.findall(wanted.casefold())), "")
+            ranked += [
+                sha for sha, s in self.pairs if first in s.casefold() and holds_quote(wanted, s)
+            ][:limit]
         if len(dict.fromkeys(ranked)) < limit:
             ranked += self._close(wanted, limit)
         return list(dict.fromkeys(ranked))[:limit]

@@ -21,7 +21,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from whys.core.repo import GitRepo, GrepOutcome
+from whys.core.repo import Background, GitRepo, GrepOutcome
 
 # Places kept per string: enough to name where a thing is, not a listing of every use.
 MAX_PLACES = 50
@@ -191,8 +191,7 @@ class WorkingTree:
         self._lock = threading.Lock()
         self._stands_in: bool | None = None
         self._between: set[str] = set()  # paths whose blobs differ from HEAD's
-        self._asked: dict[str, threading.Thread] = {}
-        self._answers: dict[str, tuple[object, BaseException | None]] = {}
+        self._asked: dict[str, Background] = {}
 
     def stands_in(self) -> bool:
         """Whether the working tree can be searched for the revision (see the class)."""
@@ -205,11 +204,8 @@ class WorkingTree:
                         "hidden": self.repo.tracked_ignored,
                     }
                     for name, question in questions.items():
-                        asking = threading.Thread(
-                            target=self._ask, args=(name, question), daemon=True
-                        )
-                        self._asked[name] = asking
-                        asking.start()
+                        early = self.repo.early_working_tree_answer(name)
+                        self._asked[name] = early or Background(question)
             return self._stands_in
 
     def _near_head(self) -> bool:
@@ -229,18 +225,8 @@ class WorkingTree:
         self._between = set(between)
         return True
 
-    def _ask(self, name: str, question: Callable[[], object]) -> None:
-        try:
-            self._answers[name] = (question(), None)
-        except BaseException as error:  # noqa: BLE001 - raised again to whoever asks
-            self._answers[name] = (None, error)
-
     def _answer(self, name: str) -> object:
-        self._asked[name].join()
-        answer, error = self._answers[name]
-        if error is not None:
-            raise error
-        return answer
+        return self._asked[name].result()
 
     def changes(self) -> set[str] | None:
         """The paths the working tree holds differently from the revision, when it can

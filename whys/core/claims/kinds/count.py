@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from whys.core.claims.checking.common import result
+from whys.core.claims.checking.common import ANSWERED_BY_DEFINITIONS, result
 from whys.core.claims.checking.count_judge import (
     agrees,
     count_definitions,
@@ -92,7 +92,9 @@ def prefetch(context: CheckContext, claims: list[Claim]) -> Prefetch:
     for claim in claims:
         if claim.pattern and claim.pattern.startswith((DEFINED, DEFINED_NAME)):
             for pattern in _regexes_of(claim):
-                jobs[("defined", pattern)] = partial(context.counts.regex_lines, pattern)
+                jobs[(ANSWERED_BY_DEFINITIONS, pattern)] = partial(
+                    context.counts.regex_lines, pattern
+                )
         elif claim.pattern and claim.count_unit == "commits" and claim.pattern.startswith(SINCE):
             continue  # one `git log --since` in `check`
         elif claim.pattern and claim.count_unit == "commits":
