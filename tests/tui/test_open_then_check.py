@@ -90,21 +90,30 @@ async def test_approval_waits_for_the_checks_and_says_so(review: Any, tmp_path: 
         assert [(v.target, v.target_id, v.decision) for v in verdicts] == [("why", "1", "approved")]
 
 
-async def test_reopening_keeps_verdicts_and_shows_the_marks_on_record(
-    review: Any, tmp_path: Path
-) -> None:
+async def checked_and_quit(review: Any, tmp_path: Path, then: Any = None) -> SessionStore:
+    """The review opened, its checks arrived, `then(pilot)` done if given, then quit."""
     store, repo = opened(review, tmp_path)
     app = WhysApp(store, repo, auditor=AUDITOR, check_on_open=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
+        if then is not None:
+            await then(pilot)
+            await settle(app, pilot)
+        await pilot.press("q")
+    return store
+
+
+async def test_reopening_keeps_verdicts_and_shows_the_marks_on_record(
+    review: Any, tmp_path: Path
+) -> None:
+    async def note_on_why_1(pilot) -> None:
         await pilot.press("down", "n")
         await pilot.pause()
         for char in "show it":
             await pilot.press(char)
         await pilot.press("enter")
-        await settle(app, pilot)
-        await pilot.press("q")
 
+    await checked_and_quit(review, tmp_path, note_on_why_1)
     store, repo = opened(review, tmp_path)
     assert [v.note for v in store.session.analyses[0].verdicts] == ["show it"]
     again = WhysApp(store, repo, auditor=AUDITOR, check_on_open=True)
@@ -120,11 +129,7 @@ async def test_reopening_keeps_verdicts_and_shows_the_marks_on_record(
 async def test_reopening_an_unchanged_review_keeps_its_checks_until_asked(
     review: Any, tmp_path: Path
 ) -> None:
-    store, repo = opened(review, tmp_path)
-    app = WhysApp(store, repo, auditor=AUDITOR, check_on_open=True)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
-        await pilot.press("q")
+    store = await checked_and_quit(review, tmp_path)
     # A check run again would replace this detail; one kept from the record shows it.
     document = json.loads(store.path.read_text(encoding="utf-8"))
     document["analyses"][0]["checks"][0]["detail"] = "as the session file says"
