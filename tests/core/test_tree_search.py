@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from gitbuild import commit, git, make_repo
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from whys.core.claims.checking.tree_search import TreeSearch
 from whys.core.repo import open_repo
@@ -274,3 +276,28 @@ def test_a_line_of_megabytes_is_read_whole(tmp_path: Path) -> None:
     assert search.match_count("ExecutionEngine") == 3  # the Factory's prefix counts too
     assert search.match_count("ExecutionEngineFactory") == 1
     assert search.places("ExecutionEngineFactory") == [("dist/app.min.js", 1)]
+
+
+@given(
+    needles=st.lists(st.text(alphabet="ab_", min_size=1, max_size=4), min_size=1, max_size=5),
+    text=st.text(alphabet="ab_ ", max_size=60),
+)
+@example(needles=["aa"], text="aaaa")  # a needle overlapping itself
+@example(needles=["ab", "b_"], text="ab_ab_")  # needles overlapping each other
+@example(needles=["a", "ab", "abb"], text="abbab")  # needles that are each other's prefix
+def test_a_long_line_credits_the_same_occurrences_as_a_short_one(
+    needles: list[str], text: str
+) -> None:
+    # Lines past LONG_LINE are searched needle by needle, shorter ones through the trie:
+    # padding a line past that length (with a character no needle holds) changes nothing.
+    from collections import Counter
+
+    from whys.core.claims.checking.tree_search import LONG_LINE, _fixed_attribution
+
+    unique = list(dict.fromkeys(needles))
+    attribute = _fixed_attribution(unique)
+    padded = text + "#" * LONG_LINE
+    assert Counter(attribute(padded)) == Counter(attribute(text))
+    for needle in unique:  # each occurrence, overlapping ones too
+        expected = sum(text.startswith(needle, at) for at in range(len(text)))
+        assert Counter(attribute(text))[needle] == expected

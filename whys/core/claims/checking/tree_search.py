@@ -131,13 +131,26 @@ def _finder(needles: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(pattern(trie))
 
 
+# Past this length a line (minified code, JSON on one line) is searched needle by needle.
+LONG_LINE = 100_000
+
+
 def _fixed_attribution(needles: list[str]) -> Callable[[str], Iterator[str]]:
-    """For a matching line, each needle once per occurrence."""
+    """For a matching line, each needle once per occurrence (overlapping ones too)."""
     finder = _finder(tuple(needles))
     wanted = set(needles)
     shortest = min(len(needle) for needle in needles)
 
     def occurrences(text: str) -> Iterator[str]:
+        if len(text) > LONG_LINE:
+            # The trie tries every position; str.find skips ahead in C. On zen's two 3 MB
+            # lines: 55 ms against 32 ms. Same occurrences, grouped by needle.
+            for needle in needles:
+                at = text.find(needle)
+                while at >= 0:
+                    yield needle
+                    at = text.find(needle, at + 1)
+            return
         search = finder.search
         match = search(text)
         while match is not None:
