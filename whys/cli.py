@@ -140,8 +140,6 @@ def entry() -> None:
     code = main()
     command = sys.argv[1] if len(sys.argv) > 1 else ""
     if command in QUICK_EXIT_COMMANDS and _nothing_left_running():
-        import os
-
         try:
             sys.stdout.flush()
             sys.stderr.flush()

@@ -84,7 +84,7 @@ from whys.core.repo_process import (
     _safe_env,
     _Stream,
     git_executable,
-    stderr_file,
+    unnamed_file,
 )
 from whys.errors import BadInputError, BadRepoError, BadRevisionError
 
@@ -333,7 +333,7 @@ def git_config_value(key: str) -> str | None:
     unset. For the auditor's identity and SSH signing key (user.email, user.signingkey)."""
     if not isinstance(key, str) or not _CONFIG_KEY_RE.match(key):
         raise BadInputError(f"{key!r} is not a git config key")
-    import tempfile  # here only: see stderr_file
+    import tempfile  # here only: see unnamed_file
 
     completed = subprocess.run(
         [git_executable(), "--no-pager", "config", "--global", "--includes", "--get", key],
@@ -641,7 +641,7 @@ class BlobReader:
     def _start(self) -> subprocess.Popen[bytes]:
         if self._process is None or self._process.poll() is not None:
             self.close()
-            self._stderr = stderr_file()  # closed in close()
+            self._stderr = unnamed_file()  # closed in close()
             self._process = subprocess.Popen(
                 _git_argv(["cat-file", "--batch"]),
                 cwd=self.repo.root,

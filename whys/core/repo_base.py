@@ -22,6 +22,7 @@ from whys.core.repo_process import (
     _git_argv,
     _safe_env,
     _Stream,
+    unnamed_file,
 )
 from whys.errors import BadInputError, BadRepoError, BadRevisionError
 
@@ -71,9 +72,7 @@ class GitRepoBase:
     def _run_spooled(self, args: Sequence[str]) -> bytes:
         """`_run` for a large output: git writes it to a temporary file, read back at once,
         which costs a fraction of the CPU of draining a pipe 64 KiB at a time."""
-        import tempfile  # here only: see stderr_file
-
-        with tempfile.TemporaryFile() as spool:
+        with unnamed_file() as spool:
             completed = subprocess.run(
                 _git_argv(args),
                 cwd=self.root,

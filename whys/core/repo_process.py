@@ -130,14 +130,14 @@ def _git_argv(args: Sequence[str]) -> list[str]:
     return argv
 
 
-def stderr_file() -> BinaryIO:
+def unnamed_file() -> BinaryIO:
     """An unnamed file for a child's stderr (a file, not a pipe, so a chatty child never
-    blocks on a warning nobody reads yet): in memory where the system offers it (Linux),
-    else a temporary file. `tempfile` alone would load shutil, random, bz2 and lzma: 3 ms
-    of every command's start-up."""
+    blocks on a warning nobody reads yet) or a large output read back at once: in memory
+    where the system offers it (Linux), else a temporary file. `tempfile` alone would load
+    shutil, random, bz2 and lzma: 3 ms of every command's start-up."""
     if hasattr(os, "memfd_create"):
         try:
-            return open(os.memfd_create("whys-stderr", os.MFD_CLOEXEC), "w+b")  # noqa: SIM115
+            return open(os.memfd_create("whys-child-output", os.MFD_CLOEXEC), "w+b")  # noqa: SIM115
         except OSError:
             pass  # a kernel without memfd: the file on disk below
     import tempfile
@@ -216,7 +216,7 @@ class _Stream:
     git never blocks. Closing (or cancelling) kills the process."""
 
     def __init__(self, argv: list[str], cwd: Path, stdin: bytes | None = None) -> None:
-        self._stderr = stderr_file()  # closed in finish()
+        self._stderr = unnamed_file()  # closed in finish()
         self.process = subprocess.Popen(
             argv,
             cwd=cwd,

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from whys.core.lazyre import lazy_compile
-from whys.core.repo_process import read_paced, stderr_file, widen_pipe
+from whys.core.repo_process import read_paced, unnamed_file, widen_pipe
 from whys.errors import BadInputError, BadPatternError, BadRepoError
 
 TYPE_CHECKING = False  # as typing's, without importing typing (start-up)
@@ -241,7 +241,7 @@ class _RgProcess:
     def __init__(self, argv: list[str], root: Path) -> None:
         if not root.is_dir():
             raise BadInputError(f"{root}: no such directory to search")
-        self._stderr = stderr_file()  # closed in finish()
+        self._stderr = unnamed_file()  # closed in finish()
         self.process = subprocess.Popen(
             argv,
             cwd=root,
@@ -480,8 +480,7 @@ def lines_holding(
     argv += ["--hidden", "--glob=!.git", "--no-ignore-dot", "--no-ignore-global"]
     # No BOM sniffing: a UTF-16 file is binary to git, so it is to this search too.
     argv += ["--no-ignore-parent", "--binary", "--encoding=none", "--null", "--line-number"]
-    argv += ["--column"]
-    argv += ["--no-heading", "--with-filename", "--color=never"]
+    argv += ["--column", "--no-heading", "--with-filename", "--color=never"]
     for needle in wanted:
         argv += ["-e", needle]
     rg = _RgProcess([*argv, "--", "."], Path(root))

@@ -139,7 +139,6 @@ class WhysApp(App[int]):
         self._restoring = True
         self._outline_tree: OutlineTree | None = None
         self._checks_on_open: threading.Event | None = None
-        self._frozen = False
         self._collection_paused = False
         self._save_error: str | None = None
         self._quit_warned = False
@@ -249,14 +248,12 @@ class WhysApp(App[int]):
 
     def _restored(self) -> None:
         self._restoring = False
-        if not self._frozen:
-            # What the first screen holds lives as long as the workbench: out of the cyclic
-            # collector's sight, a full collection (otherwise hundreds of milliseconds with
-            # every thread stopped, the screen's too) walks only what came after. Once:
-            # whatever is garbage at that moment stays until the workbench closes.
-            self._frozen = True
-            gc.freeze()
-            self._resume_collection()
+        # What the first screen holds lives as long as the workbench: the collector runs
+        # again with it out of sight (COLLECTION.resume freezes), so a full collection
+        # (otherwise hundreds of milliseconds with every thread stopped, the screen's too)
+        # walks only what came after. Once: whatever is garbage at that moment stays until
+        # the workbench closes.
+        self._resume_collection()
         cancel, self._checks_on_open = self._checks_on_open, None
         if cancel is not None and not cancel.is_set():
             self._run_checks(cancel, reuse=True)
